@@ -1,0 +1,117 @@
+"""Question → Answer, Clarify ("did you mean") or Fallback, in the asker's language.
+
+Two numbers decide: the best entry's score and its margin over the best *other* entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot import LANGUAGES
+from bot.i18n import Catalogs, _
+from bot.knowledge.model import Entry, KnowledgeBase
+from bot.language import detect_language
+from bot.matcher import Candidate, Index
+from bot.normalize import has_hangul
+
+ANSWER_SCORE = 0.70        # at least this, and
+ANSWER_MARGIN = 0.08       # this far ahead of the next entry: answer
+CLARIFY_SCORE = 0.50       # below this: fallback
+CLARIFY_WINDOW = 0.20      # "did you mean" offers entries this close to the best
+MAX_QUESTION_CHARS = 500   # longer text is cut before matching; nobody asks a FAQ in an essay
+
+
+@dataclass(frozen=True)
+class Choice:
+    entry_id: str
+    text: str              # the entry's question, in the reader's language
+
+
+@dataclass(frozen=True)
+class Reply:
+    kind: str                        # "answer", "clarify" or "fallback"
+    lang: str
+    text: str                        # answer, "did you mean" prompt, or fallback text
+    score: float = 0.0
+    entry_id: str | None = None
+    choices: tuple[Choice, ...] = ()
+    related: tuple[Choice, ...] = ()
+    examples: tuple[str, ...] = field(default=())   # fallback: questions one could ask instead
+
+
+class Engine:
+    """Holds one knowledge-base snapshot and its index; swap the whole Engine to reload."""
+
+    def __init__(self, kb: KnowledgeBase, catalogs: Catalogs, default_language: str = "en"):
+        self.kb = kb
+        self.index = Index(kb)
+        self.catalogs = catalogs
+        self.default_language = default_language
+
+    def ask(self, question: str, lang: str | None = None, preferred: str | None = None) -> Reply:
+        """Answer `question`. `lang` forces the language; `preferred` is the asker's chosen one."""
+        question = question[:MAX_QUESTION_CHARS]
+        fallback_lang = preferred if preferred in LANGUAGES else self.default_language
+        detected = lang or detect_language(question)
+        if detected is not None:
+            candidates, _ = self.index.search(question, detected)
+            reply_lang = detected
+        else:
+            candidates, reply_lang = self._search_unclear(question, fallback_lang)
+        return self.decide(candidates, reply_lang)
+
+    def _search_unclear(self, question: str, fallback_lang: str) -> tuple[list[Candidate], str]:
+        """Latin text with no clear language: try Indonesian and English rules, keep the better."""
+        best: tuple[list[Candidate], str] | None = None
+        for lang in ("id", "en"):
+            candidates, _ = self.index.search(question, lang)
+            top = candidates[0].score if candidates else 0.0
+            if best is None or top > (best[0][0].score if best[0] else 0.0):
+                best = (candidates, lang)
+        candidates = best[0]
+        if candidates and candidates[0].score >= CLARIFY_SCORE and candidates[0].lang in ("id", "en") \
+                and not has_hangul(question):
+            return candidates, candidates[0].lang          # the phrasing that matched tells the language
+        return candidates, fallback_lang
+
+    def decide(self, candidates: list[Candidate], lang: str) -> Reply:
+        best = candidates[0] if candidates else None
+        if best is None or best.score < CLARIFY_SCORE:
+            return self.fallback(lang, best.score if best else 0.0)
+        entry = self.kb.entries[best.entry_index]
+        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+        if best.score >= ANSWER_SCORE and best.score - runner_up >= ANSWER_MARGIN:
+            return self.answer(entry, lang, best.score)
+        close = [c for c in candidates[:3] if c.score >= max(CLARIFY_SCORE, best.score - CLARIFY_WINDOW)]
+        choices = tuple(self.choice(self.kb.entries[c.entry_index], lang) for c in close)
+        prompt = self.catalogs.gettext(lang, _("Did you mean:"))
+        return Reply("clarify", lang, prompt, best.score, None, choices)
+
+    def answer(self, entry: Entry, lang: str, score: float = 1.0) -> Reply:
+        related = tuple(self.choice(self.kb.by_id[r], lang) for r in entry.related if r in self.kb.by_id)
+        return Reply("answer", lang, self.kb.answer_text(entry, lang), score, entry.id, related=related)
+
+    def answer_by_id(self, entry_id: str, lang: str) -> Reply | None:
+        entry = self.kb.by_id.get(entry_id)
+        return self.answer(entry, lang) if entry else None
+
+    def choice(self, entry: Entry, lang: str) -> Choice:
+        return Choice(entry.id, self.kb.question_text(entry, lang))
+
+    def fallback(self, lang: str, score: float) -> Reply:
+        text = self.catalogs.gettext(lang, _("Sorry, I don't know that yet. I answer questions about the "
+                                             "KITB – Chungbuk Technopark MoU and the Central Java – "
+                                             "Chungcheongbuk-do partnership."))
+        return Reply("fallback", lang, text, score, examples=self.example_questions(lang))
+
+    def example_questions(self, lang: str, count: int = 3) -> tuple[str, ...]:
+        """One question from each of the first topics: a hint of what can be asked."""
+        examples, topics = [], set()
+        for entry in self.kb.entries:
+            if entry.kind != "fact" or entry.topic in topics:
+                continue
+            topics.add(entry.topic)
+            examples.append(self.kb.question_text(entry, lang))
+            if len(examples) == count:
+                break
+        return tuple(examples)

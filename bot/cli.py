@@ -1,0 +1,148 @@
+"""Command line: run, chat, ask, kb check, kb eval (also installed as `sahabat`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from bot import LANGUAGES
+from bot.config import ConfigError, Settings
+
+
+def _add_kb_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--kb", metavar="DIR", type=Path,
+                        help="knowledge directory (default: $BOT_KNOWLEDGE_DIR, else the bundled knowledge/)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sahabat", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    _add_kb_option(run)
+
+    chat = commands.add_parser("chat", help="talk to the bot in this console (no token needed)")
+    _add_kb_option(chat)
+    chat.add_argument("--lang", choices=LANGUAGES, help="interface language (default: BOT_DEFAULT_LANGUAGE)")
+
+    ask = commands.add_parser("ask", help="answer questions (arguments, or one per line on standard input)")
+    _add_kb_option(ask)
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument("--lang", choices=LANGUAGES, help="answer in this language instead of detecting it")
+    ask.add_argument("question", nargs="*", help="each argument is one question (quote it)")
+
+    kb = commands.add_parser("kb", help="knowledge base tools")
+    kb_commands = kb.add_subparsers(dest="kb_command", required=True)
+    check = kb_commands.add_parser("check", help="validate the knowledge base; exit 1 on errors")
+    check.add_argument("dir", nargs="?", type=Path)
+    _add_kb_option(check)
+    check.add_argument("--strict", action="store_true", help="treat warnings (phrasings too alike) as errors")
+    evaluate = kb_commands.add_parser("eval", help="measure accuracy on a labelled question file")
+    evaluate.add_argument("file", type=Path)
+    _add_kb_option(evaluate)
+    evaluate.add_argument("--json", action="store_true", help="print one summary object")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    kb_dir = getattr(args, "dir", None) or getattr(args, "kb", None) or settings.knowledge_dir
+    if args.command == "kb" and args.kb_command == "check":
+        return check_command(kb_dir, settings, args.strict)
+    if args.command == "run":
+        from bot.telegram.runner import run_bot
+        return run_bot(settings, kb_dir)
+    engine = load_engine(kb_dir, settings)
+    if engine is None:
+        return 1
+    if args.command == "chat":
+        from bot.console import run_console
+        return run_console(engine, args.lang or settings.default_language)
+    if args.command == "ask":
+        return ask_command(engine, args)
+    return eval_command(engine, args)
+
+
+def load_engine(kb_dir: Path, settings: Settings):
+    from bot.answer import Engine
+    from bot.i18n import CatalogError, Catalogs
+    from bot.knowledge.loader import load_directory
+    try:
+        catalogs = Catalogs(settings.locales_dir)
+    except CatalogError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+    result = load_directory(kb_dir)
+    if result.kb is None:
+        gettext = catalogs.for_language(settings.default_language)
+        for problem in result.errors:
+            print(problem.render(gettext), file=sys.stderr)
+        return None
+    return Engine(result.kb, catalogs, settings.default_language)
+
+
+def check_command(kb_dir: Path, settings: Settings, strict: bool) -> int:
+    from bot.i18n import Catalogs
+    from bot.knowledge.loader import load_directory
+    gettext = Catalogs(settings.locales_dir).for_language(settings.default_language)
+    started = time.perf_counter()
+    result = load_directory(kb_dir, strict=strict)
+    elapsed = time.perf_counter() - started
+    for problem in result.problems:
+        print(problem.render(gettext), file=sys.stderr if not problem.warning else sys.stdout)
+    if result.kb is None:
+        print(gettext("{count} error(s); the knowledge base was not loaded.").format(count=len(result.errors)),
+              file=sys.stderr)
+        return 1
+    kb = result.kb
+    phrasings = {lang: sum(len(e.questions.get(lang, ())) for e in kb.entries) for lang in LANGUAGES}
+    print(gettext("OK: {entries} entries, {phrasings} phrasings ({per_language}), {warnings} warning(s), "
+                  "version {version}, checked in {ms} ms").format(
+        entries=len(kb.entries), phrasings=sum(phrasings.values()),
+        per_language=", ".join(f"{lang} {n}" for lang, n in phrasings.items() if n),
+        warnings=len(result.warnings), version=kb.version, ms=round(elapsed * 1000)))
+    return 0
+
+
+def ask_command(engine, args) -> int:
+    # Each argument is one question (quote it); with none, one question per line of standard input.
+    source = args.question or (line.rstrip("\n") for line in sys.stdin)
+    for question in source:
+        if not question.strip():
+            continue
+        reply = engine.ask(question, lang=args.lang)
+        if args.json:
+            print(json.dumps({
+                "question": question, "lang": reply.lang, "kind": reply.kind, "entry": reply.entry_id,
+                "score": round(reply.score, 4), "answer": reply.text,
+                "choices": [c.entry_id for c in reply.choices],
+                "choice_questions": [c.text for c in reply.choices],
+                "related": [c.entry_id for c in reply.related],
+            }, ensure_ascii=False), flush=True)
+        else:
+            from bot.console import Conversation
+            print(Conversation(engine, reply.lang).render(reply), flush=True)
+    return 0
+
+
+def eval_command(engine, args) -> int:
+    from bot.evaluate import EvalFileError, evaluate, format_report, read_cases
+    try:
+        cases = read_cases(args.file)
+    except (EvalFileError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    report = evaluate(engine, cases)
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        print(format_report(report))
+    return 0

@@ -1,0 +1,81 @@
+"""`python -m bot chat`: a console conversation that behaves like the Telegram chat."""
+
+from __future__ import annotations
+
+from typing import Callable, TextIO
+
+from bot import LANGUAGES
+from bot.answer import Choice, Engine, Reply
+from bot.i18n import _, language_name
+
+
+class Conversation:
+    """State of one console chat: the reader's language and the numbered choices on screen."""
+
+    def __init__(self, engine: Engine, lang: str):
+        self.engine = engine
+        self.lang = lang
+        self.offered: list[Choice] = []
+
+    def t(self, message: str) -> str:
+        return self.engine.catalogs.gettext(self.lang, message)
+
+    def intro(self) -> str:
+        return self.t(_("Sahabat, console mode. Ask about the KITB – Chungbuk Technopark MoU in Indonesian, Korean "
+                        "or English. Type a number to pick a suggestion, /lang id|ko|en to change the language, "
+                        "/quit to leave."))
+
+    def handle(self, line: str) -> str | None:
+        """One line in, the text to print out; None means the user left."""
+        line = line.strip()
+        if not line:
+            return ""
+        if line in ("/quit", "/exit", "/q"):
+            return None
+        if line.startswith("/lang"):
+            return self.switch_language(line.partition(" ")[2].strip())
+        if line in ("/help", "/start"):
+            return self.intro()
+        if line.isdigit() and 1 <= int(line) <= len(self.offered):
+            choice = self.offered[int(line) - 1]
+            reply = self.engine.answer_by_id(choice.entry_id, self.lang)
+            return self.render(reply) if reply else ""
+        reply = self.engine.ask(line, preferred=self.lang)
+        return self.render(reply)
+
+    def switch_language(self, lang: str) -> str:
+        if lang not in LANGUAGES:
+            options = ", ".join(f"{code} ({language_name(code)})" for code in LANGUAGES)
+            return self.t(_("Choose a language: {options}")).format(options=options)
+        self.lang = lang
+        return self.t(_("Language: {language}")).format(language=language_name(lang))
+
+    def render(self, reply: Reply) -> str:
+        t = lambda message: self.engine.catalogs.gettext(reply.lang, message)  # noqa: E731
+        lines = [reply.text]
+        self.offered = list(reply.choices or reply.related)
+        if reply.kind == "fallback" and reply.examples:
+            lines.append(t(_("You could ask, for example:")))
+            lines += [f"  • {example}" for example in reply.examples]
+        elif reply.related:
+            lines.append(t(_("Related:")))
+        lines += [f"  {n}. {choice.text}" for n, choice in enumerate(self.offered, 1)]
+        return "\n".join(lines)
+
+
+def run_console(engine: Engine, lang: str, read: Callable[[str], str] = input, out: TextIO | None = None) -> int:
+    import sys
+    out = out or sys.stdout
+    conversation = Conversation(engine, lang)
+    print(conversation.intro(), file=out)
+    while True:
+        try:
+            line = read("> ")
+        except (EOFError, KeyboardInterrupt):
+            print(file=out)
+            return 0
+        text = conversation.handle(line)
+        if text is None:
+            return 0
+        if text:
+            print(text, file=out, flush=True)

@@ -1,0 +1,129 @@
+"""`kb eval`: run a labelled question file and measure the engine against it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot import LANGUAGES
+from bot.answer import Engine
+from bot.knowledge.located import LList, LMap, YamlProblem, parse_yaml
+from bot.language import detect_language
+
+
+@dataclass(frozen=True)
+class Case:
+    question: str
+    lang: str
+    expect: str | None
+
+
+class EvalFileError(ValueError):
+    pass
+
+
+def read_cases(path: Path) -> list[Case]:
+    try:
+        doc = parse_yaml(Path(path).read_bytes())
+    except YamlProblem as exc:
+        raise EvalFileError(f"{path}:{exc.mark.line}:{exc.mark.column}: {exc}") from None
+    if not isinstance(doc, LList):
+        raise EvalFileError(f"{path}: expected a YAML list of {{q, lang, expect}} items")
+    cases = []
+    for item, mark in zip(doc, doc.item_marks):
+        if (not isinstance(item, LMap) or not isinstance(item.get("q"), str) or item.get("lang") not in LANGUAGES
+                or not (item.get("expect") is None or isinstance(item.get("expect"), str))):
+            raise EvalFileError(f"{path}:{mark.line}:{mark.column}: each item needs q (text), "
+                                f"lang (id, ko or en) and expect (an entry id or null)")
+        cases.append(Case(item["q"], item["lang"], item.get("expect")))
+    return cases
+
+
+@dataclass
+class Report:
+    total: int = 0
+    per_language: dict[str, dict[str, int]] = field(default_factory=dict)
+    offtopic_total: int = 0
+    offtopic_refused: int = 0          # fallback, or a "did you mean" (no answer given)
+    answered_wrongly: int = 0          # an answer from a wrong entry (or any answer to off-topic)
+    clarified: int = 0
+    language_correct: int = 0
+    misses: list[dict] = field(default_factory=list)
+
+    def accuracy(self, lang: str) -> float:
+        row = self.per_language.get(lang, {})
+        return row.get("correct", 0) / row["answerable"] if row.get("answerable") else 1.0
+
+    @property
+    def offtopic_refusal_rate(self) -> float:
+        return self.offtopic_refused / self.offtopic_total if self.offtopic_total else 1.0
+
+    @property
+    def language_accuracy(self) -> float:
+        return self.language_correct / self.total if self.total else 1.0
+
+    def as_dict(self) -> dict:
+        return {
+            "questions": self.total,
+            "top1_accuracy": {lang: round(self.accuracy(lang), 4) for lang in self.per_language},
+            "answerable": {lang: row["answerable"] for lang, row in self.per_language.items()},
+            "offtopic": self.offtopic_total,
+            "offtopic_refused": self.offtopic_refused,
+            "offtopic_refusal_rate": round(self.offtopic_refusal_rate, 4),
+            "answered_wrongly": self.answered_wrongly,
+            "clarified": self.clarified,
+            "language_accuracy": round(self.language_accuracy, 4),
+            "misses": self.misses,
+        }
+
+
+def evaluate(engine: Engine, cases: list[Case]) -> Report:
+    """Top-1 accuracy counts only confident answers from the expected entry."""
+    report = Report()
+    for case in cases:
+        report.total += 1
+        reply = engine.ask(case.question)
+        detected = detect_language(case.question)
+        if reply.lang == case.lang:
+            report.language_correct += 1
+        row = report.per_language.setdefault(case.lang, {"answerable": 0, "correct": 0})
+        if reply.kind == "clarify":
+            report.clarified += 1
+        ok = False
+        if case.expect is None:
+            report.offtopic_total += 1
+            ok = reply.kind != "answer"
+            report.offtopic_refused += ok
+        else:
+            row["answerable"] += 1
+            ok = reply.kind == "answer" and reply.entry_id == case.expect
+            row["correct"] += ok
+        if reply.kind == "answer" and reply.entry_id != case.expect:
+            report.answered_wrongly += 1
+        if not ok or reply.lang != case.lang:
+            report.misses.append({
+                "q": case.question, "lang": case.lang, "got_lang": reply.lang, "detected": detected,
+                "expect": case.expect, "got": reply.entry_id, "kind": reply.kind, "score": round(reply.score, 3),
+                "choices": [c.entry_id for c in reply.choices],
+            })
+    return report
+
+
+def format_report(report: Report) -> str:
+    lines = [f"questions: {report.total}"]
+    for lang in LANGUAGES:
+        if lang in report.per_language:
+            row = report.per_language[lang]
+            lines.append(f"top-1 accuracy [{lang}]: {row['correct']}/{row['answerable']} = {report.accuracy(lang):.1%}")
+    lines += [
+        f"off-topic refused: {report.offtopic_refused}/{report.offtopic_total} = {report.offtopic_refusal_rate:.1%}",
+        f"answered wrongly: {report.answered_wrongly}",
+        f"needed \"did you mean\": {report.clarified}",
+        f"language detection: {report.language_correct}/{report.total} = {report.language_accuracy:.1%}",
+    ]
+    if report.misses:
+        lines.append(f"misses ({len(report.misses)}):")
+        for miss in report.misses:
+            lines.append(f"  [{miss['lang']}→{miss['got_lang']}] {miss['q']!r}: expected {miss['expect']}, got "
+                         f"{miss['kind']} {miss['got'] or ''} {miss['choices'] or ''} ({miss['score']})")
+    return "\n".join(lines)

@@ -1,0 +1,154 @@
+"""Safe YAML reading that keeps line and column of every value and refuses hostile input.
+
+PyYAML's SafeLoader never builds Python objects from tags, but it happily expands aliases
+(a "billion laughs" file) and recurses on deep nesting. We read the event stream first to
+bound depth and aliases, then convert nodes ourselves so every value keeps its position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 24
+MAX_NODES = 200_000
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
+}
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation; it is translated when shown, in the reader's language."""
+    return message
+
+
+@dataclass(frozen=True)
+class Mark:
+    line: int    # 1-based
+    column: int  # 1-based
+
+
+class YamlProblem(Exception):
+    def __init__(self, mark: Mark, message: str, **params: Any):
+        super().__init__(message.format(**params))
+        self.mark = mark
+        self.message = message
+        self.params = params
+
+
+class LMap(dict):
+    """A mapping that remembers where it and each of its keys and values stand."""
+    mark: Mark
+    key_marks: dict[Any, Mark]
+    value_marks: dict[Any, Mark]
+
+    def mark_of(self, key: Any) -> Mark:
+        return self.value_marks.get(key, self.mark)
+
+
+class LList(list):
+    mark: Mark
+    item_marks: list[Mark]
+
+
+def _mark(node_or_mark) -> Mark:
+    m = getattr(node_or_mark, "start_mark", node_or_mark)
+    return Mark(m.line + 1, m.column + 1)
+
+
+def decode_utf8(data: bytes) -> str:
+    """Decode or raise YamlProblem pointing at the first byte that is not UTF-8."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise YamlProblem(Mark(line, column), N_("the file is not UTF-8 text (byte 0x{byte:02x})"),
+                          byte=data[exc.start]) from None
+    return text.removeprefix("\ufeff")
+
+
+def _check_events(text: str) -> None:
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlProblem(_mark(event), N_("the file nests deeper than {limit} levels"), limit=MAX_DEPTH)
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+
+
+def parse_yaml(data: bytes) -> Any:
+    """Bytes of one YAML document → LMap / LList / scalars. Raises YamlProblem."""
+    if len(data) > MAX_FILE_BYTES:
+        raise YamlProblem(Mark(1, 1), N_("the file is {size} bytes; the limit is {limit} bytes"),
+                          size=len(data), limit=MAX_FILE_BYTES)
+    text = decode_utf8(data)
+    try:
+        _check_events(text)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Mark(mark.line + 1, mark.column + 1) if mark else Mark(1, 1)
+        reason = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
+        raise YamlProblem(where, N_("YAML syntax error: {reason}"), reason=reason) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(Mark(1, 1), N_("YAML syntax error: {reason}"), reason=str(exc)) from None
+    except RecursionError:
+        raise YamlProblem(Mark(1, 1), N_("the file nests deeper than {limit} levels"), limit=MAX_DEPTH) from None
+    if node is None:
+        return None
+    return _Converter().convert(node)
+
+
+class _Converter:
+    def __init__(self) -> None:
+        self.visited = 0
+        self.scalars = SafeConstructor()
+
+    def convert(self, node: yaml.Node) -> Any:
+        self.visited += 1
+        if self.visited > MAX_NODES:
+            raise YamlProblem(_mark(node), N_("the file expands to more than {limit} values "
+                                              "(aliases used to blow it up?)"), limit=MAX_NODES)
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag not in _PLAIN_TAGS:
+                raise YamlProblem(_mark(node), N_("the tag {tag} is not allowed; use plain values"), tag=node.tag)
+            try:
+                return self.scalars.construct_object(node, deep=True)
+            except (yaml.constructor.ConstructorError, ValueError) as exc:
+                raise YamlProblem(_mark(node), N_("bad value: {reason}"), reason=str(exc).splitlines()[0]) from None
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ_TAG:
+                raise YamlProblem(_mark(node), N_("the tag {tag} is not allowed; use plain values"), tag=node.tag)
+            result = LList(self.convert(item) for item in node.value)
+            result.mark = _mark(node)
+            result.item_marks = [_mark(item) for item in node.value]
+            return result
+        if node.tag != _MAP_TAG:
+            raise YamlProblem(_mark(node), N_("the tag {tag} is not allowed; use plain values"), tag=node.tag)
+        result = LMap()
+        result.mark = _mark(node)
+        result.key_marks = {}
+        result.value_marks = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
+                raise YamlProblem(_mark(key_node), N_("a key must be a plain value"))
+            key = self.convert(key_node)
+            if key in result:
+                raise YamlProblem(_mark(key_node), N_("the key {key} appears twice (first at line {line})"),
+                                  key=key, line=result.key_marks[key].line)
+            result[key] = self.convert(value_node)
+            result.key_marks[key] = _mark(key_node)
+            result.value_marks[key] = _mark(value_node)
+        return result

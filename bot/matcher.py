@@ -1,0 +1,245 @@
+"""The index: informative-word retrieval with typo tolerance, scored by how much of the question
+each entry explains. Returns ranked candidates; deciding what to say is `answer.py`'s job.
+
+Score of an entry for a question (both in 0..1):
+  coverage  = share of the question's information (IDF weight) found in any of the entry's phrasings
+  precision = for its best phrasing, share of that phrasing's information the question contains
+An off-topic question shares only uninformative words with the base, so its coverage stays low
+however alike the strings look.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable, NamedTuple
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein, OSA
+
+from bot.knowledge.model import KnowledgeBase
+from bot.normalize import KO_ENDINGS, KO_PARTICLES, Analyzer, has_hangul, jamo
+
+COVERAGE_WEIGHT = 0.6
+TYPO_QUALITY = 0.85           # a corrected word counts a bit less than an exact one
+SPLIT_QUALITY = 0.95          # a word found by splitting a spaceless Korean compound
+MAX_CANDIDATES = 200
+_FILLERS = frozenset(KO_PARTICLES) | frozenset(KO_ENDINGS)
+
+
+class Phrasing(NamedTuple):
+    entry_index: int
+    lang: str
+    tokens: tuple[int, ...]
+    weight: float              # total IDF weight of its distinct tokens
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry_index: int
+    score: float
+    coverage: float
+    precision: float
+    lang: str                  # language of the phrasing that matched best
+
+
+@dataclass
+class QueryTerm:
+    text: str
+    token_id: int | None       # None: the word is not in the knowledge base
+    quality: float = 1.0
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _typo_form(token: str) -> str:
+    return jamo(token) if has_hangul(token) else token
+
+
+class Index:
+    def __init__(self, kb: KnowledgeBase, analyzer: Analyzer | None = None):
+        self.kb = kb
+        self.analyzer = analyzer or analyzer_for(kb)
+        self.vocabulary: dict[str, int] = {}
+        self.phrasings: list[Phrasing] = []
+        self.entry_phrasings: list[list[int]] = [[] for _ in kb.entries]
+        entry_tokens: list[set[int]] = [set() for _ in kb.entries]
+        raw: list[tuple[int, str, tuple[int, ...]]] = []
+        for entry_index, entry in enumerate(kb.entries):
+            for lang, texts in entry.questions.items():
+                for text in texts:
+                    ids = tuple(dict.fromkeys(self._intern(t) for t in self.analyzer.tokens(text, lang)))
+                    if ids:
+                        raw.append((entry_index, lang, ids))
+                        entry_tokens[entry_index].update(ids)
+        self.entry_tokens = [frozenset(s) for s in entry_tokens]
+        n = len(kb.entries)
+        df = [0] * len(self.vocabulary)
+        postings: dict[int, list[int]] = defaultdict(list)
+        for entry_index, tokens in enumerate(self.entry_tokens):
+            for token_id in tokens:
+                df[token_id] += 1
+                postings[token_id].append(entry_index)
+        self.df = df
+        self.idf = [math.log((n - d + 0.5) / (d + 0.5) + 1.0) for d in df]
+        self.unknown_weight = math.log((n - 0.5) / 1.5 + 1.0)   # as rare as a word in one entry
+        self.postings = {t: tuple(p) for t, p in postings.items()}
+        for entry_index, lang, ids in raw:
+            self.entry_phrasings[entry_index].append(len(self.phrasings))
+            self.phrasings.append(Phrasing(entry_index, lang, ids, sum(self.idf[t] for t in ids)))
+        self._build_typo_index()
+
+    def _intern(self, token: str) -> int:
+        token_id = self.vocabulary.get(token)
+        if token_id is None:
+            token_id = self.vocabulary[token] = len(self.vocabulary)
+        return token_id
+
+    def _build_typo_index(self) -> None:
+        self.words = list(self.vocabulary)
+        self.deletes: dict[str, list[int]] = defaultdict(list)
+        self.long_latin: dict[int, list[str]] = defaultdict(list)
+        corrections = {word: self.vocabulary[word] for word in self.words if not word.startswith("@")}
+        for form, name_token in self.analyzer.single_word_names.items():
+            if name_token in self.vocabulary:
+                corrections.setdefault(form, self.vocabulary[name_token])
+        self.correction_target = {}
+        for word, token_id in corrections.items():
+            form = _typo_form(word)
+            if len(form) < 4 or word.isdigit():
+                continue
+            self.correction_target[form] = token_id
+            for key in _deletes(form) | {form}:
+                self.deletes[key].append(token_id)
+            if not has_hangul(word) and len(form) >= 7:
+                self.long_latin[len(form)].append(form)
+
+    # -- query ---------------------------------------------------------------------------------
+    def terms(self, text: str, lang: str) -> list[QueryTerm]:
+        terms: list[QueryTerm] = []
+        seen: set[str] = set()
+        for token in self.analyzer.tokens(text, lang):
+            if token in seen:
+                continue
+            seen.add(token)
+            token_id = self.vocabulary.get(token)
+            if token_id is not None:
+                terms.append(QueryTerm(token, token_id))
+                continue
+            if has_hangul(token):
+                pieces = self._split_compound(token)
+                if pieces:
+                    terms.extend(QueryTerm(p, self.vocabulary[p], SPLIT_QUALITY) for p in pieces if p not in seen)
+                    seen.update(pieces)
+                    continue
+            corrected = self._correct(token)
+            if corrected is not None:
+                terms.append(QueryTerm(token, corrected, TYPO_QUALITY))
+            else:
+                terms.append(QueryTerm(token, None))
+        return terms
+
+    def _split_compound(self, word: str) -> list[str] | None:
+        """Split a spaceless Korean word into known words ('체결장소는어디' → 체결, 장소, 어디)."""
+        n = len(word)
+        best: list[tuple[int, list[str]] | None] = [None] * (n + 1)   # (known chars, pieces)
+        best[0] = (0, [])
+        for end in range(1, n + 1):
+            for start in range(max(0, end - 12), end):
+                if best[start] is None:
+                    continue
+                piece = word[start:end]
+                known = piece in self.vocabulary and len(piece) >= 2
+                if not known and piece not in _FILLERS:
+                    continue
+                score = best[start][0] + (len(piece) if known else 0)
+                if best[end] is None or score > best[end][0]:
+                    best[end] = (score, best[start][1] + ([piece] if known else []))
+        if best[n] is None or not best[n][1]:
+            return None
+        return best[n][1]
+
+    def _correct(self, token: str) -> int | None:
+        form = _typo_form(token)
+        if len(form) < 4 or token.isdigit():
+            return None
+        found = {t for key in _deletes(form) | {form} for t in self.deletes.get(key, ())}
+        best, best_df = None, -1
+        for token_id in found:
+            word = self.words[token_id]
+            target = _typo_form(word) if not word.startswith("@") else None
+            if target is not None and OSA.distance(form, target) > 1:
+                continue
+            if self.df[token_id] > best_df:
+                best, best_df = token_id, self.df[token_id]
+        if best is not None or has_hangul(token) or len(form) < 7:
+            return best
+        pool = [w for size in range(len(form) - 2, len(form) + 3) for w in self.long_latin.get(size, ())]
+        match = process.extractOne(form, pool, scorer=Levenshtein.distance, score_cutoff=2)
+        return self.correction_target[match[0]] if match else None
+
+    def search(self, text: str, lang: str, limit: int = 5) -> tuple[list[Candidate], list[QueryTerm]]:
+        terms = self.terms(text, lang)
+        known = [t for t in terms if t.token_id is not None]
+        if not known:
+            return [], terms
+        weights = {id(t): (self.idf[t.token_id] if t.token_id is not None else self.unknown_weight) for t in terms}
+        total = sum(weights.values())
+        # Candidates come from the most informative words; a word in most entries finds nothing new.
+        counts: dict[int, float] = defaultdict(float)
+        for term in sorted(known, key=lambda t: -self.idf[t.token_id]):
+            postings = self.postings.get(term.token_id, ())
+            if len(counts) >= MAX_CANDIDATES and len(postings) > MAX_CANDIDATES:
+                continue
+            for entry_index in postings:
+                counts[entry_index] += weights[id(term)]
+        if len(counts) > MAX_CANDIDATES:
+            pool = sorted(counts, key=counts.__getitem__, reverse=True)[:MAX_CANDIDATES]
+        else:
+            pool = list(counts)
+        query_ids = {t.token_id: weights[id(t)] * t.quality for t in known}
+        results = []
+        for entry_index in pool:
+            tokens = self.entry_tokens[entry_index]
+            coverage = sum(w for t, w in query_ids.items() if t in tokens) / total
+            precision, lang_of_best = 0.0, ""
+            for p_index in self.entry_phrasings[entry_index]:
+                phrasing = self.phrasings[p_index]
+                matched = sum(query_ids.get(t, 0.0) for t in phrasing.tokens)
+                value = matched / phrasing.weight if phrasing.weight else 0.0
+                if value > precision:
+                    precision, lang_of_best = value, phrasing.lang
+            score = COVERAGE_WEIGHT * coverage + (1 - COVERAGE_WEIGHT) * precision
+            results.append(Candidate(entry_index, score, coverage, precision, lang_of_best))
+        results.sort(key=lambda c: c.score, reverse=True)
+        return results[:limit], terms
+
+
+def analyzer_for(kb: KnowledgeBase) -> Analyzer:
+    return Analyzer((name.key, name.spellings()) for name in kb.names.values())
+
+
+class PhrasingRef(NamedTuple):
+    entry_id: str
+    index: int
+    text: str
+
+
+def phrasing_collisions(kb: KnowledgeBase) -> Iterable[tuple[PhrasingRef, PhrasingRef, str]]:
+    """Pairs of phrasings of different entries that normalize to the same words: no question can
+    prefer one over the other, so whichever is asked, the bot can only offer both."""
+    analyzer = analyzer_for(kb)
+    for lang in kb.languages:
+        first_of: dict[frozenset[str], PhrasingRef] = {}
+        for entry in kb.entries:
+            for index, text in enumerate(entry.questions.get(lang, ())):
+                key = frozenset(analyzer.tokens(text, lang))
+                if not key:
+                    continue
+                ref = PhrasingRef(entry.id, index, text)
+                other = first_of.setdefault(key, ref)
+                if other.entry_id != ref.entry_id:
+                    yield other, ref, lang

@@ -1,0 +1,233 @@
+"""Per-language normalization: the same text typed differently should give the same tokens.
+
+Both the knowledge base phrasings and the user's question go through `Analyzer.tokens`, so the
+rules only need to be consistent, not linguistically perfect.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterable
+
+HANGUL = "\uac00-\ud7a3\u3131-\u318e"
+_TOKEN = re.compile(rf"@[a-z0-9_]+|[{HANGUL}]+|[a-z\u00c0-\u024f]+|[0-9]+")
+_NOT_WORD = re.compile(rf"[^a-z0-9\u00c0-\u024f{HANGUL}]+")
+_HAS_HANGUL = re.compile(rf"[{HANGUL}]")
+
+# Chat abbreviations and spelling variants → one form. Indonesian and English share one table:
+# no key here is a word of the other language.
+ABBREVIATIONS = {
+    # Indonesian
+    "yg": "yang", "brp": "berapa", "brapa": "berapa", "kpn": "kapan", "kapn": "kapan", "kpan": "kapan",
+    "dmn": "dimana", "dimn": "dimana", "dmana": "dimana", "mana": "dimana", "gmn": "bagaimana",
+    "gimana": "bagaimana", "gmna": "bagaimana", "bgmn": "bagaimana", "knp": "kenapa", "mengapa": "kenapa",
+    "dgn": "dengan", "dg": "dengan", "tdk": "tidak", "gak": "tidak", "ga": "tidak", "nggak": "tidak",
+    "enggak": "tidak", "ngga": "tidak", "engga": "tidak", "utk": "untuk", "untk": "untuk", "dr": "dari",
+    "krn": "karena", "jg": "juga", "sdh": "sudah", "udh": "sudah", "udah": "sudah", "blm": "belum",
+    "bs": "bisa", "tgl": "tanggal", "thn": "tahun", "hr": "hari", "bln": "bulan", "ttd": "tandatangan",
+    "kerjasama": "kerjasama", "dirut": "direktur utama", "wagub": "wakil gubernur", "gub": "gubernur",
+    "gubernurnya": "gubernur", "pemprov": "pemerintah provinsi", "prov": "provinsi", "apaan": "apa",
+    "ap": "apa", "sapa": "siapa", "sp": "siapa", "spa": "siapa", "makasih": "terimakasih",
+    "makasi": "terimakasih", "mksh": "terimakasih", "trims": "terimakasih", "trmksh": "terimakasih",
+    "tks": "terimakasih", "ha": "hektare", "hektar": "hektare", "cluster": "klaster", "kluster": "klaster",
+    "umkm": "umkm", "ukm": "umkm", "startup": "startup", "starup": "startup", "start": "startup",
+    "tenan": "tenant", "hai": "halo", "hallo": "halo", "hello": "hello", "helo": "hello",
+    # English
+    "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please", "thx": "thank",
+    "thanks": "thank", "ty": "thank", "whats": "what", "wheres": "where", "whos": "who", "hows": "how",
+    "hectares": "hectare", "ha.": "hectare", "sme": "sme", "smes": "sme", "msmes": "sme", "msme": "sme",
+}
+
+# Several words that mean one thing (applied to folded text, whole words only).
+PHRASES = {
+    "tanda tangan": "tandatangan", "kerja sama": "kerjasama", "di mana": "dimana",
+    "terima kasih": "terimakasih", "thank you": "thank", "start up": "startup", "start ups": "startup",
+    "sister province": "sisterprovince", "sister provinces": "sisterprovince",
+    "provinsi kembar": "sisterprovince", "provinsi bersaudara": "sisterprovince",
+    "자매 결연": "자매결연", "자매 도시": "자매결연", "자매도시": "자매결연", "자매주": "자매결연", "자매 주": "자매결연",
+    "mou": "mou", "nota kesepahaman": "mou", "nota kesepemahaman": "mou", "memorandum of understanding": "mou",
+    "양해각서": "mou", "업무협약": "mou", "업무 협약": "mou",
+}
+
+# Words that carry no information about which entry is meant: politeness, fillers.
+STOPWORDS = {
+    "sih", "dong", "deh", "kak", "kakak", "min", "mimin", "gan", "bang", "mas", "mbak", "ya", "yah", "nih",
+    "tuh", "loh", "lho", "kok", "tolong", "mohon", "please", "the", "a", "an", "pak", "bu", "om",
+    "kah", "lah", "pun", "nya", "eh", "ah", "oh", "hmm", "s", "t", "d", "ll", "re", "ve", "m",
+    "좀", "혹시", "그럼", "그리고", "그", "저", "제가", "알려줘", "알려주세요", "알려줄래", "알려줄래요", "알려",
+    "주세요", "줘", "궁금해요", "궁금해", "궁금합니다", "궁금", "싶어요", "싶습니다", "알고", "말해줘", "말해", "요",
+}
+
+# Indonesian and English words that affix stripping must leave alone.
+PROTECTED = {
+    "berapa", "bagaimana", "apa", "siapa", "kapan", "dimana", "kenapa", "dengan", "tidak", "untuk", "sudah",
+    "belum", "bisa", "yang", "dari", "karena", "juga", "tanggal", "tahun", "hari", "bulan", "halo", "hai",
+    "selamat", "pagi", "siang", "sore", "malam", "kamu", "anda", "saya", "aku", "kami", "kita", "mereka",
+    "teknologi", "industri", "tenant", "startup", "seminar", "sister", "umkm", "memorandum", "terimakasih",
+    "this", "was", "has", "does", "is", "us", "its", "news", "business", "always", "address", "process",
+    "yes", "less", "bus", "gas", "pas", "this", "thus", "plus", "across", "series", "species",
+}
+
+KO_SYNONYMS = {
+    "누가": "누구", "뭐": "무엇", "뭔": "무엇", "무슨": "무엇", "뭐야": "무엇", "뭐예요": "무엇", "뭐에요": "무엇",
+    "무엇인가요": "무엇", "뭔가요": "무엇", "어딘가요": "어디", "언젠가요": "언제", "얼마나": "얼마", "몇": "얼마",
+    "크기": "면적", "넓이": "면적", "규모": "면적", "땡큐": "감사", "고마워": "감사", "고마워요": "감사",
+    "고맙습니다": "감사", "감사합니다": "감사", "감사해요": "감사", "서명": "체결", "서명식": "체결", "체결식": "체결",
+    "사인": "체결", "안녕하세요": "안녕", "안녕하십니까": "안녕", "방가": "안녕", "하이": "안녕",
+}
+
+# Verb endings, then particles, stripped from the end of a Hangul word (longest first).
+KO_ENDINGS = sorted("""했습니까 했나요 했어요 했어 했죠 됐나요 됐어요 되었나요 되나요 돼요 됩니다 인가요 입니까 입니다
+    이에요 이었나요 였나요 였어요 이었어요 이죠 인지 인데 예요 에요 이야 나요 까요 어요 아요 해요 세요 습니까
+    합니까 하나요 합니다 해줘 줘요 이다 니까 였지 했지 인가 이냐 냐 지요 죠 야 요""".split(), key=len, reverse=True)
+KO_PARTICLES = sorted("""에서는 에서 에게 한테 으로 께서 부터 까지 처럼 이랑 하고 이나 은 는 이 가 을 를 의 에 로 와 과 도
+    만 랑 나""".split(), key=len, reverse=True)
+
+_KO_AFFIXES = frozenset(KO_ENDINGS) | frozenset(KO_PARTICLES)
+
+
+def fold(text: str) -> str:
+    """Unicode-normalize, lowercase, and turn punctuation into spaces."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.replace("'", "").replace("\u2019", "").replace("`", "")
+    return _NOT_WORD.sub(" ", text).strip()
+
+
+def has_hangul(text: str) -> bool:
+    return bool(_HAS_HANGUL.search(text))
+
+
+def jamo(text: str) -> str:
+    """Split Hangul syllables into jamo so one wrong vowel costs one letter, not a syllable."""
+    return unicodedata.normalize("NFD", text)
+
+
+def strip_korean(word: str) -> str:
+    word = KO_SYNONYMS.get(word, word)
+    for suffixes in (KO_ENDINGS, KO_PARTICLES):
+        for suffix in suffixes:
+            if word.endswith(suffix) and len(word) > len(suffix):
+                word = word[: -len(suffix)]
+                break
+    return KO_SYNONYMS.get(word, word)
+
+
+_ID_PREFIX_RECODE = (
+    ("meny", "s"), ("peny", "s"), ("mem", "p"), ("pem", "p"), ("men", "t"), ("pen", "t"),
+    ("meng", "k"), ("peng", "k"),
+)
+
+
+def stem_indonesian(word: str) -> str:
+    if word in PROTECTED or len(word) < 5:
+        return word
+    for suffix in ("lah", "kah", "pun", "nya", "ku", "mu"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
+    for suffix in ("kan", "an", "i"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
+    return _strip_indonesian_prefix(word)
+
+
+def _strip_indonesian_prefix(word: str) -> str:
+    for prefix in ("memper", "diper", "di", "ter", "ber", "ke"):
+        if word.startswith(prefix) and len(word) - len(prefix) >= 4:
+            return word[len(prefix):]
+    for prefix in ("meng", "peng", "meny", "peny", "mem", "pem", "men", "pen", "me", "pe"):
+        if not word.startswith(prefix) or len(word) - len(prefix) < 3:
+            continue
+        rest = word[len(prefix):]
+        if rest[0] in "aiueo":
+            recode = dict(_ID_PREFIX_RECODE).get(prefix)
+            return recode + rest if recode else rest
+        return rest
+    return word
+
+
+def stem_english(word: str) -> str:
+    if word in PROTECTED or len(word) < 4:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("ing") and len(word) > 5:
+        return word[:-3]
+    if word.endswith("ed") and len(word) > 4:
+        return word[:-2]
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+class Analyzer:
+    """Text → tokens. Knows the knowledge base's names, so every spelling of a name is one token."""
+
+    def __init__(self, names: Iterable[tuple[str, Iterable[str]]] = ()):
+        spellings: dict[str, str] = {}
+        for key, forms in names:
+            for form in forms:
+                folded = fold(form)
+                if folded:
+                    spellings.setdefault(folded, key)
+                    spellings.setdefault(folded.replace(" ", ""), key)
+        self.name_tokens = {f"@{key}" for key in spellings.values()}
+        # Single-word spellings feed typo correction (so "chungbok" still finds @chungbuk).
+        self.single_word_names = {form: f"@{key}" for form, key in spellings.items() if " " not in form}
+        self._names = self._compile(spellings)
+        self._phrases = self._compile(PHRASES)
+
+    @staticmethod
+    def _compile(table: dict[str, str]) -> tuple[re.Pattern, dict[str, str]] | None:
+        if not table:
+            return None
+        parts = []
+        for form in sorted(table, key=len, reverse=True):
+            words = []
+            for word in form.split(" "):
+                if has_hangul(word):   # Korean spacing varies inside names: 충북 테크노파크 = 충북테크노파크
+                    words.append(" ?".join(re.escape(ch) for ch in word))
+                else:
+                    words.append(re.escape(word))
+            parts.append(" ?".join(words) if has_hangul(form) else " ".join(words))
+        # A Latin form must stand as a whole word; a Hangul one may carry a particle after it.
+        pattern = re.compile(rf"(?<![a-z0-9\u00c0-\u024f{HANGUL}])(?:{'|'.join(parts)})(?![a-z0-9\u00c0-\u024f])")
+        lookup = {re.sub(" ", "", form): value for form, value in table.items()}
+        return pattern, lookup
+
+    @staticmethod
+    def _replace(compiled, text: str, make) -> str:
+        if compiled is None:
+            return text
+        pattern, lookup = compiled
+        return pattern.sub(lambda m: f" {make(lookup[m.group(0).replace(' ', '')])} ", text)
+
+    def tokens(self, text: str, lang: str) -> list[str]:
+        """Normalized tokens of `text`, written in `lang` (id, ko or en)."""
+        folded = fold(text)
+        folded = self._replace(self._names, folded, lambda key: f"@{key}")
+        folded = self._replace(self._phrases, folded, lambda word: word)
+        result = []
+        for token in _TOKEN.findall(folded):
+            result.extend(self.word(token, lang))
+        return result
+
+    def word(self, token: str, lang: str) -> list[str]:
+        if token.startswith("@") or token.isdigit():
+            return [token]
+        if has_hangul(token):
+            if token in STOPWORDS or token in _KO_AFFIXES:   # a particle left over after a name
+                return []
+            stripped = strip_korean(token)
+            return [] if stripped in STOPWORDS else [stripped]
+        expanded = ABBREVIATIONS.get(token, token)
+        out = []
+        for word in expanded.split(" "):
+            if word in STOPWORDS:
+                continue
+            out.append(stem_indonesian(word) if lang == "id" else stem_english(word))
+        return out
