@@ -12,7 +12,6 @@ from bot.i18n import Catalogs, _
 from bot.knowledge.model import Entry, KnowledgeBase
 from bot.language import detect_language
 from bot.matcher import Candidate, Index
-from bot.normalize import has_hangul
 
 ANSWER_SCORE = 0.70        # at least this, and
 ANSWER_MARGIN = 0.08       # this far ahead of the next entry: answer
@@ -69,9 +68,10 @@ class Engine:
             if best is None or top > (best[0][0].score if best[0] else 0.0):
                 best = (candidates, lang)
         candidates = best[0]
-        if candidates and candidates[0].score >= CLARIFY_SCORE and candidates[0].lang in ("id", "en") \
-                and not has_hangul(question):
-            return candidates, candidates[0].lang          # the phrasing that matched tells the language
+        if candidates and candidates[0].score >= CLARIFY_SCORE:
+            latin = candidates[0].langs & {"id", "en"}
+            if len(latin) == 1:                              # the phrasing that matched tells the language
+                return candidates, next(iter(latin))
         return candidates, fallback_lang
 
     def decide(self, candidates: list[Candidate], lang: str) -> Reply:

@@ -28,7 +28,7 @@ ENGLISH = set("""
 the a an what whats who whos when where wheres why how which whose is are was were be been does do did
 can could would will should of in on at to for from with by about and or but this that these those it its
 there here i me my you your we our they their he she his her please tell explain know hi hello hey
-thanks thank bye goodbye morning evening signed signing sign witnessed witness big size area large
+thanks thank thx ty see bye goodbye morning evening signed signing sign witnessed witness big size area large
 much many anything something name called mean stand purpose goal scope cover include industries industry
 ready operate operational when year date day venue place held governor vice province sister
 investment invest government support tenants tenant cluster phase help ask source info information

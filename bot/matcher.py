@@ -19,11 +19,17 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein, OSA
 
 from bot.knowledge.model import KnowledgeBase
-from bot.normalize import KO_ENDINGS, KO_PARTICLES, Analyzer, has_hangul, jamo
+import bisect
+
+from bot.normalize import GRAMMAR_WORDS, KO_ENDINGS, KO_PARTICLES, Analyzer, has_hangul, jamo
 
 COVERAGE_WEIGHT = 0.6
 TYPO_QUALITY = 0.85           # a corrected word counts a bit less than an exact one
 SPLIT_QUALITY = 0.95          # a word found by splitting a spaceless Korean compound
+PREFIX_QUALITY = 0.8          # 'organisations' for 'organisation', '협약했다는' for '협약'
+GRAMMAR_WEIGHT = 0.15         # the most a grammar word can weigh, however rare in the base
+UNKNOWN_FACTOR = 0.8          # a word the base never uses weighs this much of the rarest known word
+MAX_KOREAN_TAIL = 2           # syllables of unknown verb ending allowed after a known Korean word
 MAX_CANDIDATES = 200
 _FILLERS = frozenset(KO_PARTICLES) | frozenset(KO_ENDINGS)
 
@@ -41,7 +47,7 @@ class Candidate:
     score: float
     coverage: float
     precision: float
-    lang: str                  # language of the phrasing that matched best
+    langs: frozenset[str]      # languages of the phrasings that matched best
 
 
 @dataclass
@@ -60,6 +66,8 @@ def _typo_form(token: str) -> str:
 
 
 class Index:
+    coverage_weight = COVERAGE_WEIGHT
+
     def __init__(self, kb: KnowledgeBase, analyzer: Analyzer | None = None):
         self.kb = kb
         self.analyzer = analyzer or analyzer_for(kb)
@@ -85,7 +93,10 @@ class Index:
                 postings[token_id].append(entry_index)
         self.df = df
         self.idf = [math.log((n - d + 0.5) / (d + 0.5) + 1.0) for d in df]
-        self.unknown_weight = math.log((n - 0.5) / 1.5 + 1.0)   # as rare as a word in one entry
+        for token, token_id in self.vocabulary.items():
+            if token in GRAMMAR_WORDS:
+                self.idf[token_id] = min(self.idf[token_id], GRAMMAR_WEIGHT)
+        self.unknown_weight = UNKNOWN_FACTOR * math.log((n - 0.5) / 1.5 + 1.0)
         self.postings = {t: tuple(p) for t, p in postings.items()}
         for entry_index, lang, ids in raw:
             self.entry_phrasings[entry_index].append(len(self.phrasings))
@@ -100,6 +111,7 @@ class Index:
 
     def _build_typo_index(self) -> None:
         self.words = list(self.vocabulary)
+        self.sorted_latin = sorted(w for w in self.words if not w.startswith("@") and not has_hangul(w))
         self.deletes: dict[str, list[int]] = defaultdict(list)
         self.long_latin: dict[int, list[str]] = defaultdict(list)
         corrections = {word: self.vocabulary[word] for word in self.words if not word.startswith("@")}
@@ -138,6 +150,10 @@ class Index:
             corrected = self._correct(token)
             if corrected is not None:
                 terms.append(QueryTerm(token, corrected, TYPO_QUALITY))
+                continue
+            prefixed = None if has_hangul(token) else self._prefix_match(token)
+            if prefixed is not None:
+                terms.append(QueryTerm(token, prefixed, PREFIX_QUALITY))
             else:
                 terms.append(QueryTerm(token, None))
         return terms
@@ -158,9 +174,24 @@ class Index:
                 score = best[start][0] + (len(piece) if known else 0)
                 if best[end] is None or score > best[end][0]:
                     best[end] = (score, best[start][1] + ([piece] if known else []))
-        if best[n] is None or not best[n][1]:
+        for end in range(n, max(0, n - MAX_KOREAN_TAIL) - 1, -1):   # an unknown verb ending may follow
+            if best[end] is not None and best[end][1]:
+                return best[end][1]
+        return None
+
+    def _prefix_match(self, token: str) -> int | None:
+        """A known word that this one extends or shortens by a suffix: the shortest such."""
+        if len(token) < 5:
             return None
-        return best[n][1]
+        stem = token[: max(4, int(len(token) * 0.7))]
+        start = bisect.bisect_left(self.sorted_latin, stem)
+        best = None
+        for word in self.sorted_latin[start:start + 50]:
+            if not word.startswith(stem):
+                break
+            if (token.startswith(word) or word.startswith(token)) and (best is None or len(word) < len(best)):
+                best = word
+        return self.vocabulary[best] if best else None
 
     def _correct(self, token: str) -> int | None:
         form = _typo_form(token)
@@ -181,12 +212,17 @@ class Index:
         match = process.extractOne(form, pool, scorer=Levenshtein.distance, score_cutoff=2)
         return self.correction_target[match[0]] if match else None
 
+    def _weight(self, term: QueryTerm) -> float:
+        if term.token_id is not None:
+            return self.idf[term.token_id]
+        return GRAMMAR_WEIGHT if term.text in GRAMMAR_WORDS else self.unknown_weight
+
     def search(self, text: str, lang: str, limit: int = 5) -> tuple[list[Candidate], list[QueryTerm]]:
         terms = self.terms(text, lang)
         known = [t for t in terms if t.token_id is not None]
         if not known:
             return [], terms
-        weights = {id(t): (self.idf[t.token_id] if t.token_id is not None else self.unknown_weight) for t in terms}
+        weights = {id(t): self._weight(t) for t in terms}
         total = sum(weights.values())
         # Candidates come from the most informative words; a word in most entries finds nothing new.
         counts: dict[int, float] = defaultdict(float)
@@ -205,21 +241,25 @@ class Index:
         for entry_index in pool:
             tokens = self.entry_tokens[entry_index]
             coverage = sum(w for t, w in query_ids.items() if t in tokens) / total
-            precision, lang_of_best = 0.0, ""
+            precision, langs = 0.0, set()
             for p_index in self.entry_phrasings[entry_index]:
                 phrasing = self.phrasings[p_index]
                 matched = sum(query_ids.get(t, 0.0) for t in phrasing.tokens)
                 value = matched / phrasing.weight if phrasing.weight else 0.0
-                if value > precision:
-                    precision, lang_of_best = value, phrasing.lang
-            score = COVERAGE_WEIGHT * coverage + (1 - COVERAGE_WEIGHT) * precision
-            results.append(Candidate(entry_index, score, coverage, precision, lang_of_best))
+                if value > precision + 1e-9:
+                    precision, langs = value, {phrasing.lang}
+                elif value > precision - 1e-9:
+                    langs.add(phrasing.lang)
+            score = self.coverage_weight * coverage + (1 - self.coverage_weight) * precision
+            results.append(Candidate(entry_index, score, coverage, precision, frozenset(langs)))
         results.sort(key=lambda c: c.score, reverse=True)
         return results[:limit], terms
 
 
 def analyzer_for(kb: KnowledgeBase) -> Analyzer:
-    return Analyzer((name.key, name.spellings()) for name in kb.names.values())
+    groups = [(name.key, name.spellings()) for name in kb.names.values()]
+    groups += list(kb.synonyms.items())
+    return Analyzer(groups)
 
 
 class PhrasingRef(NamedTuple):

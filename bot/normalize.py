@@ -10,7 +10,7 @@ import re
 import unicodedata
 from typing import Iterable
 
-HANGUL = "\uac00-\ud7a3\u3131-\u318e"
+HANGUL = "\uac00-\ud7a3\u3131-\u318e\u1100-\u11ff"  # syllables, compatibility and conjoining jamo
 _TOKEN = re.compile(rf"@[a-z0-9_]+|[{HANGUL}]+|[a-z\u00c0-\u024f]+|[0-9]+")
 _NOT_WORD = re.compile(rf"[^a-z0-9\u00c0-\u024f{HANGUL}]+")
 _HAS_HANGUL = re.compile(rf"[{HANGUL}]")
@@ -30,7 +30,10 @@ ABBREVIATIONS = {
     "gubernurnya": "gubernur", "pemprov": "pemerintah provinsi", "prov": "provinsi", "apaan": "apa",
     "ap": "apa", "sapa": "siapa", "sp": "siapa", "spa": "siapa", "makasih": "terimakasih",
     "makasi": "terimakasih", "mksh": "terimakasih", "trims": "terimakasih", "trmksh": "terimakasih",
-    "tks": "terimakasih", "ha": "hektare", "hektar": "hektare", "cluster": "klaster", "kluster": "klaster",
+    "tks": "terimakasih", "ttg": "tentang", "tntg": "tentang", "dlm": "dalam", "dl": "dalam", "kyk": "kayak",
+    "skrg": "sekarang", "skr": "sekarang", "sy": "saya", "aq": "aku", "gw": "saya", "gue": "saya",
+    "bgt": "banget", "jd": "jadi", "tp": "tapi", "sbg": "sebagai", "spt": "seperti", "kl": "kalau",
+    "klo": "kalau", "kalo": "kalau", "org": "orang", "pd": "pada", "tsb": "tersebut", "dll": "dan lain", "ha": "hektare", "hektar": "hektare", "cluster": "klaster", "kluster": "klaster",
     "umkm": "umkm", "ukm": "umkm", "startup": "startup", "starup": "startup", "start": "startup",
     "tenan": "tenant", "hai": "halo", "hallo": "halo", "hello": "hello", "helo": "hello",
     # English
@@ -43,9 +46,6 @@ ABBREVIATIONS = {
 PHRASES = {
     "tanda tangan": "tandatangan", "kerja sama": "kerjasama", "di mana": "dimana",
     "terima kasih": "terimakasih", "thank you": "thank", "start up": "startup", "start ups": "startup",
-    "sister province": "sisterprovince", "sister provinces": "sisterprovince",
-    "provinsi kembar": "sisterprovince", "provinsi bersaudara": "sisterprovince",
-    "자매 결연": "자매결연", "자매 도시": "자매결연", "자매도시": "자매결연", "자매주": "자매결연", "자매 주": "자매결연",
     "mou": "mou", "nota kesepahaman": "mou", "nota kesepemahaman": "mou", "memorandum of understanding": "mou",
     "양해각서": "mou", "업무협약": "mou", "업무 협약": "mou",
 }
@@ -71,18 +71,31 @@ PROTECTED = {
 
 KO_SYNONYMS = {
     "누가": "누구", "뭐": "무엇", "뭔": "무엇", "무슨": "무엇", "뭐야": "무엇", "뭐예요": "무엇", "뭐에요": "무엇",
-    "무엇인가요": "무엇", "뭔가요": "무엇", "어딘가요": "어디", "언젠가요": "언제", "얼마나": "얼마", "몇": "얼마",
+    "무엇인가요": "무엇", "뭘": "무엇", "뭐였어": "무엇", "뭐지": "무엇", "무엇을": "무엇", "뭔가요": "무엇", "어딘가요": "어디", "언젠가요": "언제", "얼마나": "얼마", "몇": "얼마",
     "크기": "면적", "넓이": "면적", "규모": "면적", "땡큐": "감사", "고마워": "감사", "고마워요": "감사",
     "고맙습니다": "감사", "감사합니다": "감사", "감사해요": "감사", "서명": "체결", "서명식": "체결", "체결식": "체결",
     "사인": "체결", "안녕하세요": "안녕", "안녕하십니까": "안녕", "방가": "안녕", "하이": "안녕",
 }
 
 # Verb endings, then particles, stripped from the end of a Hangul word (longest first).
-KO_ENDINGS = sorted("""했습니까 했나요 했어요 했어 했죠 됐나요 됐어요 되었나요 되나요 돼요 됩니다 인가요 입니까 입니다
+KO_ENDINGS = sorted("""였어 었어 았어 됐어 됐나 했니 이니 해 했 함 한 할 된 될 됨 하는 한다 했다 된다 합 한가 하니 한지 한가요 하지
+    한다고 했다고 이라고 라고 이라는 라는 거예요 거에요 건가요 건데 거야 은거 는거 한대 했대 냐고 는지 은지
+    했습니까 했나요 했어요 했어 했죠 됐나요 됐어요 되었나요 되나요 돼요 됩니다 인가요 입니까 입니다
     이에요 이었나요 였나요 였어요 이었어요 이죠 인지 인데 예요 에요 이야 나요 까요 어요 아요 해요 세요 습니까
     합니까 하나요 합니다 해줘 줘요 이다 니까 였지 했지 인가 이냐 냐 지요 죠 야 요""".split(), key=len, reverse=True)
-KO_PARTICLES = sorted("""에서는 에서 에게 한테 으로 께서 부터 까지 처럼 이랑 하고 이나 은 는 이 가 을 를 의 에 로 와 과 도
-    만 랑 나""".split(), key=len, reverse=True)
+KO_PARTICLES = sorted("""들이 들은 들을 들의 들도 끼리 에서는 에서 에게 한테 으로 께서 부터 까지 처럼 이랑 하고 이나 은 는 이 가 을 를 의 에 로 와 과 도
+    만 랑 나 들""".split(), key=len, reverse=True)
+
+# Grammar words: however rare in the knowledge base, they say nothing about which entry is meant.
+# (Question words such as kapan/when/언제 are not here: they tell a date question from a venue one.)
+GRAMMAR_WORDS = frozenset("""
+the a an of to in on at for from with by about and or but is are was were be been it its this that these those
+do does did can could would will should i me my you your we our they their there here as so if then than
+yang di ke dari dan dengan ini itu ada adalah akan untuk pada dalam oleh atau juga saja aja sama
+tentang soal ttg mau ingin tahu tau bisa boleh nya
+jadi sini situ any like one some also just really very
+거 것 수 등 및 그 이 저 좀 더 하
+""".split())
 
 _KO_AFFIXES = frozenset(KO_ENDINGS) | frozenset(KO_PARTICLES)
 
@@ -120,17 +133,18 @@ _ID_PREFIX_RECODE = (
 
 
 def stem_indonesian(word: str) -> str:
+    """Particles, then prefix, then suffix: 'ditandatangani' → 'tandatangan', 'dicari' → 'cari'."""
     if word in PROTECTED or len(word) < 5:
         return word
     for suffix in ("lah", "kah", "pun", "nya", "ku", "mu"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             word = word[: -len(suffix)]
             break
+    word = _strip_indonesian_prefix(word)
     for suffix in ("kan", "an", "i"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            word = word[: -len(suffix)]
-            break
-    return _strip_indonesian_prefix(word)
+            return word[: -len(suffix)]
+    return word
 
 
 def _strip_indonesian_prefix(word: str) -> str:
@@ -172,9 +186,12 @@ class Analyzer:
         for key, forms in names:
             for form in forms:
                 folded = fold(form)
-                if folded:
-                    spellings.setdefault(folded, key)
-                    spellings.setdefault(folded.replace(" ", ""), key)
+                if not folded:
+                    continue
+                spellings.setdefault(folded, key)
+                spellings.setdefault(folded.replace(" ", ""), key)
+                if not has_hangul(folded) and not folded.endswith("s") and len(folded) > 3:
+                    spellings.setdefault(folded + "s", key)   # plurals and fold's "governor's" → "governors"
         self.name_tokens = {f"@{key}" for key in spellings.values()}
         # Single-word spellings feed typo correction (so "chungbok" still finds @chungbuk).
         self.single_word_names = {form: f"@{key}" for form, key in spellings.items() if " " not in form}

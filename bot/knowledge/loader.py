@@ -21,7 +21,7 @@ from bot.knowledge.template import TemplateError, placeholders
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-FILE_KEYS = {"languages", "facts", "names", "topics", "entries"}
+FILE_KEYS = {"languages", "facts", "names", "synonyms", "topics", "entries"}
 ENTRY_KEYS = {"id", "kind", "topic", "questions", "answer", "related"}
 ENTRY_KINDS = ("fact", "smalltalk")
 _DUPLICATE = {
@@ -138,6 +138,7 @@ class _Builder:
         self.facts: dict[str, Fact] = {}
         self.names: dict[str, Name] = {}
         self.topics: dict[str, dict[str, str]] = {}
+        self.synonyms: dict[str, tuple[str, ...]] = {}
         self.entries: list[tuple[Entry, str, LMap]] = []          # entry, file, its raw mapping
         self.first_seen: dict[tuple[str, str], tuple[str, Mark]] = {}
         self.phrasing_marks: dict[tuple[str, str, int], tuple[str, Mark]] = {}
@@ -175,6 +176,8 @@ class _Builder:
             self.add_facts(file, doc["facts"], doc.mark_of("facts"))
         if "names" in doc:
             self.add_names(file, doc["names"], doc.mark_of("names"))
+        if "synonyms" in doc:
+            self.add_synonyms(file, doc["synonyms"], doc.mark_of("synonyms"))
         if "topics" in doc:
             self.add_topics(file, doc["topics"], doc.mark_of("topics"))
         if "entries" not in doc and not FILE_KEYS.intersection(doc) - {"languages"}:
@@ -260,13 +263,30 @@ class _Builder:
                 self.problem(file, value.mark_of("aliases"), N_("'aliases' must be a list of texts"))
                 aliases = []
             display = {k: v for k, v in value.items() if k != "aliases"}
-            shown = LMap(display)
-            shown.mark, shown.key_marks, shown.value_marks = value.mark, value.key_marks, value.value_marks
+            shown = LMap(display, mark=value.mark)
+            shown.key_marks, shown.value_marks = value.key_marks, value.value_marks
             what = Msg(N_("the name {key!r}"), {"key": key})
             display = self.localized(file, shown, value.mark, what, LANGUAGES)
             self.texts(file, display, shown, what)
             if self.once("symbol", key, file, where):
                 self.names[key] = Name(key, MappingProxyType(dict(display)), tuple(aliases))
+
+    def add_synonyms(self, file: str, synonyms: Any, mark: Mark) -> None:
+        if not isinstance(synonyms, LMap):
+            self.problem(file, mark, N_("'synonyms' must be a mapping of a concept to the words that mean it"))
+            return
+        for key, words in synonyms.items():
+            where = synonyms.key_marks[key]
+            if not isinstance(key, str) or not KEY_PATTERN.match(key):
+                self.problem(file, where, N_("the name {key!r} must be lowercase letters, digits and '_'"), key=key)
+                continue
+            if not isinstance(words, LList) or len(words) < 2 or not all(isinstance(w, str) and w.strip()
+                                                                          for w in words):
+                self.problem(file, synonyms.mark_of(key), N_("the synonyms {key!r} must be a list of at least "
+                                                             "two texts"), key=key)
+                continue
+            if self.once("symbol", key, file, where):
+                self.synonyms[key] = tuple(words)
 
     def add_topics(self, file: str, topics: Any, mark: Mark) -> None:
         if not isinstance(topics, LMap):
@@ -334,7 +354,6 @@ class _Builder:
         if not isinstance(related, LList) or not all(isinstance(r, str) for r in related):
             self.problem(file, raw.mark_of("related"), N_("'related' must be a list of entry ids"))
             related = LList()
-            related.item_marks = []
         topic = raw.get("topic")
         if topic is not None and not isinstance(topic, str):
             self.problem(file, raw.mark_of("topic"), N_("'topic' must be the key of a topic"))
@@ -346,8 +365,7 @@ class _Builder:
 
     def phrasings(self, file: str, entry_id: str, lang: str, value: Any, mark: Mark) -> tuple[str, ...]:
         if isinstance(value, str):
-            value = LList([value])
-            value.item_marks = [mark]
+            value = LList([value], mark=mark)
         if not isinstance(value, LList) or not value:
             self.problem(file, mark, N_("the questions of {entry!r} in {lang!r} must be a non-empty list of texts"),
                          entry=entry_id, lang=lang)
@@ -392,6 +410,7 @@ class _Builder:
         return KnowledgeBase(
             entries=tuple(entry for entry, _, _ in self.entries),
             facts=MappingProxyType(self.facts), names=MappingProxyType(self.names),
+            synonyms=MappingProxyType(self.synonyms),
             topics=MappingProxyType(self.topics), version=digest.hexdigest()[:12],
             files=MappingProxyType(files),
         )

@@ -46,17 +46,21 @@ class YamlProblem(Exception):
 
 class LMap(dict):
     """A mapping that remembers where it and each of its keys and values stand."""
-    mark: Mark
-    key_marks: dict[Any, Mark]
-    value_marks: dict[Any, Mark]
+    def __init__(self, *args, mark: Mark = Mark(1, 1)):
+        super().__init__(*args)
+        self.mark = mark
+        self.key_marks: dict[Any, Mark] = {}
+        self.value_marks: dict[Any, Mark] = {}
 
     def mark_of(self, key: Any) -> Mark:
         return self.value_marks.get(key, self.mark)
 
 
 class LList(list):
-    mark: Mark
-    item_marks: list[Mark]
+    def __init__(self, *args, mark: Mark = Mark(1, 1)):
+        super().__init__(*args)
+        self.mark = mark
+        self.item_marks: list[Mark] = [mark] * len(self)
 
 
 def _mark(node_or_mark) -> Mark:
@@ -131,16 +135,12 @@ class _Converter:
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
                 raise YamlProblem(_mark(node), N_("the tag {tag} is not allowed; use plain values"), tag=node.tag)
-            result = LList(self.convert(item) for item in node.value)
-            result.mark = _mark(node)
+            result = LList((self.convert(item) for item in node.value), mark=_mark(node))
             result.item_marks = [_mark(item) for item in node.value]
             return result
         if node.tag != _MAP_TAG:
             raise YamlProblem(_mark(node), N_("the tag {tag} is not allowed; use plain values"), tag=node.tag)
-        result = LMap()
-        result.mark = _mark(node)
-        result.key_marks = {}
-        result.value_marks = {}
+        result = LMap(mark=_mark(node))
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
                 raise YamlProblem(_mark(key_node), N_("a key must be a plain value"))

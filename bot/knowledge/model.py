@@ -61,6 +61,7 @@ class KnowledgeBase:
     names: Mapping[str, Name]
     topics: Mapping[str, Mapping[str, str]]
     version: str                                # content hash of all files
+    synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)   # concept → words for it
     files: Mapping[str, str] = field(default_factory=dict)   # file name → content hash
     by_id: Mapping[str, Entry] = field(init=False)
 
