@@ -17,6 +17,7 @@ ANSWER_SCORE = 0.70        # at least this, and
 ANSWER_MARGIN = 0.08       # this far ahead of the next entry: answer
 CLARIFY_SCORE = 0.50       # below this: fallback
 CLARIFY_WINDOW = 0.20      # "did you mean" offers entries this close to the best
+MIN_COVERAGE = 0.45        # a reply that explains less of the question than this is a fallback
 MAX_QUESTION_CHARS = 500   # longer text is cut before matching; nobody asks a FAQ in an essay
 
 
@@ -60,29 +61,36 @@ class Engine:
         return self.decide(candidates, reply_lang)
 
     def _search_unclear(self, question: str, fallback_lang: str) -> tuple[list[Candidate], str]:
-        """Latin text with no clear language: try Indonesian and English rules, keep the better."""
-        best: tuple[list[Candidate], str] | None = None
+        """Latin text with no clear language: try Indonesian and English rules, keep the better, and
+        let the plain words it shares with the phrasings vote for the language. Names and synonym
+        groups ('kitb', 'thx') are shared by all languages, so they do not vote."""
+        best = None
         for lang in ("id", "en"):
-            candidates, _ = self.index.search(question, lang)
+            candidates, terms = self.index.search(question, lang)
             top = candidates[0].score if candidates else 0.0
-            if best is None or top > (best[0][0].score if best[0] else 0.0):
-                best = (candidates, lang)
-        candidates = best[0]
-        if candidates and candidates[0].score >= CLARIFY_SCORE:
-            latin = candidates[0].langs & {"id", "en"}
-            if len(latin) == 1:                              # the phrasing that matched tells the language
-                return candidates, next(iter(latin))
+            if best is None or top > best[0]:
+                best = (top, candidates, terms)
+        _, candidates, terms = best
+        votes = {"id": 0.0, "en": 0.0}
+        for term in terms:
+            if term.token_id is None or self.index.words[term.token_id].startswith("@"):
+                continue
+            for lang in self.index.token_langs[term.token_id] & votes.keys():
+                votes[lang] += self.index.idf[term.token_id]
+        if votes["id"] != votes["en"]:
+            return candidates, max(votes, key=votes.__getitem__)
         return candidates, fallback_lang
 
     def decide(self, candidates: list[Candidate], lang: str) -> Reply:
         best = candidates[0] if candidates else None
-        if best is None or best.score < CLARIFY_SCORE:
+        if best is None or best.score < CLARIFY_SCORE or best.coverage < MIN_COVERAGE:
             return self.fallback(lang, best.score if best else 0.0)
         entry = self.kb.entries[best.entry_index]
         runner_up = candidates[1].score if len(candidates) > 1 else 0.0
         if best.score >= ANSWER_SCORE and best.score - runner_up >= ANSWER_MARGIN:
             return self.answer(entry, lang, best.score)
-        close = [c for c in candidates[:3] if c.score >= max(CLARIFY_SCORE, best.score - CLARIFY_WINDOW)]
+        close = [c for c in candidates[:3] if c.score >= max(CLARIFY_SCORE, best.score - CLARIFY_WINDOW)
+                 and c.coverage >= MIN_COVERAGE]
         choices = tuple(self.choice(self.kb.entries[c.entry_index], lang) for c in close)
         prompt = self.catalogs.gettext(lang, _("Did you mean:"))
         return Reply("clarify", lang, prompt, best.score, None, choices)

@@ -16,7 +16,7 @@ INDONESIAN = set("""
 yang apa apakah siapa kapan dimana mana bagaimana gimana kenapa mengapa berapa brp kpn dmn gmn yg dgn tdk
 di ke dari dan dengan ini itu ada adalah tidak gak ga nggak enggak bisa boleh akan sudah udah belum juga
 untuk utk saja aja dong sih deh kok nih ya kak min pak bu saya aku kamu anda kami kita mereka dia
-halo hai selamat pagi siang sore malam terima kasih makasih terimakasih sampai jumpa tanya bertanya
+halo hai selamat pagi siang sore malam terima kasih makasih makasi mksh trims terimakasih sampai jumpa dadah tanya bertanya
 luas berapa tanggal hari tahun bulan acara siapakah dimanakah kapankah penandatanganan ditandatangani
 tandatangan kerja sama kerjasama tujuan apaan info tentang soal mau ingin tahu tau jelaskan dijelaskan
 gubernur wakil provinsi kawasan industri saksi disaksikan investasi lahan fase klaster siap beroperasi

@@ -10,6 +10,8 @@ however alike the strings look.
 
 from __future__ import annotations
 
+import gc
+import heapq
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -30,7 +32,9 @@ PREFIX_QUALITY = 0.8          # 'organisations' for 'organisation', '협약했�
 GRAMMAR_WEIGHT = 0.15         # the most a grammar word can weigh, however rare in the base
 UNKNOWN_FACTOR = 0.8          # a word the base never uses weighs this much of the rarest known word
 MAX_KOREAN_TAIL = 2           # syllables of unknown verb ending allowed after a known Korean word
-MAX_CANDIDATES = 200
+MAX_CANDIDATES = 50           # entries fully scored per question
+CANDIDATE_DF_SHARE = 0.05     # a word in more than this share of entries does not seed candidates
+CANDIDATE_DF_FLOOR = 50
 _FILLERS = frozenset(KO_PARTICLES) | frozenset(KO_ENDINGS)
 
 
@@ -69,12 +73,24 @@ class Index:
     coverage_weight = COVERAGE_WEIGHT
 
     def __init__(self, kb: KnowledgeBase, analyzer: Analyzer | None = None):
+        # Building allocates millions of small objects that all live on; the cyclic GC scanning
+        # them again and again costs a third of the build time.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._build(kb, analyzer)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _build(self, kb: KnowledgeBase, analyzer: Analyzer | None) -> None:
         self.kb = kb
         self.analyzer = analyzer or analyzer_for(kb)
         self.vocabulary: dict[str, int] = {}
         self.phrasings: list[Phrasing] = []
         self.entry_phrasings: list[list[int]] = [[] for _ in kb.entries]
         entry_tokens: list[set[int]] = [set() for _ in kb.entries]
+        self.token_langs: dict[int, set[str]] = defaultdict(set)   # which languages' phrasings use it
         raw: list[tuple[int, str, tuple[int, ...]]] = []
         for entry_index, entry in enumerate(kb.entries):
             for lang, texts in entry.questions.items():
@@ -83,6 +99,8 @@ class Index:
                     if ids:
                         raw.append((entry_index, lang, ids))
                         entry_tokens[entry_index].update(ids)
+                        for token_id in ids:
+                            self.token_langs[token_id].add(lang)
         self.entry_tokens = [frozenset(s) for s in entry_tokens]
         n = len(kb.entries)
         df = [0] * len(self.vocabulary)
@@ -147,7 +165,7 @@ class Index:
                     terms.extend(QueryTerm(p, self.vocabulary[p], SPLIT_QUALITY) for p in pieces if p not in seen)
                     seen.update(pieces)
                     continue
-            corrected = self._correct(token)
+            corrected = self._correct(token, lang)
             if corrected is not None:
                 terms.append(QueryTerm(token, corrected, TYPO_QUALITY))
                 continue
@@ -193,7 +211,9 @@ class Index:
                 best = word
         return self.vocabulary[best] if best else None
 
-    def _correct(self, token: str) -> int | None:
+    def _correct(self, token: str, lang: str) -> int | None:
+        """The known word one edit away (in jamo for Korean), from phrasings of the same language:
+        an English 'number' must not become the Indonesian 'sumber'."""
         form = _typo_form(token)
         if len(form) < 4 or token.isdigit():
             return None
@@ -201,6 +221,8 @@ class Index:
         best, best_df = None, -1
         for token_id in found:
             word = self.words[token_id]
+            if not word.startswith("@") and lang not in self.token_langs[token_id]:
+                continue
             target = _typo_form(word) if not word.startswith("@") else None
             if target is not None and OSA.distance(form, target) > 1:
                 continue
@@ -209,8 +231,11 @@ class Index:
         if best is not None or has_hangul(token) or len(form) < 7:
             return best
         pool = [w for size in range(len(form) - 2, len(form) + 3) for w in self.long_latin.get(size, ())]
-        match = process.extractOne(form, pool, scorer=Levenshtein.distance, score_cutoff=2)
-        return self.correction_target[match[0]] if match else None
+        for match, _, _ in process.extract(form, pool, scorer=Levenshtein.distance, score_cutoff=2, limit=5):
+            token_id = self.correction_target[match]
+            if self.words[token_id].startswith("@") or lang in self.token_langs[token_id]:
+                return token_id
+        return None
 
     def _weight(self, term: QueryTerm) -> float:
         if term.token_id is not None:
@@ -224,19 +249,17 @@ class Index:
             return [], terms
         weights = {id(t): self._weight(t) for t in terms}
         total = sum(weights.values())
-        # Candidates come from the most informative words; a word in most entries finds nothing new.
-        counts: dict[int, float] = defaultdict(float)
-        for term in sorted(known, key=lambda t: -self.idf[t.token_id]):
-            postings = self.postings.get(term.token_id, ())
-            if len(counts) >= MAX_CANDIDATES and len(postings) > MAX_CANDIDATES:
-                continue
-            for entry_index in postings:
-                counts[entry_index] += weights[id(term)]
-        if len(counts) > MAX_CANDIDATES:
-            pool = sorted(counts, key=counts.__getitem__, reverse=True)[:MAX_CANDIDATES]
-        else:
-            pool = list(counts)
+        # Candidates come from the informative words only: a word found in a large share of the
+        # entries (a question word) would make every entry a candidate and prove nothing.
         query_ids = {t.token_id: weights[id(t)] * t.quality for t in known}
+        limit = max(CANDIDATE_DF_FLOOR, int(CANDIDATE_DF_SHARE * len(self.entry_tokens)))
+        seeds = [t for t in query_ids if self.df[t] <= limit] or list(query_ids)
+        counts: dict[int, float] = defaultdict(float)
+        for token_id in seeds:
+            weight = query_ids[token_id]
+            for entry_index in self.postings.get(token_id, ()):
+                counts[entry_index] += weight
+        pool = heapq.nlargest(MAX_CANDIDATES, counts, key=counts.__getitem__)
         results = []
         for entry_index in pool:
             tokens = self.entry_tokens[entry_index]

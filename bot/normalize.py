@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Iterable
 
 HANGUL = "\uac00-\ud7a3\u3131-\u318e\u1100-\u11ff"  # syllables, compatibility and conjoining jamo
@@ -64,7 +65,7 @@ PROTECTED = {
     "berapa", "bagaimana", "apa", "siapa", "kapan", "dimana", "kenapa", "dengan", "tidak", "untuk", "sudah",
     "belum", "bisa", "yang", "dari", "karena", "juga", "tanggal", "tahun", "hari", "bulan", "halo", "hai",
     "selamat", "pagi", "siang", "sore", "malam", "kamu", "anda", "saya", "aku", "kami", "kita", "mereka",
-    "teknologi", "industri", "tenant", "startup", "seminar", "sister", "umkm", "memorandum", "terimakasih",
+    "teknologi", "industri", "tenant", "direktur", "digital", "diskusi", "dinas", "terminal", "kebun", "startup", "seminar", "sister", "umkm", "memorandum", "terimakasih",
     "this", "was", "has", "does", "is", "us", "its", "news", "business", "always", "address", "process",
     "yes", "less", "bus", "gas", "pas", "this", "thus", "plus", "across", "series", "species",
 }
@@ -116,12 +117,21 @@ def jamo(text: str) -> str:
     return unicodedata.normalize("NFD", text)
 
 
+def _by_length(suffixes: list[str]) -> list[tuple[int, frozenset[str]]]:
+    lengths = sorted({len(x) for x in suffixes}, reverse=True)
+    return [(n, frozenset(x for x in suffixes if len(x) == n)) for n in lengths]
+
+
+_KO_SUFFIX_TABLES = (_by_length(KO_ENDINGS), _by_length(KO_PARTICLES))
+
+
 def strip_korean(word: str) -> str:
+    """Drop one verb ending, then one particle, longest first: '체결했나요' → '체결'."""
     word = KO_SYNONYMS.get(word, word)
-    for suffixes in (KO_ENDINGS, KO_PARTICLES):
-        for suffix in suffixes:
-            if word.endswith(suffix) and len(word) > len(suffix):
-                word = word[: -len(suffix)]
+    for table in _KO_SUFFIX_TABLES:
+        for length, suffixes in table:
+            if len(word) > length and word[-length:] in suffixes:
+                word = word[:-length]
                 break
     return KO_SYNONYMS.get(word, word)
 
@@ -230,21 +240,23 @@ class Analyzer:
         folded = self._replace(self._phrases, folded, lambda word: word)
         result = []
         for token in _TOKEN.findall(folded):
-            result.extend(self.word(token, lang))
+            result.extend(normalize_word(token, lang))
         return result
 
-    def word(self, token: str, lang: str) -> list[str]:
-        if token.startswith("@") or token.isdigit():
-            return [token]
-        if has_hangul(token):
-            if token in STOPWORDS or token in _KO_AFFIXES:   # a particle left over after a name
-                return []
-            stripped = strip_korean(token)
-            return [] if stripped in STOPWORDS else [stripped]
-        expanded = ABBREVIATIONS.get(token, token)
-        out = []
-        for word in expanded.split(" "):
-            if word in STOPWORDS:
-                continue
+
+
+@lru_cache(maxsize=200_000)
+def normalize_word(token: str, lang: str) -> tuple[str, ...]:
+    """One token → its normalized form(s); cached because the same words recur endlessly."""
+    if token.startswith("@") or token.isdigit():
+        return (token,)
+    if has_hangul(token):
+        if token in STOPWORDS or token in _KO_AFFIXES:   # a particle left over after a name
+            return ()
+        stripped = strip_korean(token)
+        return () if stripped in STOPWORDS else (stripped,)
+    out = []
+    for word in ABBREVIATIONS.get(token, token).split(" "):
+        if word not in STOPWORDS:
             out.append(stem_indonesian(word) if lang == "id" else stem_english(word))
-        return out
+    return tuple(out)

@@ -398,9 +398,10 @@ class _Builder:
                 self.check_template(file, raw["answer"].mark_of(lang), entry.id, lang, template)
         if any(not p.warning for p in self.problems):
             return None
+        if not sources:
+            return None
         if not self.entries:
-            self.problems.append(Problem(sources[0].name if sources else "?", 1, 1,
-                                         N_("the knowledge base has no entries")))
+            self.problems.append(Problem(sources[0].name, 1, 1, N_("the knowledge base has no entries")))
             return None
         digest = hashlib.sha256()
         files = {}

@@ -1,0 +1,41 @@
+"""The evaluation set (tests/eval/questions.yaml) holds the engine to its floors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.evaluate import evaluate, format_report, read_cases
+
+EVAL_FILE = Path(__file__).parent / "eval" / "questions.yaml"
+
+
+@pytest.fixture(scope="module")
+def report(engine):
+    return evaluate(engine, read_cases(EVAL_FILE))
+
+
+def test_the_evaluation_set_is_big_and_varied_enough(bundled_kb):
+    cases = read_cases(EVAL_FILE)
+    assert len(cases) >= 200
+    assert sum(case.expect is None for case in cases) >= 40
+    for lang in ("id", "ko", "en"):
+        assert sum(case.lang == lang and case.expect is not None for case in cases) >= 50
+    assert {case.expect for case in cases if case.expect} <= set(bundled_kb.by_id)
+    phrasings = {q.casefold() for entry in bundled_kb.entries for qs in entry.questions.values() for q in qs}
+    copied = [case.question for case in cases if case.question.casefold() in phrasings]
+    assert copied == [], "evaluation questions must not be copied from the knowledge base"
+
+
+@pytest.mark.parametrize("lang", ["id", "ko", "en"])
+def test_top1_accuracy_floor_per_language(report, lang):
+    assert report.accuracy(lang) >= 0.95, format_report(report)
+
+
+def test_offtopic_refusal_floor(report):
+    assert report.offtopic_refusal_rate >= 0.95, format_report(report)
+
+
+def test_language_detection_floor(report):
+    assert report.language_accuracy >= 0.98, format_report(report)
