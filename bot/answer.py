@@ -103,6 +103,21 @@ class Engine:
         entry = self.kb.by_id.get(entry_id)
         return self.answer(entry, lang) if entry else None
 
+    def suggestions(self, question: str, preferred: str | None = None, limit: int = 5) -> list[Reply]:
+        """Up to `limit` plausible answers, best first (inline mode: the user picks one)."""
+        question = question[:MAX_QUESTION_CHARS]
+        lang = detect_language(question)
+        if lang is not None:
+            candidates, _ = self.index.search(question, lang, limit=limit)
+        else:
+            candidates, lang = self._search_unclear(question, preferred if preferred in LANGUAGES
+                                                    else self.default_language)
+        return [self.answer(self.kb.entries[c.entry_index], lang, c.score) for c in candidates[:limit]
+                if c.score >= CLARIFY_SCORE and c.coverage >= MIN_COVERAGE]
+
+    def entries_of_topic(self, topic: str) -> list[Entry]:
+        return [e for e in self.kb.entries if e.topic == topic]
+
     def choice(self, entry: Entry, lang: str) -> Choice:
         return Choice(entry.id, self.kb.question_text(entry, lang))
 

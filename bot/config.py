@@ -59,6 +59,7 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     group_answers_per_minute: int = 10
+    poll_timeout: float = 10.0     # seconds a getUpdates long poll waits
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, dotenv: Path | None = Path(".env")) -> "Settings":
@@ -79,6 +80,12 @@ class Settings:
         default_language = get("BOT_DEFAULT_LANGUAGE", "en")
         if default_language not in ("id", "ko", "en"):
             raise ConfigError(f"BOT_DEFAULT_LANGUAGE must be id, ko or en, got {default_language!r}")
+        timezone = get("BOT_TIMEZONE", "Asia/Jakarta")
+        try:
+            from zoneinfo import ZoneInfo
+            ZoneInfo(timezone)
+        except (ValueError, KeyError, OSError):
+            raise ConfigError(f"BOT_TIMEZONE {timezone!r} is not a known time zone (for example Asia/Jakarta)") from None
         webhook_url = get("TELEGRAM_WEBHOOK_URL")
         webhook_secret = get("TELEGRAM_WEBHOOK_SECRET")
         if webhook_url and not webhook_secret:
@@ -88,7 +95,7 @@ class Settings:
             knowledge_dir=Path(get("BOT_KNOWLEDGE_DIR", str(BUNDLED_KNOWLEDGE_DIR))),
             locales_dir=Path(get("BOT_LOCALES_DIR", str(BUNDLED_LOCALES_DIR))),
             data_dir=Path(get("BOT_DATA_DIR", "data")),
-            timezone=get("BOT_TIMEZONE", "Asia/Jakarta"),
+            timezone=timezone,
             default_language=default_language,
             token=get("TELEGRAM_BOT_TOKEN"),
             api_url=get("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/"),

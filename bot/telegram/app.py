@@ -1,0 +1,82 @@
+"""build_application: the one place where handlers are wired, in the order they are tried."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler,
+                          ContextTypes, Defaults, InlineQueryHandler, MessageHandler, filters)
+
+from bot.answer import Engine
+from bot.config import Settings
+from bot.i18n import Catalogs, _
+from bot.store import Store
+from bot.telegram import groups, inline, private
+from bot.telegram.conversation import on_answer_button, on_topic_button, on_user_language_button
+from bot.telegram.menus import set_command_menus
+from bot.telegram.runtime import RUNTIME_KEY, Runtime, runtime_of
+
+log = logging.getLogger(__name__)
+
+
+def build_application(settings: Settings, engine: Engine, store: Store, catalogs: Catalogs) -> Application:
+    runtime = Runtime(settings, store, catalogs, engine)
+
+    async def post_init(application: Application) -> None:
+        await set_command_menus(application.bot, catalogs)
+
+    application = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(f"{settings.api_url}/bot")
+        .base_file_url(f"{settings.api_url}/file/bot")
+        .defaults(Defaults(parse_mode=None, tzinfo=_zone(settings.timezone)))
+        .rate_limiter(AIORateLimiter(max_retries=2))
+        .concurrent_updates(16)
+        .post_init(post_init)
+        .build()
+    )
+    application.bot_data[RUNTIME_KEY] = runtime
+
+    private_chat = filters.ChatType.PRIVATE
+    group_chat = filters.ChatType.GROUPS
+    handlers = [
+        # Private chats: commands first, then every other text is a question.
+        CommandHandler("start", private.on_start, filters=private_chat),
+        CommandHandler("lang", private.on_lang, filters=private_chat),
+        CommandHandler("help", private.on_help),
+        CommandHandler("topics", private.on_topics),
+        MessageHandler(private_chat & filters.TEXT & ~filters.COMMAND, private.on_text),
+        # Groups: /ask, administrators' /lang, and mentions of or replies to the bot; nothing else.
+        CommandHandler("ask", groups.on_ask, filters=group_chat),
+        CommandHandler("lang", groups.on_group_lang, filters=group_chat),
+        MessageHandler(group_chat & filters.TEXT & ~filters.COMMAND
+                       & (filters.Entity("mention") | filters.REPLY), groups.on_group_text),
+        # Buttons: a:<lang>:<entry> answers, t:<lang>:<topic> topics, l:<lang> user, g:<lang> group language.
+        CallbackQueryHandler(on_answer_button, pattern=r"^a:"),
+        CallbackQueryHandler(on_topic_button, pattern=r"^t:"),
+        CallbackQueryHandler(on_user_language_button, pattern=r"^l:"),
+        CallbackQueryHandler(groups.on_group_language_button, pattern=r"^g:"),
+        # Inline mode in any chat.
+        InlineQueryHandler(inline.on_inline_query),
+    ]
+    application.add_handlers(handlers)
+    application.add_error_handler(on_error)
+    return application
+
+
+def _zone(name: str):
+    from zoneinfo import ZoneInfo
+    return ZoneInfo(name)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    log.error("error while handling an update: %s", context.error, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == "private":
+        runtime = runtime_of(context)
+        try:
+            await context.bot.send_message(update.effective_chat.id, runtime.t(
+                runtime.user_language(update), _("Sorry, something went wrong. Please try again.")))
+        except Exception:   # noqa: BLE001 - the error report itself must not raise
+            log.warning("could not tell the user about the error")

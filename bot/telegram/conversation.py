@@ -1,0 +1,102 @@
+"""Handlers shared by private and group chats: answering, buttons, topics, language."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot import LANGUAGES
+from bot.answer import Reply
+from bot.i18n import _, language_name
+from bot.telegram.render import choice_buttons, language_keyboard, reply_html
+from bot.telegram.runtime import Runtime, runtime_of
+
+log = logging.getLogger(__name__)
+
+
+async def send_reply(message: Message, runtime: Runtime, reply: Reply, quote: bool = False) -> None:
+    parts, keyboard = reply_html(reply, lambda m: runtime.t(reply.lang, m))
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        await message.reply_text(part, parse_mode=ParseMode.HTML, reply_markup=keyboard if last else None,
+                                 do_quote=quote and index == 0)
+
+
+async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str,
+                          quote: bool = False) -> None:
+    runtime = runtime_of(context)
+    engine = runtime.engine          # one snapshot for the whole question, even if a reload happens
+    preferred = runtime.user_language(update)
+    reply = engine.ask(question, preferred=preferred)
+    if reply.kind == "fallback":
+        runtime.store.log_unanswered(question, reply.lang, update.effective_chat.type, reply.score)
+    await send_reply(update.effective_message, runtime, reply, quote=quote)
+
+
+async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`a:<lang>:<entry>`: a "did you mean" choice or a follow-up was pressed."""
+    query = update.callback_query
+    runtime = runtime_of(context)
+    _, lang, entry_id = query.data.split(":", 2)
+    reply = runtime.engine.answer_by_id(entry_id, lang if lang in LANGUAGES else runtime.user_language(update))
+    if reply is None:   # the entry disappeared in a reload since the button was sent
+        await query.answer(runtime.t(runtime.user_language(update), _("That question is no longer available.")),
+                           show_alert=True)
+        return
+    await query.answer()
+    await send_reply(query.message, runtime, reply)
+
+
+def topics_keyboard(runtime: Runtime, lang: str) -> InlineKeyboardMarkup:
+    kb = runtime.engine.kb
+    rows = [[InlineKeyboardButton(titles.get(lang) or titles["en"], callback_data=f"t:{lang}:{key}")]
+            for key, titles in kb.topics.items() if any(e.topic == key for e in kb.entries)]
+    return InlineKeyboardMarkup(rows)
+
+
+async def send_topics(message: Message, runtime: Runtime, lang: str, text: str | None = None) -> None:
+    await message.reply_text(text or runtime.t(lang, _("Choose a topic:")), reply_markup=topics_keyboard(runtime, lang))
+
+
+async def send_topic(message: Message, runtime: Runtime, lang: str, topic: str) -> bool:
+    engine = runtime.engine
+    entries = engine.entries_of_topic(topic)
+    if not entries:
+        return False
+    title = engine.kb.topics[topic].get(lang) or topic
+    choices = [engine.choice(entry, lang) for entry in entries]
+    await message.reply_text(runtime.t(lang, _("{topic}: what would you like to know?")).format(topic=title),
+                             reply_markup=InlineKeyboardMarkup(choice_buttons(choices, lang)))
+    return True
+
+
+async def on_topic_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`t:<lang>:<topic>` shows the topic's questions; `t:<lang>:` lists the topics."""
+    query = update.callback_query
+    runtime = runtime_of(context)
+    _, lang, topic = query.data.split(":", 2)
+    lang = lang if lang in LANGUAGES else runtime.user_language(update)
+    await query.answer()
+    if not topic or not await send_topic(query.message, runtime, lang, topic):
+        await send_topics(query.message, runtime, lang)
+
+
+async def on_user_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`l:<lang>` sets the user's own language (private chats)."""
+    query = update.callback_query
+    runtime = runtime_of(context)
+    lang = query.data.split(":", 1)[1]
+    if lang not in LANGUAGES:
+        await query.answer()
+        return
+    runtime.store.set_user_language(update.effective_user.id, lang)
+    text = runtime.t(lang, _("Language: {language}")).format(language=language_name(lang))
+    await query.answer(text)
+    await query.edit_message_text(text)
+
+
+async def ask_language(message: Message, runtime: Runtime, lang: str, prefix: str) -> None:
+    await message.reply_text(runtime.t(lang, _("Choose your language:")), reply_markup=language_keyboard(prefix))

@@ -1,0 +1,98 @@
+"""Groups: answer /ask, mentions of the bot and replies to it; never other chatter or other bots."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import ChatMember, MessageEntity, Update
+from telegram.ext import ContextTypes
+
+from bot import LANGUAGES
+from bot.i18n import _, language_name
+from bot.telegram.conversation import answer_question, ask_language
+from bot.telegram.runtime import runtime_of
+
+log = logging.getLogger(__name__)
+ADMIN_STATUSES = (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
+
+
+async def _answer_in_group(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+    runtime = runtime_of(context)
+    if not runtime.group_limit.allow(update.effective_chat.id):
+        log.info("per-chat answer limit reached in chat %s; question ignored", update.effective_chat.id)
+        return
+    await answer_question(update, context, question, quote=True)
+
+
+async def on_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/ask <question>` (also `/ask@BotName`)."""
+    if update.effective_user.is_bot:
+        return
+    question = " ".join(context.args or [])
+    if not question.strip():
+        runtime = runtime_of(context)
+        await update.effective_message.reply_text(
+            runtime.t(runtime.chat_language(update), _("Write your question after /ask, for example: "
+                                                       "/ask How big is KITB?")))
+        return
+    await _answer_in_group(update, context, question)
+
+
+def _mentions_bot(update: Update, username: str) -> str | None:
+    """The message text without the mention when it mentions the bot, else None."""
+    message = update.effective_message
+    text = message.text or ""
+    for entity in message.entities or ():
+        if entity.type == MessageEntity.MENTION:
+            mention = message.parse_entity(entity)
+            if mention.lstrip("@").casefold() == username.casefold():
+                return (text[: entity.offset] + text[entity.offset + entity.length:]).strip()
+    return None
+
+
+async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A plain group message: answered only when it mentions the bot or replies to the bot."""
+    message = update.effective_message
+    if message.from_user is None or message.from_user.is_bot:
+        return
+    question = _mentions_bot(update, context.bot.username)
+    replied = message.reply_to_message
+    if question is None and replied is not None and replied.from_user and replied.from_user.id == context.bot.id:
+        question = message.text
+    if question:
+        await _answer_in_group(update, context, question)
+
+
+async def is_chat_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Asked of Telegram every time: admin rights change without the bot being told."""
+    member = await context.bot.get_chat_member(update.effective_chat.id, update.effective_user.id)
+    return member.status in ADMIN_STATUSES
+
+
+async def on_group_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    runtime = runtime_of(context)
+    lang = runtime.chat_language(update)
+    if not await is_chat_admin(update, context):
+        await update.effective_message.reply_text(
+            runtime.t(lang, _("Only the group's administrators can change the group's language.")))
+        return
+    await ask_language(update.effective_message, runtime, lang, "g")
+
+
+async def on_group_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`g:<lang>`: checked again on press; whoever presses must be an administrator now."""
+    query = update.callback_query
+    runtime = runtime_of(context)
+    lang = query.data.split(":", 1)[1]
+    if lang not in LANGUAGES:
+        await query.answer()
+        return
+    if not await is_chat_admin(update, context):
+        await query.answer(runtime.t(runtime.user_language(update),
+                                     _("Only the group's administrators can change the group's language.")),
+                           show_alert=True)
+        return
+    runtime.store.set_chat_language(update.effective_chat.id, lang)
+    text = runtime.t(lang, _("The group's language is now {language}.")).format(language=language_name(lang))
+    await query.answer()
+    await query.edit_message_text(text)

@@ -1,0 +1,59 @@
+"""Private chats: every text is a question; /start, /help, /lang, /topics."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.i18n import _
+from bot.telegram.conversation import answer_question, ask_language, send_reply, send_topic, send_topics
+from bot.telegram.runtime import runtime_of
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await answer_question(update, context, update.effective_message.text)
+
+
+def greeting(runtime, lang: str) -> str:
+    return runtime.t(lang, _("Hello! I am Sahabat. I answer questions about the MoU between KITB (Grand Batang "
+                             "City) and Chungbuk Technopark and about the sister-province partnership of Central "
+                             "Java and Chungcheongbuk-do, in Bahasa Indonesia, 한국어 or English. Just type your "
+                             "question, or choose a topic:"))
+
+
+async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/start`, or `/start <topic>` / `/start <entry-id>` from a deep link."""
+    runtime = runtime_of(context)
+    lang = runtime.user_language(update)
+    message = update.effective_message
+    payload = context.args[0] if context.args else ""
+    if payload:
+        if await send_topic(message, runtime, lang, payload.replace("-", "_")):
+            return
+        reply = runtime.engine.answer_by_id(payload, lang)
+        if reply is not None:
+            await send_reply(message, runtime, reply)
+            return
+    await send_topics(message, runtime, lang, greeting(runtime, lang))
+
+
+def help_text(runtime, lang: str) -> str:
+    return runtime.t(lang, _("Ask me in your own words, for example \"How big is KITB?\" or \"When was the MoU "
+                             "signed?\". I answer in the language you write in.\n\n"
+                             "/topics – browse what I know\n/lang – choose your language\n"
+                             "In groups: /ask followed by your question, mention me, or reply to my message."))
+
+
+async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    runtime = runtime_of(context)
+    await update.effective_message.reply_text(help_text(runtime, runtime.chat_language(update)))
+
+
+async def on_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    runtime = runtime_of(context)
+    await ask_language(update.effective_message, runtime, runtime.user_language(update), "l")
+
+
+async def on_topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    runtime = runtime_of(context)
+    await send_topics(update.effective_message, runtime, runtime.chat_language(update))

@@ -1,0 +1,74 @@
+"""Replies → Telegram HTML and inline keyboards. Every user- or data-derived text is escaped."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import LANGUAGES
+from bot.answer import Choice, Reply
+from bot.i18n import _, language_name
+
+MESSAGE_LIMIT = 4096
+BUTTON_TEXT_LIMIT = 60
+FLAGS = {"id": "🇮🇩", "ko": "🇰🇷", "en": "🇬🇧"}
+
+
+def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Split raw text so that each escaped part fits `limit`, at paragraph, line or word breaks."""
+    parts: list[str] = []
+    rest = text
+    while len(escape(rest, quote=False)) > limit:
+        cut = _fit(rest, limit)
+        for separator in ("\n\n", "\n", " "):
+            at = rest.rfind(separator, 0, cut)
+            if at > cut // 2:
+                cut = at
+                break
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest or not parts:
+        parts.append(rest)
+    return [escape(part, quote=False) for part in parts]
+
+
+def _fit(text: str, limit: int) -> int:
+    """The longest prefix length whose escaped form fits `limit`."""
+    total = 0
+    for index, char in enumerate(text):
+        total += len(escape(char, quote=False))
+        if total > limit:
+            return max(index, 1)
+    return len(text)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= BUTTON_TEXT_LIMIT else text[: BUTTON_TEXT_LIMIT - 1] + "…"
+
+
+def choice_buttons(choices: tuple[Choice, ...] | list[Choice], lang: str) -> list[list[InlineKeyboardButton]]:
+    return [[InlineKeyboardButton(_short(c.text), callback_data=f"a:{lang}:{c.entry_id}")] for c in choices]
+
+
+def reply_html(reply: Reply, gettext) -> tuple[list[str], InlineKeyboardMarkup | None]:
+    """Message parts (HTML) and the keyboard that goes under the last part."""
+    lines = [reply.text]
+    rows: list[list[InlineKeyboardButton]] = []
+    if reply.kind == "clarify":
+        rows = choice_buttons(reply.choices, reply.lang)
+    elif reply.kind == "answer" and reply.related:
+        rows = choice_buttons(reply.related, reply.lang)
+    elif reply.kind == "fallback":
+        if reply.examples:
+            lines.append("")
+            lines.append(gettext(_("You could ask, for example:")))
+            lines += [f"• {example}" for example in reply.examples]
+        rows = [[InlineKeyboardButton(gettext(_("Browse topics")), callback_data=f"t:{reply.lang}:")]]
+    parts = split_message("\n".join(lines))
+    return parts, InlineKeyboardMarkup(rows) if rows else None
+
+
+def language_keyboard(prefix: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(f"{FLAGS[lang]} {language_name(lang)}",
+                                                       callback_data=f"{prefix}:{lang}")] for lang in LANGUAGES])

@@ -1,0 +1,71 @@
+"""What the handlers share: settings, storage, catalogs and the current engine."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.answer import Engine
+from bot.config import Settings
+from bot.i18n import Catalogs, negotiate
+from bot.store import Store
+
+RUNTIME_KEY = "sahabat"
+
+
+class ChatRateLimit:
+    """At most `per_minute` answers per chat in any 60-second window (groups only)."""
+
+    def __init__(self, per_minute: int, clock=time.monotonic):
+        self.per_minute = per_minute
+        self.clock = clock
+        self.sent: dict[int, deque[float]] = defaultdict(deque)
+
+    def allow(self, chat_id: int) -> bool:
+        now = self.clock()
+        window = self.sent[chat_id]
+        while window and now - window[0] >= 60:
+            window.popleft()
+        if len(window) >= self.per_minute:
+            return False
+        window.append(now)
+        return True
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    store: Store
+    catalogs: Catalogs
+    engine: Engine                 # replaced as a whole on reload; handlers read it once per update
+    group_limit: ChatRateLimit = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.group_limit = ChatRateLimit(self.settings.group_answers_per_minute)
+
+    def t(self, lang: str, message: str) -> str:
+        return self.catalogs.gettext(lang, message)
+
+    def user_language(self, update: Update) -> str:
+        """Interface language: the user's choice, else their Telegram language, else the default."""
+        user = update.effective_user
+        if user is None:
+            return self.settings.default_language
+        return self.store.user_language(user.id) or negotiate(user.language_code, self.settings.default_language)
+
+    def chat_language(self, update: Update) -> str:
+        """Interface language of a group: set by its administrators, else the sender's language."""
+        chat = update.effective_chat
+        if chat is not None and chat.type != "private":
+            chosen = self.store.chat_language(chat.id)
+            if chosen:
+                return chosen
+        return self.user_language(update)
+
+
+def runtime_of(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
+    return context.application.bot_data[RUNTIME_KEY]
