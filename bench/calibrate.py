@@ -32,10 +32,12 @@ def main(path: str) -> None:
     cases = read_cases(Path(path))
     catalogs = Catalogs(settings.locales_dir)
     results = []
-    for coverage_weight, unknown_factor in itertools.product((0.4, 0.5, 0.6, 0.7), (0.6, 0.8, 1.0, 1.2)):
+    for coverage_weight, unknown_factor, fuzzy_weight in itertools.product(
+            (0.3, 0.45, 0.6), (0.8, 1.0, 1.2), (0.0, 0.15, 0.3)):
         matcher.UNKNOWN_FACTOR = unknown_factor
         engine = Engine(kb, catalogs)
         engine.index.coverage_weight = coverage_weight
+        engine.index.fuzzy_weight = fuzzy_weight
         rows = []
         for case in cases:
             lang = detect_language(case.question) or case.lang
@@ -56,12 +58,12 @@ def main(path: str) -> None:
                     correct[case.lang][0] += answered and top == case.expect
             refusal = refused / offtopic
             worst = min(c / n for c, n in correct.values())
-            results.append((refusal >= REFUSAL_FLOOR, worst, refusal, coverage_weight, unknown_factor, answer_at,
-                            margin, {k: round(c / n, 3) for k, (c, n) in correct.items()}))
+            results.append((refusal >= REFUSAL_FLOOR, worst, refusal, coverage_weight, unknown_factor, fuzzy_weight,
+                            answer_at, margin, {k: round(c / n, 3) for k, (c, n) in correct.items()}))
     results.sort(key=lambda r: (r[0], r[1], r[2]), reverse=True)
-    print("ok  worst  refusal  coverage_w unknown answer_at margin  per-language")
-    for ok, worst, refusal, cw, uf, at, margin, per in results[:15]:
-        print(f"{ok!s:5} {worst:.3f} {refusal:.3f}   {cw:.2f}       {uf:.1f}     {at:.2f}     {margin:.2f}  {per}")
+    print("ok    worst refusal coverage_w unknown fuzzy answer_at margin  per-language")
+    for ok, worst, refusal, cw, uf, fw, at, margin, per in results[:15]:
+        print(f"{ok!s:5} {worst:.3f} {refusal:.3f}   {cw:.2f}     {uf:.1f}    {fw:.1f}   {at:.2f}     {margin:.2f}  {per}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from bot.knowledge.model import Entry, KnowledgeBase
 from bot.language import detect_language
 from bot.matcher import Candidate, Index
 
-ANSWER_SCORE = 0.70        # at least this, and
+ANSWER_SCORE = 0.66        # at least this, and
 ANSWER_MARGIN = 0.08       # this far ahead of the next entry: answer
 CLARIFY_SCORE = 0.50       # below this: fallback
 CLARIFY_WINDOW = 0.20      # "did you mean" offers entries this close to the best
@@ -42,9 +42,10 @@ class Reply:
 class Engine:
     """Holds one knowledge-base snapshot and its index; swap the whole Engine to reload."""
 
-    def __init__(self, kb: KnowledgeBase, catalogs: Catalogs, default_language: str = "en"):
+    def __init__(self, kb: KnowledgeBase, catalogs: Catalogs, default_language: str = "en",
+                 index: Index | None = None):
         self.kb = kb
-        self.index = Index(kb)
+        self.index = index if index is not None and index.kb is kb else Index(kb)
         self.catalogs = catalogs
         self.default_language = default_language
 
@@ -87,7 +88,8 @@ class Engine:
             return self.fallback(lang, best.score if best else 0.0)
         entry = self.kb.entries[best.entry_index]
         runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-        if best.score >= ANSWER_SCORE and best.score - runner_up >= ANSWER_MARGIN:
+        # A number the entry never mentions ('cluster 2', '2단계') means another thing than it answers.
+        if best.score >= ANSWER_SCORE and best.score - runner_up >= ANSWER_MARGIN and not best.missing_number:
             return self.answer(entry, lang, best.score)
         close = [c for c in candidates[:3] if c.score >= max(CLARIFY_SCORE, best.score - CLARIFY_WINDOW)
                  and c.coverage >= MIN_COVERAGE]

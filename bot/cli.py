@@ -86,7 +86,7 @@ def load_engine(kb_dir: Path, settings: Settings):
         for problem in result.errors:
             print(problem.render(gettext), file=sys.stderr)
         return None
-    return Engine(result.kb, catalogs, settings.default_language)
+    return Engine(result.kb, catalogs, settings.default_language, index=result.index)
 
 
 def check_command(kb_dir: Path, settings: Settings, strict: bool) -> int:

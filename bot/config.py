@@ -60,6 +60,7 @@ class Settings:
     webhook_port: int = 8443
     group_answers_per_minute: int = 10
     poll_timeout: float = 10.0     # seconds a getUpdates long poll waits
+    messages_per_second: int = 30  # Telegram's overall limit for one bot; 0 turns our limiter off
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, dotenv: Path | None = Path(".env")) -> "Settings":
@@ -74,7 +75,9 @@ class Settings:
 
         port = get("TELEGRAM_WEBHOOK_PORT", "8443")
         per_minute = get("BOT_GROUP_ANSWERS_PER_MINUTE", "10")
-        for name, value in (("TELEGRAM_WEBHOOK_PORT", port), ("BOT_GROUP_ANSWERS_PER_MINUTE", per_minute)):
+        per_second = get("BOT_MESSAGES_PER_SECOND", "30")
+        for name, value in (("TELEGRAM_WEBHOOK_PORT", port), ("BOT_GROUP_ANSWERS_PER_MINUTE", per_minute),
+                            ("BOT_MESSAGES_PER_SECOND", per_second)):
             if not value.isdigit():
                 raise ConfigError(f"{name} must be a whole number, got {value!r}")
         default_language = get("BOT_DEFAULT_LANGUAGE", "en")
@@ -105,4 +108,5 @@ class Settings:
             webhook_listen=get("TELEGRAM_WEBHOOK_LISTEN", "0.0.0.0"),
             webhook_port=int(port),
             group_answers_per_minute=int(per_minute),
+            messages_per_second=int(per_second),
         )

@@ -13,7 +13,7 @@ import re
 from bot.normalize import fold, has_hangul
 
 INDONESIAN = set("""
-yang apa apakah siapa kapan dimana mana bagaimana gimana kenapa mengapa berapa brp kpn dmn gmn yg dgn tdk
+yang nya apa apakah siapa kapan dimana mana bagaimana gimana kenapa mengapa berapa brp kpn dmn gmn yg dgn tdk
 di ke dari dan dengan ini itu ada adalah tidak gak ga nggak enggak bisa boleh akan sudah udah belum juga
 untuk utk saja aja dong sih deh kok nih ya kak min pak bu saya aku kamu anda kami kita mereka dia
 halo hai selamat pagi siang sore malam terima kasih makasih makasi mksh trims terimakasih sampai jumpa dadah tanya bertanya

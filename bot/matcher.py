@@ -17,21 +17,24 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein, OSA
 
 from bot.knowledge.model import KnowledgeBase
 import bisect
 
-from bot.normalize import GRAMMAR_WORDS, KO_ENDINGS, KO_PARTICLES, Analyzer, has_hangul, jamo
+from bot.normalize import GRAMMAR_WORDS, KO_ENDINGS, KO_PARTICLES, Analyzer, has_hangul, jamo, strip_korean
 
 COVERAGE_WEIGHT = 0.6
 TYPO_QUALITY = 0.85           # a corrected word counts a bit less than an exact one
 SPLIT_QUALITY = 0.95          # a word found by splitting a spaceless Korean compound
 PREFIX_QUALITY = 0.8          # 'organisations' for 'organisation', '협약했다는' for '협약'
 GRAMMAR_WEIGHT = 0.15         # the most a grammar word can weigh, however rare in the base
-UNKNOWN_FACTOR = 0.8          # a word the base never uses weighs this much of the rarest known word
+UNKNOWN_FACTOR = 1.2          # a word the base never uses weighs this much of the rarest known word
+MIN_LATIN_TYPO_LENGTH = 5
 MAX_KOREAN_TAIL = 2           # syllables of unknown verb ending allowed after a known Korean word
+FUZZY_WEIGHT = 0.3           # share of the score from string similarity (re-scoring the best few)
+RESCORE = 5
 MAX_CANDIDATES = 50           # entries fully scored per question
 CANDIDATE_DF_SHARE = 0.05     # a word in more than this share of entries does not seed candidates
 CANDIDATE_DF_FLOOR = 50
@@ -52,6 +55,7 @@ class Candidate:
     coverage: float
     precision: float
     langs: frozenset[str]      # languages of the phrasings that matched best
+    missing_number: bool = False   # the question has a number the entry never mentions
 
 
 @dataclass
@@ -71,6 +75,8 @@ def _typo_form(token: str) -> str:
 
 class Index:
     coverage_weight = COVERAGE_WEIGHT
+    fuzzy_weight = FUZZY_WEIGHT
+    phrasing_f1 = True
 
     def __init__(self, kb: KnowledgeBase, analyzer: Analyzer | None = None):
         # Building allocates millions of small objects that all live on; the cyclic GC scanning
@@ -91,13 +97,13 @@ class Index:
         self.entry_phrasings: list[list[int]] = [[] for _ in kb.entries]
         entry_tokens: list[set[int]] = [set() for _ in kb.entries]
         self.token_langs: dict[int, set[str]] = defaultdict(set)   # which languages' phrasings use it
-        raw: list[tuple[int, str, tuple[int, ...]]] = []
+        raw: list[tuple[int, str, tuple[int, ...], int]] = []
         for entry_index, entry in enumerate(kb.entries):
             for lang, texts in entry.questions.items():
-                for text in texts:
+                for number, text in enumerate(texts):
                     ids = tuple(dict.fromkeys(self._intern(t) for t in self.analyzer.tokens(text, lang)))
                     if ids:
-                        raw.append((entry_index, lang, ids))
+                        raw.append((entry_index, lang, ids, number))
                         entry_tokens[entry_index].update(ids)
                         for token_id in ids:
                             self.token_langs[token_id].add(lang)
@@ -116,9 +122,11 @@ class Index:
                 self.idf[token_id] = min(self.idf[token_id], GRAMMAR_WEIGHT)
         self.unknown_weight = UNKNOWN_FACTOR * math.log((n - 0.5) / 1.5 + 1.0)
         self.postings = {t: tuple(p) for t, p in postings.items()}
-        for entry_index, lang, ids in raw:
+        self.phrasing_numbers: list[int] = []     # position of each phrasing in its entry's list
+        for entry_index, lang, ids, number in raw:
             self.entry_phrasings[entry_index].append(len(self.phrasings))
             self.phrasings.append(Phrasing(entry_index, lang, ids, sum(self.idf[t] for t in ids)))
+            self.phrasing_numbers.append(number)
         self._build_typo_index()
 
     def _intern(self, token: str) -> int:
@@ -132,10 +140,12 @@ class Index:
         self.sorted_latin = sorted(w for w in self.words if not w.startswith("@") and not has_hangul(w))
         self.deletes: dict[str, list[int]] = defaultdict(list)
         self.long_latin: dict[int, list[str]] = defaultdict(list)
-        corrections = {word: self.vocabulary[word] for word in self.words if not word.startswith("@")}
-        for form, name_token in self.analyzer.single_word_names.items():
-            if name_token in self.vocabulary:
-                corrections.setdefault(form, self.vocabulary[name_token])
+        # A misspelt name or synonym ('테크노팤', '투쟈') corrects to its group token first.
+        corrections = {form: self.vocabulary[token] for form, token in self.analyzer.single_word_names.items()
+                       if token in self.vocabulary}
+        for word in self.words:
+            if not word.startswith("@"):
+                corrections.setdefault(word, self.vocabulary[word])
         self.correction_target = {}
         for word, token_id in corrections.items():
             form = _typo_form(word)
@@ -186,6 +196,8 @@ class Index:
                 if best[start] is None:
                     continue
                 piece = word[start:end]
+                if len(piece) >= 2 and piece not in self.vocabulary:
+                    piece = strip_korean(piece)      # '무슨' → '무엇', '체결했' → '체결'
                 known = piece in self.vocabulary and len(piece) >= 2
                 if not known and piece not in _FILLERS:
                     continue
@@ -213,9 +225,10 @@ class Index:
 
     def _correct(self, token: str, lang: str) -> int | None:
         """The known word one edit away (in jamo for Korean), from phrasings of the same language:
-        an English 'number' must not become the Indonesian 'sumber'."""
+        an English 'number' must not become the Indonesian 'sumber'. Latin words shorter than five
+        letters are left alone: one edit turns 'laku' into 'laut'."""
         form = _typo_form(token)
-        if len(form) < 4 or token.isdigit():
+        if len(form) < (4 if has_hangul(token) else MIN_LATIN_TYPO_LENGTH) or token.isdigit():
             return None
         found = {t for key in _deletes(form) | {form} for t in self.deletes.get(key, ())}
         best, best_df = None, -1
@@ -252,8 +265,8 @@ class Index:
         # Candidates come from the informative words only: a word found in a large share of the
         # entries (a question word) would make every entry a candidate and prove nothing.
         query_ids = {t.token_id: weights[id(t)] * t.quality for t in known}
-        limit = max(CANDIDATE_DF_FLOOR, int(CANDIDATE_DF_SHARE * len(self.entry_tokens)))
-        seeds = [t for t in query_ids if self.df[t] <= limit] or list(query_ids)
+        df_limit = max(CANDIDATE_DF_FLOOR, int(CANDIDATE_DF_SHARE * len(self.entry_tokens)))
+        seeds = [t for t in query_ids if self.df[t] <= df_limit] or list(query_ids)
         counts: dict[int, float] = defaultdict(float)
         for token_id in seeds:
             weight = query_ids[token_id]
@@ -264,19 +277,39 @@ class Index:
         for entry_index in pool:
             tokens = self.entry_tokens[entry_index]
             coverage = sum(w for t, w in query_ids.items() if t in tokens) / total
+            # The closest single phrasing: how much of the question it covers and how much of it the
+            # question covers (F1). A union of many phrasings can cover a question no phrasing asks.
             precision, langs = 0.0, set()
             for p_index in self.entry_phrasings[entry_index]:
                 phrasing = self.phrasings[p_index]
                 matched = sum(query_ids.get(t, 0.0) for t in phrasing.tokens)
-                value = matched / phrasing.weight if phrasing.weight else 0.0
+                if not matched:
+                    continue
+                own = matched / phrasing.weight
+                value = 2 * own * (matched / total) / (own + matched / total) if self.phrasing_f1 else own
                 if value > precision + 1e-9:
                     precision, langs = value, {phrasing.lang}
                 elif value > precision - 1e-9:
                     langs.add(phrasing.lang)
             score = self.coverage_weight * coverage + (1 - self.coverage_weight) * precision
-            results.append(Candidate(entry_index, score, coverage, precision, frozenset(langs)))
+            missing = any(t.text.isdigit() and (t.token_id is None or t.token_id not in tokens) for t in terms)
+            results.append(Candidate(entry_index, score, coverage, precision, frozenset(langs), missing))
         results.sort(key=lambda c: c.score, reverse=True)
+        if self.fuzzy_weight:
+            results[:RESCORE] = self._rescore(results[:RESCORE], terms)
         return results[:limit], terms
+
+    def _rescore(self, candidates: list[Candidate], terms: list[QueryTerm]) -> list[Candidate]:
+        """Break near-ties with word order and shape: token-sort similarity between the normalized
+        question and the entry's closest phrasing."""
+        query = " ".join(self.words[t.token_id] if t.token_id is not None else t.text for t in terms)
+        rescored = []
+        for c in candidates:
+            shapes = [" ".join(self.words[t] for t in self.phrasings[p].tokens) for p in self.entry_phrasings[c.entry_index]]
+            similarity = process.extractOne(query, shapes, scorer=fuzz.token_sort_ratio)[1] / 100 if shapes else 0.0
+            score = (1 - self.fuzzy_weight) * c.score + self.fuzzy_weight * similarity
+            rescored.append(Candidate(c.entry_index, score, c.coverage, c.precision, c.langs, c.missing_number))
+        return sorted(rescored, key=lambda c: c.score, reverse=True)
 
 
 def analyzer_for(kb: KnowledgeBase) -> Analyzer:
@@ -291,18 +324,16 @@ class PhrasingRef(NamedTuple):
     text: str
 
 
-def phrasing_collisions(kb: KnowledgeBase) -> Iterable[tuple[PhrasingRef, PhrasingRef, str]]:
+def phrasing_collisions(index: Index) -> Iterable[tuple[PhrasingRef, PhrasingRef, str]]:
     """Pairs of phrasings of different entries that normalize to the same words: no question can
     prefer one over the other, so whichever is asked, the bot can only offer both."""
-    analyzer = analyzer_for(kb)
-    for lang in kb.languages:
-        first_of: dict[frozenset[str], PhrasingRef] = {}
-        for entry in kb.entries:
-            for index, text in enumerate(entry.questions.get(lang, ())):
-                key = frozenset(analyzer.tokens(text, lang))
-                if not key:
-                    continue
-                ref = PhrasingRef(entry.id, index, text)
-                other = first_of.setdefault(key, ref)
-                if other.entry_id != ref.entry_id:
-                    yield other, ref, lang
+    kb = index.kb
+    first_of: dict[tuple[str, frozenset[int]], PhrasingRef] = {}
+    position: dict[tuple[int, str], int] = defaultdict(int)
+    for p_index, phrasing in enumerate(index.phrasings):
+        entry = kb.entries[phrasing.entry_index]
+        number = index.phrasing_numbers[p_index]
+        ref = PhrasingRef(entry.id, number, entry.questions[phrasing.lang][number])
+        other = first_of.setdefault((phrasing.lang, frozenset(phrasing.tokens)), ref)
+        if other.entry_id != ref.entry_id:
+            yield other, ref, phrasing.lang

@@ -33,7 +33,7 @@ ABBREVIATIONS = {
     "makasi": "terimakasih", "mksh": "terimakasih", "trims": "terimakasih", "trmksh": "terimakasih",
     "tks": "terimakasih", "ttg": "tentang", "tntg": "tentang", "dlm": "dalam", "dl": "dalam", "kyk": "kayak",
     "skrg": "sekarang", "skr": "sekarang", "sy": "saya", "aq": "aku", "gw": "saya", "gue": "saya",
-    "bgt": "banget", "jd": "jadi", "tp": "tapi", "sbg": "sebagai", "spt": "seperti", "kl": "kalau",
+    "bgt": "banget", "km": "kamu", "kmu": "kamu", "jd": "jadi", "tp": "tapi", "sbg": "sebagai", "spt": "seperti", "kl": "kalau",
     "klo": "kalau", "kalo": "kalau", "org": "orang", "pd": "pada", "tsb": "tersebut", "dll": "dan lain", "ha": "hektare", "hektar": "hektare", "cluster": "klaster", "kluster": "klaster",
     "umkm": "umkm", "ukm": "umkm", "startup": "startup", "starup": "startup", "start": "startup",
     "tenan": "tenant", "hai": "halo", "hallo": "halo", "hello": "hello", "helo": "hello",
@@ -51,14 +51,18 @@ PHRASES = {
     "양해각서": "mou", "업무협약": "mou", "업무 협약": "mou",
 }
 
-# Words that carry no information about which entry is meant: politeness, fillers.
-STOPWORDS = {
-    "sih", "dong", "deh", "kak", "kakak", "min", "mimin", "gan", "bang", "mas", "mbak", "ya", "yah", "nih",
-    "tuh", "loh", "lho", "kok", "tolong", "mohon", "please", "the", "a", "an", "pak", "bu", "om",
-    "kah", "lah", "pun", "nya", "eh", "ah", "oh", "hmm", "s", "t", "d", "ll", "re", "ve", "m",
-    "좀", "혹시", "그럼", "그리고", "그", "저", "제가", "알려줘", "알려주세요", "알려줄래", "알려줄래요", "알려",
-    "주세요", "줘", "궁금해요", "궁금해", "궁금합니다", "궁금", "싶어요", "싶습니다", "알고", "말해줘", "말해", "요",
-}
+# Words that carry no information about which entry is meant: politeness, fillers, discourse
+# particles. They are dropped; otherwise an unknown "exactly" or "sebenernya" would weigh like an
+# unknown content word and push a good question into "I don't know".
+STOPWORDS = set("""
+sih dong deh kak kakak min mimin gan bang sis bro mas mbak ya yah nih tuh loh lho kok tolong mohon pak bu om
+kah lah pun nya eh ah oh hmm hm um uh wr wb sebenarnya sebenernya emang memang banget bgt aja saja coba gitu
+begitu kira ayo yuk hehe wkwk haha
+the a an please pls plz kindly exactly actually really basically just so well ok okay oke anyway btw
+s t d ll re ve m
+좀 혹시 그럼 그리고 그 저 제가 알려줘 알려주세요 알려줄래 알려줄래요 알려 주세요 줘 궁금해요 궁금해 궁금합니다 궁금
+싶어요 싶습니다 알고 말해줘 말해 요 정말 진짜 근데 그런데 그냥 이만 실례지만 저기 저기요 음 네 예 ㅋㅋ ㅎㅎ
+""".split())
 
 # Indonesian and English words that affix stripping must leave alone.
 PROTECTED = {
@@ -79,33 +83,52 @@ KO_SYNONYMS = {
 }
 
 # Verb endings, then particles, stripped from the end of a Hangul word (longest first).
-KO_ENDINGS = sorted("""였어 었어 았어 됐어 됐나 했니 이니 해 했 함 한 할 된 될 됨 하는 한다 했다 된다 합 한가 하니 한지 한가요 하지
+KO_ENDINGS = sorted("""했대요 한대요 했대 했다는데 한다는데 다는데 는데 대요 래요 됐대요 됐대 이래요 이래 였대요 였대
+    였어 었어 았어 됐어 됐나 했니 이니 해 했 함 한 할 된 될 됨 하는 한다 했다 된다 합 한가 하니 한지 한가요 하지
     한다고 했다고 이라고 라고 이라는 라는 거예요 거에요 건가요 건데 거야 은거 는거 한대 했대 냐고 는지 은지
     했습니까 했나요 했어요 했어 했죠 됐나요 됐어요 되었나요 되나요 돼요 됩니다 인가요 입니까 입니다
     이에요 이었나요 였나요 였어요 이었어요 이죠 인지 인데 예요 에요 이야 나요 까요 어요 아요 해요 세요 습니까
     합니까 하나요 합니다 해줘 줘요 이다 니까 였지 했지 인가 이냐 냐 지요 죠 야 요""".split(), key=len, reverse=True)
 KO_PARTICLES = sorted("""들이 들은 들을 들의 들도 끼리 에서는 에서 에게 한테 으로 께서 부터 까지 처럼 이랑 하고 이나 은 는 이 가 을 를 의 에 로 와 과 도
-    만 랑 나 들""".split(), key=len, reverse=True)
+    만 랑 나 들 아 어""".split(), key=len, reverse=True)
 
 # Grammar words: however rare in the knowledge base, they say nothing about which entry is meant.
 # (Question words such as kapan/when/언제 are not here: they tell a date question from a venue one.)
 GRAMMAR_WORDS = frozenset("""
 the a an of to in on at for from with by about and or but is are was were be been it its this that these those
-do does did can could would will should i me my you your we our they their there here as so if then than
+can could would will should i me my you your we our they their there here as so if then than
 yang di ke dari dan dengan ini itu ada adalah akan untuk pada dalam oleh atau juga saja aja sama
 tentang soal ttg mau ingin tahu tau bisa boleh nya
-jadi sini situ any like one some also just really very
+jadi sini situ any like one some also very tell show give know want wanna need explain
+jelasin jelaskan kasih mau ingin pengen pingin
 거 것 수 등 및 그 이 저 좀 더 하
 """.split())
 
 _KO_AFFIXES = frozenset(KO_ENDINGS) | frozenset(KO_PARTICLES)
 
 
+_SCRIPT_BOUNDARY = re.compile(rf"(?<=[a-z0-9\u00c0-\u024f])(?=[{HANGUL}])|(?<=[{HANGUL}])(?=[a-z0-9\u00c0-\u024f])")
+_LATIN_WORD = re.compile(r"[a-z]+")
+_ELONGATION = re.compile(r"([a-z])\1{2,}")           # 'halooo', 'hiii', 'thanksss'
+_REDUPLICATION = re.compile(r"\b([a-z]{3,})2\b")    # Indonesian chat: 'masing2' = 'masing-masing'
+
+
+def _expand(word: str) -> str:
+    """Chat abbreviation, and Indonesian '-nya' dropped so 'luasnya' meets the synonym 'luas'."""
+    if len(word) >= 6 and word.endswith("nya") and word not in PROTECTED:
+        word = word[:-3]
+    return ABBREVIATIONS.get(word, word)
+
+
 def fold(text: str) -> str:
-    """Unicode-normalize, lowercase, and turn punctuation into spaces."""
+    """Unicode-normalize, lowercase, turn punctuation into spaces, and separate Latin from Hangul
+    ('MoU언제' → 'mou 언제', 'KITB가' → 'kitb 가')."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = text.replace("'", "").replace("\u2019", "").replace("`", "")
-    return _NOT_WORD.sub(" ", text).strip()
+    text = _NOT_WORD.sub(" ", text).strip()
+    text = _REDUPLICATION.sub(r"\1 \1", text)
+    text = _ELONGATION.sub(r"\1", text)
+    return _SCRIPT_BOUNDARY.sub(" ", text)
 
 
 def has_hangul(text: str) -> bool:
@@ -130,7 +153,8 @@ def strip_korean(word: str) -> str:
     word = KO_SYNONYMS.get(word, word)
     for table in _KO_SUFFIX_TABLES:
         for length, suffixes in table:
-            if len(word) > length and word[-length:] in suffixes:
+            # A one-syllable suffix must leave two syllables: 분야, 역할, 의의 are nouns, not 분+야.
+            if len(word) - length >= (2 if length == 1 else 1) and word[-length:] in suffixes:
                 word = word[:-length]
                 break
     return KO_SYNONYMS.get(word, word)
@@ -212,17 +236,25 @@ class Analyzer:
     def _compile(table: dict[str, str]) -> tuple[re.Pattern, dict[str, str]] | None:
         if not table:
             return None
-        parts = []
+        latin_edge = r"a-z0-9\u00c0-\u024f"
+        latin, hangul = [], []
         for form in sorted(table, key=len, reverse=True):
-            words = []
-            for word in form.split(" "):
-                if has_hangul(word):   # Korean spacing varies inside names: 충북 테크노파크 = 충북테크노파크
-                    words.append(" ?".join(re.escape(ch) for ch in word))
-                else:
-                    words.append(re.escape(word))
-            parts.append(" ?".join(words) if has_hangul(form) else " ".join(words))
-        # A Latin form must stand as a whole word; a Hangul one may carry a particle after it.
-        pattern = re.compile(rf"(?<![a-z0-9\u00c0-\u024f{HANGUL}])(?:{'|'.join(parts)})(?![a-z0-9\u00c0-\u024f])")
+            if has_hangul(form):
+                # Korean spacing varies (충북 테크노파크 = 충북테크노파크) and particles follow freely; a
+                # form of two or more syllables is found even inside a spaceless compound (클러스터투자).
+                body = " ?".join(" ?".join(re.escape(ch) for ch in word) for word in form.split(" "))
+                syllables = len(form.replace(" ", ""))
+                hangul.append(body if syllables >= 2 else rf"(?<![{HANGUL}]){body}")
+            else:
+                latin.append(re.escape(form))
+        # One lookaround around all Latin forms (a Latin form stands as a whole word): per-form
+        # lookarounds would make the regex engine try every form at every position.
+        branches = []
+        if latin:
+            branches.append(rf"(?<![{latin_edge}])(?:{'|'.join(latin)})(?![{latin_edge}])")
+        if hangul:
+            branches.append("|".join(hangul))
+        pattern = re.compile("|".join(branches))
         lookup = {re.sub(" ", "", form): value for form, value in table.items()}
         return pattern, lookup
 
@@ -236,6 +268,8 @@ class Analyzer:
     def tokens(self, text: str, lang: str) -> list[str]:
         """Normalized tokens of `text`, written in `lang` (id, ko or en)."""
         folded = fold(text)
+        # Chat abbreviations first, so 'kpn' joins the same synonym group as 'kapan' and 'when'.
+        folded = _LATIN_WORD.sub(lambda m: _expand(m.group(0)), folded)
         folded = self._replace(self._names, folded, lambda key: f"@{key}")
         folded = self._replace(self._phrases, folded, lambda word: word)
         result = []

@@ -19,15 +19,20 @@ def catalogs() -> Catalogs:
 
 
 @pytest.fixture(scope="session")
-def bundled_kb():
+def bundled():
     result = load_directory(BUNDLED_KNOWLEDGE_DIR)
     assert result.kb is not None, [p.render() for p in result.errors]
-    return result.kb
+    return result
 
 
 @pytest.fixture(scope="session")
-def engine(bundled_kb, catalogs) -> Engine:
-    return Engine(bundled_kb, catalogs)
+def bundled_kb(bundled):
+    return bundled.kb
+
+
+@pytest.fixture(scope="session")
+def engine(bundled, catalogs) -> Engine:
+    return Engine(bundled.kb, catalogs, index=bundled.index)
 
 
 def write_kb(directory: Path, files: dict[str, str | bytes]) -> Path:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.evaluate import evaluate, format_report, read_cases
+from bot.normalize import fold
 
 EVAL_FILE = Path(__file__).parent / "eval" / "questions.yaml"
 
@@ -23,8 +24,8 @@ def test_the_evaluation_set_is_big_and_varied_enough(bundled_kb):
     for lang in ("id", "ko", "en"):
         assert sum(case.lang == lang and case.expect is not None for case in cases) >= 50
     assert {case.expect for case in cases if case.expect} <= set(bundled_kb.by_id)
-    phrasings = {q.casefold() for entry in bundled_kb.entries for qs in entry.questions.values() for q in qs}
-    copied = [case.question for case in cases if case.question.casefold() in phrasings]
+    phrasings = {fold(q) for entry in bundled_kb.entries for qs in entry.questions.values() for q in qs}
+    copied = [case.question for case in cases if fold(case.question) in phrasings]
     assert copied == [], "evaluation questions must not be copied from the knowledge base"
 
 

@@ -51,8 +51,8 @@ async def test_user_text_is_escaped_in_html(server, bot):
     assert "<script>" not in call.params["text"]
 
 
-async def test_did_you_mean_buttons_and_pressing_one(server, bot):
-    call = await ask(server, "kitb mou", language_code="en")
+async def test_did_you_mean_buttons_and_pressing_one(server, bot, bundled_kb):
+    call = await ask(server, "investment", language_code="id")
     buttons = call.buttons()
     assert 2 <= len(buttons) <= 3, call.params
     assert all(b["callback_data"].startswith("a:") for b in buttons)
@@ -61,8 +61,9 @@ async def test_did_you_mean_buttons_and_pressing_one(server, bot):
     answered = await server.wait_for("answerCallbackQuery", since=mark)
     assert answered.params["callback_query_id"]
     follow_up = await server.wait_for("sendMessage", since=mark)
-    entry_id = buttons[0]["callback_data"].split(":", 2)[2]
-    assert follow_up.text and entry_id
+    lang, entry_id = buttons[0]["callback_data"].split(":", 2)[1:]
+    assert lang == "en"
+    assert follow_up.text == bundled_kb.answer_text(bundled_kb.by_id[entry_id], "en")
 
 
 async def test_fallback_is_localized_and_logged(server, bot, tmp_path):

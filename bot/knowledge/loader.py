@@ -69,6 +69,7 @@ class Source:
 class LoadResult:
     kb: KnowledgeBase | None
     problems: list[Problem]
+    index: Any = None        # the matcher's Index of `kb`, built once while checking it
 
     @property
     def errors(self) -> list[Problem]:
@@ -105,7 +106,7 @@ def load_directory(directory: Path, strict: bool = False) -> LoadResult:
     result = load_sources(sources, strict=strict)
     result.problems[:0] = problems
     if problems:
-        result.kb = None
+        result.kb = result.index = None
     return result
 
 
@@ -116,9 +117,11 @@ def load_sources(sources: Iterable[Source], strict: bool = False) -> LoadResult:
         builder.add_file(source)
     kb = builder.finish(sources)
     problems = builder.problems
+    index = None
     if kb is not None:
-        from bot.matcher import phrasing_collisions   # the matcher decides what "too alike" means
-        for first, second, lang in phrasing_collisions(kb):
+        from bot.matcher import Index, phrasing_collisions   # the matcher decides what "too alike" means
+        index = Index(kb)
+        for first, second, lang in phrasing_collisions(index):
             file, line = builder.phrasing_marks.get((second.entry_id, lang, second.index), ("?", Mark(1, 1)))
             problems.append(Problem(file, line.line, line.column,
                                     N_("phrasing {text!r} of {entry} is too alike {other_text!r} of {other} "
@@ -127,9 +130,9 @@ def load_sources(sources: Iterable[Source], strict: bool = False) -> LoadResult:
                                      "other_text": first.text, "other": first.entry_id},
                                     warning=not strict))
     if any(not p.warning for p in problems):
-        kb = None
+        kb = index = None
     problems.sort(key=lambda p: (p.file, p.line, p.column))
-    return LoadResult(kb, problems)
+    return LoadResult(kb, problems, index)
 
 
 class _Builder:

@@ -13,6 +13,9 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
+# LibYAML's parser when PyYAML was built with it (the wheels are): same events and marks, 10× faster.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 24
 MAX_NODES = 200_000
@@ -83,7 +86,7 @@ def decode_utf8(data: bytes) -> str:
 
 def _check_events(text: str) -> None:
     depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=_LOADER):
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
@@ -100,10 +103,12 @@ def parse_yaml(data: bytes) -> Any:
     text = decode_utf8(data)
     try:
         _check_events(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Mark(mark.line + 1, mark.column + 1) if mark else Mark(1, 1)
+        if "nesting depth" in str(exc.problem):     # LibYAML's own, lower-level limit
+            raise YamlProblem(where, N_("the file nests deeper than {limit} levels"), limit=MAX_DEPTH) from None
         reason = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
         raise YamlProblem(where, N_("YAML syntax error: {reason}"), reason=reason) from None
     except yaml.YAMLError as exc:

@@ -32,7 +32,7 @@ def build_application(settings: Settings, engine: Engine, store: Store, catalogs
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
         .defaults(Defaults(parse_mode=None, tzinfo=_zone(settings.timezone)))
-        .rate_limiter(AIORateLimiter(max_retries=2))
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.messages_per_second, max_retries=2))
         .concurrent_updates(16)
         .post_init(post_init)
         .build()

@@ -77,7 +77,7 @@ def run_bot(settings: Settings, kb_dir: Path) -> int:
     except StoreError as exc:
         log.error("%s", exc)
         return 1
-    engine = Engine(result.kb, catalogs, settings.default_language)
+    engine = Engine(result.kb, catalogs, settings.default_language, index=result.index)
     application = build_application(settings, engine, store, catalogs)
     log.info("knowledge base %s: %d entries; data in %s", result.kb.version, len(result.kb.entries), store.path)
     try:
