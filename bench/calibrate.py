@@ -33,7 +33,7 @@ def main(path: str) -> None:
     catalogs = Catalogs(settings.locales_dir)
     results = []
     for coverage_weight, unknown_factor, fuzzy_weight in itertools.product(
-            (0.3, 0.45, 0.6), (0.8, 1.0, 1.2), (0.0, 0.15, 0.3)):
+            (0.5, 0.6, 0.7), (1.0, 1.2, 1.5), (0.2, 0.3, 0.4)):
         matcher.UNKNOWN_FACTOR = unknown_factor
         engine = Engine(kb, catalogs)
         engine.index.coverage_weight = coverage_weight
@@ -45,11 +45,14 @@ def main(path: str) -> None:
             top = candidates[0] if candidates else None
             second = candidates[1].score if len(candidates) > 1 else 0.0
             rows.append((case, kb.entries[top.entry_index].id if top else None, top.score if top else 0.0, second))
-        for answer_at, margin in itertools.product([x / 100 for x in range(50, 90, 2)], (0.0, 0.04, 0.08, 0.12)):
+        grid = itertools.product([x / 100 for x in range(56, 80, 2)], (0.04, 0.08, 0.12),
+                                 (1.0, 0.54, 0.56, 0.58, 0.6, 0.62), (0.15, 0.2, 0.25, 0.3))
+        for answer_at, margin, lone_at, lone_margin in grid:
             correct = {"id": [0, 0], "ko": [0, 0], "en": [0, 0]}
             refused = offtopic = 0
             for case, top, score, second in rows:
-                answered = score >= answer_at and score - second >= margin
+                answered = ((score >= answer_at and score - second >= margin)
+                            or (score >= lone_at and score - second >= lone_margin))
                 if case.expect is None:
                     offtopic += 1
                     refused += not answered
@@ -59,11 +62,13 @@ def main(path: str) -> None:
             refusal = refused / offtopic
             worst = min(c / n for c, n in correct.values())
             results.append((refusal >= REFUSAL_FLOOR, worst, refusal, coverage_weight, unknown_factor, fuzzy_weight,
-                            answer_at, margin, {k: round(c / n, 3) for k, (c, n) in correct.items()}))
+                            answer_at, margin, lone_at, lone_margin,
+                            {k: round(c / n, 3) for k, (c, n) in correct.items()}))
     results.sort(key=lambda r: (r[0], r[1], r[2]), reverse=True)
-    print("ok    worst refusal coverage_w unknown fuzzy answer_at margin  per-language")
-    for ok, worst, refusal, cw, uf, fw, at, margin, per in results[:15]:
-        print(f"{ok!s:5} {worst:.3f} {refusal:.3f}   {cw:.2f}     {uf:.1f}    {fw:.1f}   {at:.2f}     {margin:.2f}  {per}")
+    print("ok    worst refusal coverage_w unknown fuzzy answer_at margin lone_at lone_margin  per-language")
+    for ok, worst, refusal, cw, uf, fw, at, margin, lone, lone_margin, per in results[:15]:
+        print(f"{ok!s:5} {worst:.3f} {refusal:.3f}   {cw:.2f}     {uf:.1f}    {fw:.2f}  {at:.2f}     {margin:.2f}   "
+              f"{lone:.2f}    {lone_margin:.2f}     {per}")
 
 
 if __name__ == "__main__":

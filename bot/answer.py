@@ -13,8 +13,10 @@ from bot.knowledge.model import Entry, KnowledgeBase
 from bot.language import detect_language
 from bot.matcher import Candidate, Index
 
-ANSWER_SCORE = 0.66        # at least this, and
-ANSWER_MARGIN = 0.08       # this far ahead of the next entry: answer
+ANSWER_SCORE = 0.78        # at least this, and
+ANSWER_MARGIN = 0.04       # this far ahead of the next entry: answer;
+LONE_SCORE = 0.60          # or at least this and
+LONE_MARGIN = 0.20         # this far ahead: no other entry is even a candidate, answer
 CLARIFY_SCORE = 0.50       # below this: fallback
 CLARIFY_WINDOW = 0.20      # "did you mean" offers entries this close to the best
 MIN_COVERAGE = 0.45        # a reply that explains less of the question than this is a fallback
@@ -89,7 +91,10 @@ class Engine:
         entry = self.kb.entries[best.entry_index]
         runner_up = candidates[1].score if len(candidates) > 1 else 0.0
         # A number the entry never mentions ('cluster 2', '2단계') means another thing than it answers.
-        if best.score >= ANSWER_SCORE and best.score - runner_up >= ANSWER_MARGIN and not best.missing_number:
+        margin = best.score - runner_up
+        confident = (best.score >= ANSWER_SCORE and margin >= ANSWER_MARGIN) or \
+            (best.score >= LONE_SCORE and margin >= LONE_MARGIN)
+        if confident and not best.missing_number:
             return self.answer(entry, lang, best.score)
         close = [c for c in candidates[:3] if c.score >= max(CLARIFY_SCORE, best.score - CLARIFY_WINDOW)
                  and c.coverage >= MIN_COVERAGE]

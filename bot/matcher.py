@@ -25,15 +25,15 @@ import bisect
 
 from bot.normalize import GRAMMAR_WORDS, KO_ENDINGS, KO_PARTICLES, Analyzer, has_hangul, jamo, strip_korean
 
-COVERAGE_WEIGHT = 0.6
+COVERAGE_WEIGHT = 0.5
 TYPO_QUALITY = 0.85           # a corrected word counts a bit less than an exact one
 SPLIT_QUALITY = 0.95          # a word found by splitting a spaceless Korean compound
 PREFIX_QUALITY = 0.8          # 'organisations' for 'organisation', '협약했다는' for '협약'
 GRAMMAR_WEIGHT = 0.15         # the most a grammar word can weigh, however rare in the base
-UNKNOWN_FACTOR = 1.2          # a word the base never uses weighs this much of the rarest known word
+UNKNOWN_FACTOR = 1.5          # a word the base never uses weighs this much of the rarest known word
 MIN_LATIN_TYPO_LENGTH = 5
 MAX_KOREAN_TAIL = 2           # syllables of unknown verb ending allowed after a known Korean word
-FUZZY_WEIGHT = 0.3           # share of the score from string similarity (re-scoring the best few)
+FUZZY_WEIGHT = 0.2           # share of the score from string similarity (re-scoring the best few)
 RESCORE = 5
 MAX_CANDIDATES = 50           # entries fully scored per question
 CANDIDATE_DF_SHARE = 0.05     # a word in more than this share of entries does not seed candidates

@@ -99,7 +99,10 @@ the a an of to in on at for from with by about and or but is are was were be bee
 can could would will should i me my you your we our they their there here as so if then than
 yang di ke dari dan dengan ini itu ada adalah akan untuk pada dalam oleh atau juga saja aja sama
 tentang soal ttg mau ingin tahu tau bisa boleh nya
-jadi sini situ any like one some also very tell show give know want wanna need explain
+jadi sini situ khusus khususnya any like one some also very tell show give know want wanna need explain many sort kind
+type able thing things stuff has have had having get got part which province provinces provincial provinsi
+punya hal bagian mengenai perihal
+사람 부분 대해 대해서 대한 관해 관해서 관한
 jelasin jelaskan kasih mau ingin pengen pingin
 거 것 수 등 및 그 이 저 좀 더 하
 """.split())
@@ -115,6 +118,8 @@ _REDUPLICATION = re.compile(r"\b([a-z]{3,})2\b")    # Indonesian chat: 'masing2'
 
 def _expand(word: str) -> str:
     """Chat abbreviation, and Indonesian '-nya' dropped so 'luasnya' meets the synonym 'luas'."""
+    if word in STOPWORDS:
+        return word
     if len(word) >= 6 and word.endswith("nya") and word not in PROTECTED:
         word = word[:-3]
     return ABBREVIATIONS.get(word, word)
@@ -151,12 +156,16 @@ _KO_SUFFIX_TABLES = (_by_length(KO_ENDINGS), _by_length(KO_PARTICLES))
 def strip_korean(word: str) -> str:
     """Drop one verb ending, then one particle, longest first: '체결했나요' → '체결'."""
     word = KO_SYNONYMS.get(word, word)
-    for table in _KO_SUFFIX_TABLES:
-        for length, suffixes in table:
-            # A one-syllable suffix must leave two syllables: 분야, 역할, 의의 are nouns, not 분+야.
-            if len(word) - length >= (2 if length == 1 else 1) and word[-length:] in suffixes:
-                word = word[:-length]
-                break
+    endings, particles = _KO_SUFFIX_TABLES
+    for length, suffixes in endings:
+        # A one-syllable ending must leave two syllables: 분야 and 역할 are nouns, not 분+야, 역+할.
+        if len(word) - length >= (2 if length == 1 else 1) and word[-length:] in suffixes:
+            word = word[:-length]
+            break
+    for length, suffixes in particles:
+        if len(word) > length and word[-length:] in suffixes:     # 곳이 → 곳, 일을 → 일
+            word = word[:-length]
+            break
     return KO_SYNONYMS.get(word, word)
 
 
@@ -175,7 +184,10 @@ def stem_indonesian(word: str) -> str:
             word = word[: -len(suffix)]
             break
     word = _strip_indonesian_prefix(word)
-    for suffix in ("kan", "an", "i"):
+    # '-i' only after '-an' (tandatangani): it is the last letter of too many roots (hari, industri).
+    if word.endswith("ani") and len(word) >= 7:
+        return word[:-1]
+    for suffix in ("kan", "an"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     return word
@@ -212,6 +224,18 @@ def stem_english(word: str) -> str:
     return word
 
 
+def _english_inflections(form: str) -> list[str]:
+    """'hope' → hopes, hoped, hoping; 'governor' → governors (also fold's "governor's")."""
+    last = form.split(" ")[-1]
+    if len(last) < 3:
+        return []
+    stem = form[:-1] if last.endswith("e") else form
+    variants = [form + "s", stem + "ed", stem + "ing"]
+    if last.endswith(("s", "x", "ch", "sh")):
+        variants.append(form + "es")
+    return variants
+
+
 class Analyzer:
     """Text → tokens. Knows the knowledge base's names, so every spelling of a name is one token."""
 
@@ -224,8 +248,9 @@ class Analyzer:
                     continue
                 spellings.setdefault(folded, key)
                 spellings.setdefault(folded.replace(" ", ""), key)
-                if not has_hangul(folded) and not folded.endswith("s") and len(folded) > 3:
-                    spellings.setdefault(folded + "s", key)   # plurals and fold's "governor's" → "governors"
+                if not has_hangul(folded) and len(folded) > 3:
+                    for variant in _english_inflections(folded):
+                        spellings.setdefault(variant, key)
         self.name_tokens = {f"@{key}" for key in spellings.values()}
         # Single-word spellings feed typo correction (so "chungbok" still finds @chungbuk).
         self.single_word_names = {form: f"@{key}" for form, key in spellings.items() if " " not in form}
