@@ -71,9 +71,11 @@ async def run_load(build, n_questions: int, n_users: int, rate: int) -> dict:
             for _ in range(n_questions):
                 replies.append(await server.wait_for("sendMessage", since=mark, timeout=300))
             elapsed = time.perf_counter() - started
+            await asyncio.sleep(0.2)      # anything extra (a duplicate reply) would arrive now
             stop.set()
             await task
             store.close()
+            sent_total = sum(1 for c in server.calls_to("sendMessage") if c.index >= mark)
     # Each user's replies arrive in the order of their questions (one user = one chat).
     latencies = []
     by_chat: dict[int, list] = {}
@@ -81,7 +83,9 @@ async def run_load(build, n_questions: int, n_users: int, rate: int) -> dict:
         by_chat.setdefault(call.params["chat_id"], []).append(call.at)
     for chat, times in by_chat.items():
         latencies += [(reply - sent) * 1000 for sent, reply in zip(pushed[chat], times)]
-    return {"handled": len(replies), "per_second": len(replies) / elapsed,
+    per_chat_ok = all(len(by_chat.get(user, [])) == len(times) for user, times in pushed.items())
+    return {"handled": len(replies), "per_second": len(replies) / elapsed, "sent_total": sent_total,
+            "replies_per_chat_ok": per_chat_ok and sent_total == n_questions,
             "p50_ms": percentile(latencies, 0.5), "p99_ms": percentile(latencies, 0.99)}
 
 

@@ -1,0 +1,128 @@
+"""`python -m bot run` as a real process against the fake Bot API server: start-up, SIGTERM, logs,
+webhook mode, and clear start-up errors."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from dataclasses import replace
+
+import httpx
+import pytest
+
+from bot.answer import Engine
+from bot.config import Settings
+from bot.store import DATABASE_NAME, Store, StoreError
+from bot.telegram.app import build_application
+from bot.telegram.runner import serve
+from tests.conftest import ROOT
+from tests.fake_telegram import FakeTelegram
+
+TOKEN = "987654:SECRET-token-never-in-logs"
+
+
+def clean_env(**extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_"))}
+    env.update(extra)
+    return env
+
+
+async def start_bot_process(server: FakeTelegram, data_dir) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env=clean_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=server.root, BOT_DATA_DIR=str(data_dir)))
+
+
+async def test_run_answers_stops_on_sigterm_and_never_logs_the_token(tmp_path):
+    async with FakeTelegram(token=TOKEN) as server:
+        process = await start_bot_process(server, tmp_path / "data")
+        try:
+            await server.wait_for("getUpdates", timeout=30)
+            server.push_message("Berapa luas KITB?", user_id=9, chat_id=9)
+            reply = await server.wait_for("sendMessage", chat_id=9, timeout=10)
+            assert "4.300" in reply.text
+            last = server.push_message("kapan mou ditandatangani", user_id=9, chat_id=9)
+            await asyncio.sleep(0.05)
+            process.send_signal(signal.SIGTERM)
+            stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+        finally:
+            if process.returncode is None:
+                process.kill()
+        assert process.returncode == 0, stderr.decode()
+        # The last update is either answered (it was fetched, so it had to be handled before exit) or
+        # still unconfirmed at the server (so Telegram delivers it again at the next start): never lost.
+        answered = any("2023" in c.text for c in server.sent_messages(9))
+        unconfirmed = any(u["update_id"] == last["update_id"] for u in server.pending_updates)
+        assert answered != unconfirmed
+        log = stdout.decode() + stderr.decode()
+        assert "long polling" in log and "stopped" in log
+        assert TOKEN not in log and TOKEN.split(":")[1] not in log
+
+
+def test_run_without_token_says_how_to_get_one():
+    import subprocess
+    result = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=clean_env(), capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN is not set" in result.stderr and "BotFather" in result.stderr
+    assert "python -m bot chat" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_corrupt_database_is_a_clear_start_up_error(tmp_path):
+    import subprocess
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / DATABASE_NAME).write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="cannot use the database"):
+        Store(tmp_path / "data")
+    result = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=60, env=clean_env(TELEGRAM_BOT_TOKEN=TOKEN, BOT_DATA_DIR=str(tmp_path / "data"),
+                                                      TELEGRAM_API_URL="http://127.0.0.1:9"))
+    assert result.returncode == 1
+    assert "cannot use the database" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_store_migrates_forward_and_keeps_settings(tmp_path):
+    store = Store(tmp_path)
+    store.set_user_language(5, "ko")
+    assert store.schema_version >= 1
+    store.close()
+    again = Store(tmp_path)
+    assert again.user_language(5) == "ko"
+    assert again.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    again.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def test_webhook_mode_answers_and_rejects_requests_without_the_secret(tmp_path, bundled_kb, catalogs):
+    port = free_port()
+    async with FakeTelegram() as server:
+        settings = replace(Settings(), token=server.token, api_url=server.root, data_dir=tmp_path,
+                           webhook_url=f"http://127.0.0.1:{port}/telegram", webhook_secret="s3cret-webhook",
+                           webhook_listen="127.0.0.1", webhook_port=port)
+        store = Store(tmp_path)
+        application = build_application(settings, Engine(bundled_kb, catalogs), store, catalogs)
+        stop = asyncio.Event()
+        task = asyncio.create_task(serve(application, settings, stop))
+        try:
+            hook = await server.wait_for("setWebhook", timeout=10)
+            assert hook.params["secret_token"] == "s3cret-webhook"
+            server.push_message("How big is KITB?", user_id=77, chat_id=77)
+            reply = await server.wait_for("sendMessage", chat_id=77, timeout=10)
+            assert "hectares" in reply.text
+            async with httpx.AsyncClient() as client:
+                forged = await client.post(f"http://127.0.0.1:{port}/telegram", json={"update_id": 1})
+                wrong = await client.post(f"http://127.0.0.1:{port}/telegram", json={"update_id": 2},
+                                          headers={"X-Telegram-Bot-Api-Secret-Token": "guess"})
+            assert forged.status_code == 403 and wrong.status_code == 403
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, timeout=15)
+            store.close()
