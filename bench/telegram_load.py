@@ -47,7 +47,8 @@ def percentile(values, q):
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-async def run_load(build, n_questions: int, n_users: int, rate: int) -> dict:
+async def run_load(build, n_questions: int, n_users: int, rate: int, pace: float = 0.0) -> dict:
+    """`pace` questions per second (0: all at once, a burst that measures queueing too)."""
     async with FakeTelegram() as server:
         with tempfile.TemporaryDirectory() as data:
             settings = replace(Settings(), token=server.token, api_url=server.root, data_dir=Path(data),
@@ -62,6 +63,8 @@ async def run_load(build, n_questions: int, n_users: int, rate: int) -> dict:
             mark = server.mark()
             started = time.perf_counter()
             for n in range(n_questions):
+                if pace:
+                    await asyncio.sleep(max(0.0, started + n / pace - time.perf_counter()))
                 user = 10_000 + n % n_users
                 server.push_message(rng.choice(QUESTIONS), user_id=user, chat_id=user,
                                     language_code=rng.choice(("id", "ko", "en")))
@@ -115,14 +118,17 @@ async def main() -> None:
     parser.add_argument("--questions", type=int, default=2000)
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--rate", type=int, nargs="*", default=[30, 0])
+    parser.add_argument("--pace", type=float, default=0.0,
+                        help="questions per second pushed (default 0: all at once)")
     args = parser.parse_args()
     kb = load_directory(BUNDLED_KNOWLEDGE_DIR).kb
     catalogs = Catalogs(BUNDLED_LOCALES_DIR)
-    print(f"{args.questions} questions from {args.users} users through the fake Bot API server on 127.0.0.1")
+    pace = f"{args.pace:g} questions/s" if args.pace else "all at once"
+    print(f"{args.questions} questions from {args.users} users ({pace}) through the fake Bot API server on 127.0.0.1")
     print(f"{'bot':<10} {'limit/s':>8} {'handled':>8} {'updates/s':>10} {'p50 ms':>9} {'p99 ms':>9}")
     for rate in args.rate:
         for name, builder in (("sahabat", sahabat_builder), ("echo", echo_builder)):
-            result = await run_load(builder(kb, catalogs), args.questions, args.users, rate)
+            result = await run_load(builder(kb, catalogs), args.questions, args.users, rate, args.pace)
             limit = str(rate) if rate else "off"
             print(f"{name:<10} {limit:>8} {result['handled']:>8} {result['per_second']:>10.1f} "
                   f"{result['p50_ms']:>9.1f} {result['p99_ms']:>9.1f}", flush=True)

@@ -65,7 +65,16 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.command == "chat":
         from bot.console import run_console
-        return run_console(engine, args.lang or settings.default_language)
+        from bot.store import Store, StoreError
+        try:
+            store = Store(settings.data_dir)
+        except StoreError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        try:
+            return run_console(engine, args.lang or settings.default_language, store)
+        finally:
+            store.close()
     if args.command == "ask":
         return ask_command(engine, args)
     return eval_command(engine, args)

@@ -9,12 +9,16 @@ from bot.answer import Choice, Engine, Reply
 from bot.i18n import _, language_name
 
 
+CONSOLE_USER = 0   # the console's row in the users table: it remembers its language like a Telegram user
+
+
 class Conversation:
     """State of one console chat: the reader's language and the numbered choices on screen."""
 
-    def __init__(self, engine: Engine, lang: str):
+    def __init__(self, engine: Engine, lang: str, store=None):
         self.engine = engine
-        self.lang = lang
+        self.store = store
+        self.lang = (store.user_language(CONSOLE_USER) if store else None) or lang
         self.offered: list[Choice] = []
 
     def t(self, message: str) -> str:
@@ -41,6 +45,8 @@ class Conversation:
             reply = self.engine.answer_by_id(choice.entry_id, self.lang)
             return self.render(reply) if reply else ""
         reply = self.engine.ask(line, preferred=self.lang)
+        if reply.kind == "fallback" and self.store is not None:
+            self.store.log_unanswered(line, reply.lang, "console", reply.score)
         return self.render(reply)
 
     def switch_language(self, lang: str) -> str:
@@ -48,6 +54,8 @@ class Conversation:
             options = ", ".join(f"{code} ({language_name(code)})" for code in LANGUAGES)
             return self.t(_("Choose a language: {options}")).format(options=options)
         self.lang = lang
+        if self.store is not None:
+            self.store.set_user_language(CONSOLE_USER, lang)
         return self.t(_("Language: {language}")).format(language=language_name(lang))
 
     def render(self, reply: Reply) -> str:
@@ -63,10 +71,11 @@ class Conversation:
         return "\n".join(lines)
 
 
-def run_console(engine: Engine, lang: str, read: Callable[[str], str] = input, out: TextIO | None = None) -> int:
+def run_console(engine: Engine, lang: str, store=None, read: Callable[[str], str] = input,
+                out: TextIO | None = None) -> int:
     import sys
     out = out or sys.stdout
-    conversation = Conversation(engine, lang)
+    conversation = Conversation(engine, lang, store)
     print(conversation.intro(), file=out)
     while True:
         try:

@@ -79,11 +79,19 @@ def test_kb_eval_json_summary(tmp_path):
     assert summary["language_accuracy"] == 1.0 and summary["misses"] == []
 
 
-def test_chat_console_answers_picks_numbered_choices_and_switches_language():
-    session = "luas kitb brp\n1\n/lang ko\nKITB 면적\n/quit\n"
-    result = run_cli("chat", stdin=session)
+def test_chat_console_answers_picks_numbered_choices_and_switches_language(tmp_path):
+    data = {"BOT_DATA_DIR": str(tmp_path / "data")}
+    session = "luas kitb brp\n1\n/lang ko\nKITB 면적\nresep rendang\n/quit\n"
+    result = run_cli("chat", stdin=session, env=data)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "4.300" in out                     # the Indonesian answer
     assert "1. " in out                       # numbered follow-ups
     assert "한국어" in out and "4,300헥타르" in out
+    # The language choice and the unanswered question live in SQLite under the data folder.
+    again = run_cli("chat", stdin="/quit\n", env=data)
+    assert "Sahabat" in again.stdout and "콘솔" in again.stdout
+    import sqlite3
+    rows = sqlite3.connect(tmp_path / "data" / "sahabat.sqlite3").execute(
+        "SELECT text, chat_type FROM unanswered").fetchall()
+    assert rows == [("resep rendang", "console")]

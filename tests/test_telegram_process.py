@@ -126,3 +126,27 @@ async def test_webhook_mode_answers_and_rejects_requests_without_the_secret(tmp_
             stop.set()
             await asyncio.wait_for(task, timeout=15)
             store.close()
+
+
+async def test_lang_choice_survives_a_restart_of_the_process(tmp_path):
+    async with FakeTelegram(token=TOKEN) as server:
+        for round_ in range(2):
+            mark = server.mark()
+            process = await start_bot_process(server, tmp_path / "data")
+            try:
+                await server.wait_for("getUpdates", since=mark, timeout=30)
+                if round_ == 0:
+                    server.push_message("/lang", user_id=31, chat_id=31, language_code="en")
+                    await server.wait_for("sendMessage", chat_id=31, since=mark, timeout=10)
+                    server.push_callback_query("l:ko", chat_id=31, user_id=31)
+                    await server.wait_for("editMessageText", since=mark, timeout=10)
+                else:
+                    server.push_message("/start", user_id=31, chat_id=31, language_code="en")
+                    greeting = await server.wait_for("sendMessage", chat_id=31, since=mark, timeout=10)
+                    assert "안녕하세요" in greeting.text
+                process.send_signal(signal.SIGTERM)
+                await asyncio.wait_for(process.communicate(), timeout=30)
+                assert process.returncode == 0
+            finally:
+                if process.returncode is None:
+                    process.kill()
