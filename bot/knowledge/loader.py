@@ -221,16 +221,21 @@ class _Builder:
                              what=what, lang=key, expected=", ".join(languages))
         return {k: v for k, v in value.items() if k in languages}
 
-    # -- facts, names, topics ------------------------------------------------------------------
-    def add_facts(self, file: str, facts: Any, mark: Mark) -> None:
-        if not isinstance(facts, LMap):
-            self.problem(file, mark, N_("'facts' must be a mapping of name to value"))
+    # -- facts, names, synonyms, topics --------------------------------------------------------
+    def keyed(self, file: str, section: Any, mark: Mark, not_a_mapping: str):
+        """(key, value, key's mark) of a `name: value` section, reporting bad keys and non-mappings."""
+        if not isinstance(section, LMap):
+            self.problem(file, mark, not_a_mapping)
             return
-        for key, value in facts.items():
-            where = facts.key_marks[key]
+        for key, value in section.items():
+            where = section.key_marks[key]
             if not isinstance(key, str) or not KEY_PATTERN.match(key):
                 self.problem(file, where, N_("the name {key!r} must be lowercase letters, digits and '_'"), key=key)
                 continue
+            yield key, value, where
+
+    def add_facts(self, file: str, facts: Any, mark: Mark) -> None:
+        for key, value, where in self.keyed(file, facts, mark, N_("'facts' must be a mapping of name to value")):
             fact = self.fact(file, key, value, facts.mark_of(key))
             if fact and self.once("symbol", key, file, where):
                 self.facts[key] = fact
@@ -250,14 +255,8 @@ class _Builder:
         return None
 
     def add_names(self, file: str, names: Any, mark: Mark) -> None:
-        if not isinstance(names, LMap):
-            self.problem(file, mark, N_("'names' must be a mapping of name to its spellings"))
-            return
-        for key, value in names.items():
-            where = names.key_marks[key]
-            if not isinstance(key, str) or not KEY_PATTERN.match(key):
-                self.problem(file, where, N_("the name {key!r} must be lowercase letters, digits and '_'"), key=key)
-                continue
+        for key, value, where in self.keyed(file, names, mark,
+                                            N_("'names' must be a mapping of name to its spellings")):
             if not isinstance(value, LMap):
                 self.problem(file, names.mark_of(key), N_("the name {key!r} needs its spelling per language"), key=key)
                 continue
@@ -275,14 +274,8 @@ class _Builder:
                 self.names[key] = Name(key, MappingProxyType(dict(display)), tuple(aliases))
 
     def add_synonyms(self, file: str, synonyms: Any, mark: Mark) -> None:
-        if not isinstance(synonyms, LMap):
-            self.problem(file, mark, N_("'synonyms' must be a mapping of a concept to the words that mean it"))
-            return
-        for key, words in synonyms.items():
-            where = synonyms.key_marks[key]
-            if not isinstance(key, str) or not KEY_PATTERN.match(key):
-                self.problem(file, where, N_("the name {key!r} must be lowercase letters, digits and '_'"), key=key)
-                continue
+        for key, words, where in self.keyed(file, synonyms, mark,
+                                            N_("'synonyms' must be a mapping of a concept to the words that mean it")):
             if not isinstance(words, LList) or len(words) < 2 or not all(isinstance(w, str) and w.strip()
                                                                           for w in words):
                 self.problem(file, synonyms.mark_of(key), N_("the synonyms {key!r} must be a list of at least "

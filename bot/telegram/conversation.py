@@ -84,13 +84,21 @@ async def on_topic_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await send_topics(query.message, runtime, lang)
 
 
+async def chosen_language(update: Update) -> str | None:
+    """The language of a `l:<lang>` / `g:<lang>` button; a forged value is answered and dropped."""
+    lang = update.callback_query.data.split(":", 1)[1]
+    if lang in LANGUAGES:
+        return lang
+    await update.callback_query.answer()
+    return None
+
+
 async def on_user_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`l:<lang>` sets the user's own language (private chats)."""
     query = update.callback_query
     runtime = runtime_of(context)
-    lang = query.data.split(":", 1)[1]
-    if lang not in LANGUAGES:
-        await query.answer()
+    lang = await chosen_language(update)
+    if lang is None:
         return
     runtime.store.set_user_language(update.effective_user.id, lang)
     text = runtime.t(lang, _("Language: {language}")).format(language=language_name(lang))

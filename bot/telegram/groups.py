@@ -7,9 +7,8 @@ import logging
 from telegram import ChatMember, MessageEntity, Update
 from telegram.ext import ContextTypes
 
-from bot import LANGUAGES
 from bot.i18n import _, language_name
-from bot.telegram.conversation import answer_question, ask_language
+from bot.telegram.conversation import answer_question, ask_language, chosen_language
 from bot.telegram.runtime import runtime_of
 
 log = logging.getLogger(__name__)
@@ -83,9 +82,8 @@ async def on_group_language_button(update: Update, context: ContextTypes.DEFAULT
     """`g:<lang>`: checked again on press; whoever presses must be an administrator now."""
     query = update.callback_query
     runtime = runtime_of(context)
-    lang = query.data.split(":", 1)[1]
-    if lang not in LANGUAGES:
-        await query.answer()
+    lang = await chosen_language(update)
+    if lang is None:
         return
     if not await is_chat_admin(update, context):
         await query.answer(runtime.t(runtime.user_language(update),
