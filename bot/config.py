@@ -61,6 +61,7 @@ class Settings:
     group_answers_per_minute: int = 10
     poll_timeout: float = 10.0     # seconds a getUpdates long poll waits
     messages_per_second: int = 30  # Telegram's overall limit for one bot; 0 turns our limiter off
+    watch_knowledge: bool = False  # reload automatically when the knowledge files change
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, dotenv: Path | None = Path(".env")) -> "Settings":
@@ -109,4 +110,5 @@ class Settings:
             webhook_port=int(port),
             group_answers_per_minute=int(per_minute),
             messages_per_second=int(per_second),
+            watch_knowledge=get("BOT_WATCH_KNOWLEDGE", "0") in ("1", "true", "yes", "on"),
         )

@@ -36,6 +36,32 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX unanswered_created ON unanswered(created_at);
     """,
+    """
+    CREATE TABLE questions (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        at          REAL NOT NULL,
+        lang        TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        entry_id    TEXT,
+        chat_type   TEXT NOT NULL
+    );
+    CREATE INDEX questions_at ON questions(at);
+    CREATE TABLE audit (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        at          REAL NOT NULL,
+        user_id     INTEGER,
+        action      TEXT NOT NULL,
+        outcome     TEXT NOT NULL,
+        detail      TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE kb_versions (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        version     TEXT NOT NULL,
+        at          REAL NOT NULL,
+        user_id     INTEGER,
+        action      TEXT NOT NULL
+    );
+    """,
 ]
 
 
@@ -115,7 +141,43 @@ class Store:
         self.db.execute("INSERT INTO unanswered(text, lang, chat_type, best_score, created_at) VALUES (?, ?, ?, ?, ?)",
                         (text, lang, chat_type, float(best_score), self.clock()))
 
-    def unanswered(self, limit: int = 100) -> list[Unanswered]:
+    def unanswered(self, limit: int = 100, since: float = 0.0) -> list[Unanswered]:
         rows = self.db.execute("SELECT text, lang, chat_type, best_score, created_at FROM unanswered "
-                               "ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+                               "WHERE created_at >= ? ORDER BY id DESC LIMIT ?", (since, limit)).fetchall()
         return [Unanswered(*row) for row in rows]
+
+    # -- questions (for /stats) --------------------------------------------------------------
+    def log_question(self, lang: str, kind: str, entry_id: str | None, chat_type: str) -> None:
+        self.db.execute("INSERT INTO questions(at, lang, kind, entry_id, chat_type) VALUES (?, ?, ?, ?, ?)",
+                        (self.clock(), lang, kind, entry_id, chat_type))
+
+    def question_stats(self, since: float, utc_offset_s: int = 0) -> dict:
+        """Counts since `since`: per day (in the bot's time zone), per language, per kind, top entries."""
+        q = self.db.execute
+        per_day = q("SELECT date(at + ?, 'unixepoch') AS day, COUNT(*) FROM questions WHERE at >= ? "
+                    "GROUP BY day ORDER BY day", (utc_offset_s, since)).fetchall()
+        per_lang = q("SELECT lang, COUNT(*) FROM questions WHERE at >= ? GROUP BY lang ORDER BY 2 DESC",
+                     (since,)).fetchall()
+        per_kind = q("SELECT kind, COUNT(*) FROM questions WHERE at >= ? GROUP BY kind", (since,)).fetchall()
+        top = q("SELECT entry_id, COUNT(*) FROM questions WHERE at >= ? AND entry_id IS NOT NULL "
+                "GROUP BY entry_id ORDER BY 2 DESC, entry_id LIMIT 5", (since,)).fetchall()
+        return {"per_day": per_day, "per_language": per_lang, "per_kind": dict(per_kind), "top_entries": top,
+                "total": sum(n for _, n in per_lang)}
+
+    # -- audit and knowledge-base versions ---------------------------------------------------
+    def audit(self, user_id: int | None, action: str, outcome: str, detail: str = "") -> None:
+        self.db.execute("INSERT INTO audit(at, user_id, action, outcome, detail) VALUES (?, ?, ?, ?, ?)",
+                        (self.clock(), user_id, action, outcome, detail[:2000]))
+
+    def audit_log(self, limit: int = 50) -> list[tuple]:
+        return self.db.execute("SELECT at, user_id, action, outcome, detail FROM audit ORDER BY id DESC LIMIT ?",
+                               (limit,)).fetchall()
+
+    def record_version(self, version: str, user_id: int | None, action: str) -> None:
+        self.db.execute("INSERT INTO kb_versions(version, at, user_id, action) VALUES (?, ?, ?, ?)",
+                        (version, self.clock(), user_id, action))
+
+    def version_info(self, version: str) -> tuple | None:
+        """(installed at, by whom, how) of the latest record of `version`."""
+        return self.db.execute("SELECT at, user_id, action FROM kb_versions WHERE version = ? ORDER BY id DESC "
+                               "LIMIT 1", (version,)).fetchone()

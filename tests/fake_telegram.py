@@ -19,19 +19,28 @@ entities"), message length and callback data limits are enforced, editing a mess
 content answers "message is not modified", a callback/inline query can only be answered once, and
 once the bot is kicked from (or blocked in) a chat, sending there answers 403.
 
+Files: ``push_document`` sends the bot a user's document, whose bytes the bot gets back through
+``getFile`` and ``/file/bot<token>/<file_path>`` (so ``(await bot.get_file(id)).download_as_bytearray()``
+works); ``sendDocument`` uploads are recorded with their bytes (``Call.files``, ``sent_documents``).
+
 The bot token is never logged: tornado's access log is replaced by a redacting one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import hmac
 import inspect
 import itertools
 import json
 import logging
+import mimetypes
+import posixpath
 import re
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -93,6 +102,13 @@ BOOL_FIELDS = frozenset({
 })
 BOOL_PREFIXES = ("is_", "can_", "disable_", "protect_", "allow_", "show_", "drop_", "has_", "only_")
 _INT_RE = re.compile(r"-?\d+\Z")
+_SCOPE_TYPES = frozenset({"default", "all_private_chats", "all_group_chats",
+                          "all_chat_administrators", "chat", "chat_administrators", "chat_member"})
+# file_id prefixes (Telegram's encode the file type) and getFile folders, by kind of file
+_FILE_ID_PREFIXES = {"document": "BQAC", "photo": "AgAC", "audio": "CQAC", "voice": "AwAC",
+                     "video": "BAAC", "animation": "CgAC", "sticker": "CAAC"}
+_FILE_FOLDERS = {"document": "documents", "photo": "photos", "audio": "music", "voice": "voice",
+                 "video": "videos", "animation": "animations", "sticker": "stickers"}
 _FLOAT_RE = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?\Z")
 
 
@@ -225,6 +241,19 @@ class _Poll:
 
     def __init__(self) -> None:
         self.terminated = False
+
+
+@dataclass
+class _StoredFile:
+    """A file the server holds: pushed by a user or uploaded by the bot."""
+
+    file_id: str
+    file_unique_id: str
+    data: bytes | None          # None: sent by URL, the server never had the bytes
+    file_name: str | None
+    mime_type: str | None
+    kind: str = "document"
+    file_path: str | None = None  # assigned by the first getFile, like Telegram does
 
 
 # --- Telegram's HTML parse mode ---------------------------------------------------------------
@@ -406,6 +435,9 @@ class FakeTelegram:
         self.updates: list[dict[str, Any]] = []         # everything ever pushed
         self.webhook_deliveries: list[WebhookDelivery] = []
         self.unauthorized_requests = 0                  # requests with a wrong token
+        self.file_downloads: list[str] = []             # file_paths served by /file/bot<token>/
+        self.max_download_size = 20 * 1024 * 1024       # getFile refuses bigger files (20 MB)
+        self.max_caption_length = 1024
 
         self._pending: list[dict[str, Any]] = []        # not yet confirmed / delivered
         self._allowed_updates: list[str] | None = None
@@ -421,6 +453,9 @@ class FakeTelegram:
         self._open_queries: set[str] = set()
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._menu_buttons: dict[Any, dict[str, Any]] = {}
+        self._files: dict[str, _StoredFile] = {}        # by file_id
+        self._file_paths: dict[str, str] = {}           # file_path -> file_id
+        self._file_numbers = itertools.count(0)
         self._fail_rules: list[_FailRule] = []
         self._overrides: dict[str, MethodImpl] = {}
         self._consumed: set[int] = set()
@@ -442,6 +477,8 @@ class FakeTelegram:
             "logOut": self._true,
             "close": self._true,
             "sendMessage": self._send_message,
+            "sendDocument": self._send_document,
+            "getFile": self._get_file,
             "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
             "deleteMessage": self._delete_message,
@@ -576,6 +613,18 @@ class FakeTelegram:
     def last_bot_message_id(self, chat_id: int) -> int | None:
         return self._last_bot_message.get(int(chat_id))
 
+    def file_data(self, file_id: str) -> bytes | None:
+        """The bytes stored under ``file_id`` (pushed with push_document or uploaded by the bot
+        with sendDocument); None for an unknown file_id."""
+        stored = self._files.get(file_id)
+        return stored.data if stored is not None else None
+
+    def add_file(self, data: bytes, file_name: str | None = None,
+                 mime_type: str | None = None, *, kind: str = "document") -> dict[str, Any]:
+        """Store bytes as a Telegram file and return its JSON (file_id, file_unique_id,
+        file_name, mime_type, file_size), e.g. to build ``extra`` for push_message."""
+        return self._file_json(self._store_file(data, file_name, mime_type, kind))
+
     @property
     def pending_updates(self) -> list[dict[str, Any]]:
         """Updates not yet confirmed by getUpdates(offset=...) or delivered to the webhook."""
@@ -631,6 +680,12 @@ class FakeTelegram:
         """sendMessage and editMessageText calls (successful ones unless include_failed)."""
         return self.calls_to(("sendMessage", "editMessageText"), chat_id,
                              include_failed=include_failed)
+
+    def sent_documents(self, chat_id: Any = None, *, include_failed: bool = False) -> list[Call]:
+        """sendDocument calls (successful ones unless include_failed). For an upload,
+        ``call.files["document"]`` is the UploadedFile (filename, content_type, data);
+        ``call.result["document"]`` is the Document Telegram answered with."""
+        return self.calls_to("sendDocument", chat_id, include_failed=include_failed)
 
     async def wait_for(self, method: str | Iterable[str],
                        predicate: Callable[[Call], bool] | None = None, timeout: float = 5.0, *,
@@ -717,6 +772,33 @@ class FakeTelegram:
             message.update(extra)
         self._messages[(chat["id"], message["message_id"])] = message
         return self.push_raw({"message": message})
+
+    def push_document(self, data: bytes, file_name: str, chat_id: int | None = None,
+                      user_id: int = 1001, chat_type: str | None = None,
+                      language_code: str | None = "id", mime_type: str | None = "application/x-yaml",
+                      caption: str | None = None, **options: Any) -> dict[str, Any]:
+        """A user sends a file (a ``document`` message, with ``caption`` if given). The bytes are
+        stored under the document's file_id, so the bot can getFile and download them.
+        ``options`` are those of push_message (first_name, username, title, reply_to_bot,
+        reply_to_message_id, extra, ...); ``entities`` there are the caption's entities
+        (detected in the caption unless given). Returns the update."""
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"data must be bytes, not {type(data).__name__}")
+        if "text" in options:
+            raise TypeError("push_document() takes a caption, not a text")
+        stored = self._store_file(bytes(data), file_name, mime_type, "document")
+        content: dict[str, Any] = {"document": self._file_json(stored)}
+        entities = options.pop("entities", None)
+        if caption is not None:
+            content["caption"] = caption
+            found = detect_entities(caption) if entities is None else entities
+            if found:
+                content["caption_entities"] = found
+        extra = options.pop("extra", None)
+        if extra:
+            content.update(extra)
+        return self.push_message(None, chat_id, user_id, chat_type, language_code,
+                                 extra=content, **options)
 
     def push_callback_query(self, data: str, chat_id: int | None = None, user_id: int = 1001,
                             message_id: int | None = None, language_code: str | None = "id", *,
@@ -817,6 +899,37 @@ class FakeTelegram:
         if last is None or message_id > last:
             self._last_bot_message[chat["id"]] = message_id
         return message
+
+    def _store_file(self, data: bytes | None, file_name: str | None, mime_type: str | None,
+                    kind: str, source: str | None = None) -> _StoredFile:
+        number = len(self._files) + 1
+        seed = f"{kind}:{number}:{source or ''}".encode()
+        digest = base64.urlsafe_b64encode(hashlib.sha256(seed).digest()).decode().rstrip("=")
+        unique = base64.urlsafe_b64encode(hashlib.sha256(b"u" + seed).digest()).decode()
+        prefix = _FILE_ID_PREFIXES.get(kind, "CQAC")
+        stored = _StoredFile(file_id=f"{prefix}AgIAAxkBAAI{number:04X}{digest[:32]}",
+                             file_unique_id=f"AgAD{unique[:12]}", data=data,
+                             file_name=file_name or None, mime_type=mime_type or None,
+                             kind=kind)
+        self._files[stored.file_id] = stored
+        return stored
+
+    @staticmethod
+    def _file_json(stored: _StoredFile) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        if stored.file_name:
+            result["file_name"] = stored.file_name
+        if stored.mime_type:
+            result["mime_type"] = stored.mime_type
+        result["file_id"] = stored.file_id
+        result["file_unique_id"] = stored.file_unique_id
+        if stored.data is not None:
+            result["file_size"] = len(stored.data)
+        return result
+
+    def _file_for_path(self, file_path: str) -> _StoredFile | None:
+        file_id = self._file_paths.get(file_path)
+        return self._files.get(file_id) if file_id is not None else None
 
     def _reply_target(self, chat: dict[str, Any], message_id: int | None,
                       to_bot: bool) -> dict[str, Any]:
@@ -1042,21 +1155,34 @@ class FakeTelegram:
         text = params.get(text_field)
         if text is None:
             raise ApiError(400, "Bad Request: message text is empty")
-        text = str(text)
-        entities: list[Any] = []
-        parse_mode = params.get("parse_mode")
-        given = params.get("entities")
-        if isinstance(given, list):
-            entities = given
-        elif isinstance(parse_mode, str) and parse_mode.lower() == "html" and self.validate_html:
-            try:
-                text, entities = parse_html(text)
-            except HtmlParseError as exc:
-                raise ApiError(400, f"Bad Request: can't parse entities: {exc}") from None
+        text, entities = self._parse_entities(str(text), params.get("parse_mode"),
+                                              params.get("entities"))
         if not text.strip():
             raise ApiError(400, "Bad Request: message text is empty")
         if len(text) > self.max_text_length:
             raise ApiError(400, "Bad Request: message is too long")
+        return text, entities
+
+    def _parse_entities(self, text: str, parse_mode: Any, given: Any) -> tuple[str, list[Any]]:
+        if isinstance(given, list):
+            return text, given
+        if isinstance(parse_mode, str) and parse_mode.lower() == "html" and self.validate_html:
+            try:
+                return parse_html(text)
+            except HtmlParseError as exc:
+                raise ApiError(400, f"Bad Request: can't parse entities: {exc}") from None
+        return text, []
+
+    def _render_caption(self, params: dict[str, Any]) -> tuple[str | None, list[Any]]:
+        caption = params.get("caption")
+        if caption is None or caption == "":
+            return None, []
+        text, entities = self._parse_entities(str(caption), params.get("parse_mode"),
+                                              params.get("caption_entities"))
+        if len(text) > self.max_caption_length:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        if not text.strip():
+            return None, []  # an empty caption is no caption
         return text, entities
 
     def _checked_markup(self, params: dict[str, Any]) -> dict[str, Any] | None:
@@ -1096,20 +1222,86 @@ class FakeTelegram:
             content["entities"] = entities
         if markup is not None:
             content["reply_markup"] = markup
+        self._add_reply(chat, params, content)
+        return self._store_bot_message(chat, next(self._message_ids), content)
+
+    def _add_reply(self, chat: dict[str, Any], params: dict[str, Any],
+                   content: dict[str, Any]) -> None:
         reply = params.get("reply_parameters")
         reply_id = reply.get("message_id") if isinstance(reply, dict) else params.get("reply_to_message_id")
-        if reply_id is not None:
-            target = self._messages.get((chat["id"], _as_int(reply_id, -1)))
-            if target is not None:
-                target = dict(target)
-                target.pop("reply_to_message", None)
-                content["reply_to_message"] = target
-            else:
-                allow = (reply.get("allow_sending_without_reply") if isinstance(reply, dict)
-                         else params.get("allow_sending_without_reply"))
-                if not allow:
-                    raise ApiError(400, "Bad Request: message to be replied not found")
+        if reply_id is None:
+            return
+        target = self._messages.get((chat["id"], _as_int(reply_id, -1)))
+        if target is not None:
+            target = dict(target)
+            target.pop("reply_to_message", None)
+            content["reply_to_message"] = target
+            return
+        allow = (reply.get("allow_sending_without_reply") if isinstance(reply, dict)
+                 else params.get("allow_sending_without_reply"))
+        if not allow:
+            raise ApiError(400, "Bad Request: message to be replied not found")
+
+    def _send_document(self, call: Call, conn: _Connection) -> dict[str, Any]:
+        params = call.params
+        chat = self._require_chat(call)
+        self._check_can_write(chat)
+        stored = self._input_file(call, "document")
+        caption, caption_entities = self._render_caption(params)
+        markup = self._checked_markup(params)
+        content: dict[str, Any] = {"document": self._file_json(stored)}
+        if caption is not None:
+            content["caption"] = caption
+            if caption_entities:
+                content["caption_entities"] = caption_entities
+        if markup is not None:
+            content["reply_markup"] = markup
+        self._add_reply(chat, params, content)
         return self._store_bot_message(chat, next(self._message_ids), content)
+
+    def _input_file(self, call: Call, field_name: str) -> _StoredFile:
+        """The file a send method got in ``field_name``: an upload (also via attach://), a known
+        file_id, or an HTTP URL."""
+        value = call.params.get(field_name)
+        if isinstance(value, str) and value.startswith("attach://"):
+            value = call.files.get(value[len("attach://"):])
+        if isinstance(value, UploadedFile):
+            if not value.data:
+                raise ApiError(400, "Bad Request: file must be non-empty")
+            mime_type = value.content_type
+            if not mime_type or mime_type in ("application/octet-stream", "application/unknown"):
+                mime_type = (mimetypes.guess_type(value.filename or "", strict=False)[0]
+                             or "application/octet-stream")
+            return self._store_file(value.data, value.filename, mime_type, field_name)
+        if isinstance(value, str) and value:
+            if value in self._files:
+                return self._files[value]
+            if re.match(r"https?://", value, re.IGNORECASE):
+                name = posixpath.basename(urllib.parse.urlsplit(value).path) or None
+                return self._store_file(None, name, mimetypes.guess_type(name or "", strict=False)[0],
+                                        field_name, source=value)
+            raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        raise ApiError(400, f"Bad Request: there is no {field_name} in the request")
+
+    def _get_file(self, call: Call, conn: _Connection) -> dict[str, Any]:
+        file_id = call.params.get("file_id")
+        stored = self._files.get(file_id) if isinstance(file_id, str) else None
+        if stored is None:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        result = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id}
+        if stored.data is None:
+            return result  # sent by URL: the fake never had the bytes, so there is no file_path
+        if len(stored.data) > self.max_download_size:
+            raise ApiError(400, "Bad Request: file is too big")
+        if stored.file_path is None:
+            suffix = posixpath.splitext(stored.file_name or "")[1].lower()
+            if not re.fullmatch(r"\.[a-z0-9]{1,10}", suffix):
+                suffix = ""
+            stored.file_path = f"{_FILE_FOLDERS.get(stored.kind, stored.kind + 's')}/file_{next(self._file_numbers)}{suffix}"
+            self._file_paths[stored.file_path] = stored.file_id
+        result["file_size"] = len(stored.data)
+        result["file_path"] = stored.file_path
+        return result
 
     def _editable(self, call: Call) -> dict[str, Any] | None:
         """The stored bot message to edit, or None for inline messages."""
@@ -1133,6 +1325,8 @@ class FakeTelegram:
         markup = self._checked_markup(call.params)
         if message is None:
             return True
+        if "text" not in message:
+            raise ApiError(400, "Bad Request: there is no text in the message to edit")
         if (message.get("text") == text and message.get("entities", []) == entities
                 and message.get("reply_markup") == markup):
             raise ApiError(400, "Bad Request: message is not modified: specified new message "
@@ -1198,9 +1392,35 @@ class FakeTelegram:
         self._open_queries.discard(query_id)
         return True
 
-    @staticmethod
-    def _commands_key(params: dict[str, Any]) -> tuple[str, str]:
+    def _commands_key(self, params: dict[str, Any]) -> tuple[str, str]:
+        """(scope, language_code) as a key. A scope's chat_id/user_id is an int whether it came
+        as 42 or "42"; "@username" becomes the id of the known chat with that username."""
         scope = params.get("scope") or {"type": "default"}
+        if hasattr(scope, "to_dict"):  # a PTB BotCommandScope given to server.commands()
+            scope = scope.to_dict()
+        if not isinstance(scope, dict) or scope.get("type") not in _SCOPE_TYPES:
+            raise ApiError(400, "Bad Request: can't parse BotCommandScope JSON object")
+        scope = dict(scope)
+        kind = scope["type"]
+        if kind in ("chat", "chat_administrators", "chat_member"):
+            chat_id = scope.get("chat_id")
+            if isinstance(chat_id, str) and chat_id.startswith("@"):
+                chat_id = next((c["id"] for c in self._chats.values()
+                                if c.get("username", "").lower() == chat_id[1:].lower()), None)
+                if chat_id is None:
+                    raise ApiError(400, "Bad Request: chat not found")
+            elif isinstance(chat_id, str) and _INT_RE.match(chat_id):
+                chat_id = int(chat_id)
+            if not isinstance(chat_id, int) or isinstance(chat_id, bool):
+                raise ApiError(400, "Bad Request: chat not found")
+            scope["chat_id"] = chat_id
+        if kind == "chat_member":
+            user_id = scope.get("user_id")
+            if isinstance(user_id, str) and _INT_RE.match(user_id):
+                user_id = int(user_id)
+            if not isinstance(user_id, int) or isinstance(user_id, bool):
+                raise ApiError(400, "Bad Request: invalid user_id specified")
+            scope["user_id"] = user_id
         return json.dumps(scope, sort_keys=True), str(params.get("language_code") or "")
 
     def _set_my_commands(self, call: Call, conn: _Connection) -> bool:
@@ -1226,7 +1446,8 @@ class FakeTelegram:
         return [dict(c) for c in self._commands.get(self._commands_key(call.params), [])]
 
     def commands(self, scope: dict[str, Any] | None = None, language_code: str = "") -> list[dict[str, Any]]:
-        """What setMyCommands stored for (scope, language_code); [] if nothing."""
+        """What setMyCommands stored for (scope, language_code); [] if nothing. ``scope`` is the
+        Bot API JSON (``{"type": "chat", "chat_id": 42}``) or a PTB BotCommandScope."""
         return self._get_my_commands(Call("getMyCommands", {"scope": scope,
                                                             "language_code": language_code}, 0), _Connection())
 
@@ -1451,7 +1672,13 @@ class _FileHandler(_BaseHandler):
             self.server.unauthorized_requests += 1
             self._json(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
             return
-        self._json(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+        stored = self.server._file_for_path(path)
+        if stored is None or stored.data is None:
+            self._json(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+            return
+        self.server.file_downloads.append(path)
+        self.set_header("Content-Type", stored.mime_type or "application/octet-stream")
+        self.finish(stored.data)
 
 
 class _NotFoundHandler(tornado.web.RequestHandler):

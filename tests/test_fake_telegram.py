@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import time
@@ -12,6 +13,10 @@ import httpx
 import pytest
 import tornado.netutil
 from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeChatMember,
+    BotCommandScopeDefault,
     ChatMemberAdministrator,
     ChatMemberBanned,
     ChatMemberLeft,
@@ -21,6 +26,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
+    InputFile,
     InputTextMessageContent,
     MessageEntity,
     Update,
@@ -102,6 +108,14 @@ async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         cache_time=0)
 
 
+async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    document = update.effective_message.document
+    data = await (await context.bot.get_file(document.file_id)).download_as_bytearray()
+    await update.effective_message.reply_text(
+        f"got {len(data)} bytes {document.file_name} {document.mime_type} "
+        f"{hashlib.sha256(data).hexdigest()[:12]} caption={update.effective_message.caption}")
+
+
 async def my_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     change = update.my_chat_member
     context.bot_data.setdefault("membership", []).append(
@@ -114,6 +128,7 @@ def add_handlers(app: Application, errors: list) -> None:
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo))
     app.add_handler(CallbackQueryHandler(on_button))
     app.add_handler(InlineQueryHandler(inline))
+    app.add_handler(MessageHandler(filters.Document.ALL, on_document))
     app.add_handler(ChatMemberHandler(my_member, ChatMemberHandler.MY_CHAT_MEMBER))
 
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -545,3 +560,164 @@ async def test_token_never_logged(server, bot_app, caplog):
         assert TOKEN not in (caplog.text or "")
     assert TOKEN not in repr(server)
     json.dumps([c.params for c in server.calls if c.method != "sendPhoto"])  # calls are plain data
+
+
+# --- files ---------------------------------------------------------------------------------------
+async def test_push_document_is_downloaded_by_the_bot(polling, server):
+    data = "faq:\n  - q: Apa itu KITAS?\n    a: Izin tinggal terbatas. ✓\n".encode() * 5000 + bytes(range(256))
+    update = server.push_document(data, "kb.yaml", chat_id=42, user_id=42, caption="/upload #kb",
+                                  username="budi")
+    message = update["message"]
+    document = message["document"]
+    assert document["file_name"] == "kb.yaml"
+    assert document["mime_type"] == "application/x-yaml"
+    assert document["file_size"] == len(data)
+    assert document["file_id"] != document["file_unique_id"]
+    assert message["caption"] == "/upload #kb" and "text" not in message
+    assert [e["type"] for e in message["caption_entities"]] == ["bot_command", "hashtag"]
+    assert message["from"]["username"] == "budi"
+    assert server.file_data(document["file_id"]) == data
+
+    call = await server.wait_for("sendMessage", chat_id=42)
+    assert call.text == (f"got {len(data)} bytes kb.yaml application/x-yaml "
+                         f"{hashlib.sha256(data).hexdigest()[:12]} caption=/upload #kb")
+    get_file = server.calls_to("getFile")[-1]
+    assert get_file.params == {"file_id": document["file_id"]}
+    assert get_file.result["file_path"].startswith("documents/file_")
+    assert get_file.result["file_path"].endswith(".yaml")
+    assert server.file_downloads == [get_file.result["file_path"]]
+
+    # options of push_message work too; a document in a group, replying to the bot
+    server.push_document(b"x: 1\n", "small.yml", chat_id=-100900, user_id=9, chat_type="supergroup",
+                         title="Mitra", mime_type=None, reply_to_bot=True)
+    call = await server.wait_for("sendMessage", chat_id=-100900)
+    assert call.text.startswith("got 5 bytes small.yml None ")
+    assert call.text.endswith("caption=None")
+
+
+async def test_get_file_and_file_route(server, bot_app):
+    bot = bot_app.bot
+    with pytest.raises(BadRequest, match="(?i)invalid file_id"):
+        await bot.get_file("no-such-file")
+    assert server.calls[-1].error["description"] == "Bad Request: invalid file_id"
+
+    update = server.push_document(b"a: 1\n", "data.yaml", chat_id=5, user_id=5)
+    file_id = update["message"]["document"]["file_id"]
+    file = await bot.get_file(file_id)
+    path = server.calls[-1].result["file_path"]
+    assert not path.startswith("http")  # relative, like Telegram; PTB prefixes base_file_url
+    assert file.file_path == f"{server.root}/file/bot{TOKEN}/{path}"
+    assert file.file_size == 5 and file.file_unique_id == update["message"]["document"]["file_unique_id"]
+    assert (await bot.get_file(file_id)).file_path == file.file_path  # stable across calls
+    assert bytes(await file.download_as_bytearray()) == b"a: 1\n"
+
+    async with httpx.AsyncClient() as client:
+        response = await client.get(f"{server.root}/file/bot{TOKEN}/{path}")
+        assert response.status_code == 200 and response.content == b"a: 1\n"
+        response = await client.get(f"{server.root}/file/bot123456:WRONG/{path}")
+        assert response.status_code == 401
+        assert response.json() == {"ok": False, "error_code": 401, "description": "Unauthorized"}
+        response = await client.get(f"{server.root}/file/bot{TOKEN}/documents/file_999.yaml")
+        assert response.status_code == 404
+        assert response.json() == {"ok": False, "error_code": 404, "description": "Not Found"}
+    assert server.file_downloads == [path, path]
+
+    server.max_download_size = 4
+    with pytest.raises(BadRequest, match="(?i)file is too big"):
+        await bot.get_file(file_id)
+
+
+async def test_send_document(server, bot_app):
+    bot = bot_app.bot
+    server.push_message("minta file", chat_id=7, user_id=7)
+    asked = server.message(7, server.updates[-1]["message"]["message_id"])
+    sent = await bot.send_document(
+        7, InputFile(b"jawaban: ya\n", filename="out.yaml"), caption="<b>Hasil</b> ekspor",
+        parse_mode=ParseMode.HTML, reply_to_message_id=asked["message_id"])
+    assert sent.document.file_name == "out.yaml" and sent.document.file_size == 12
+    assert sent.caption == "Hasil ekspor"
+    assert sent.caption_entities == (MessageEntity(MessageEntity.BOLD, 0, 5),)
+    assert sent.reply_to_message.message_id == asked["message_id"]
+    assert sent.from_user.id == BOT_ID and sent.chat.id == 7
+
+    [call] = server.sent_documents(7)
+    upload = call.files["document"]
+    assert (upload.filename, upload.data) == ("out.yaml", b"jawaban: ya\n")
+    assert upload.content_type == sent.document.mime_type
+    assert call.params["caption"] == "<b>Hasil</b> ekspor"
+    assert server.last_bot_message_id(7) == sent.message_id
+    assert bytes(await (await bot.get_file(sent.document.file_id)).download_as_bytearray()) \
+        == b"jawaban: ya\n"
+
+    # by file_id: the same file; plain bytes get PTB's default name
+    again = await bot.send_document(8, sent.document.file_id)
+    assert again.document.file_unique_id == sent.document.file_unique_id and again.caption is None
+    raw = await bot.send_document(8, b"\x00\x01")
+    assert raw.document.file_size == 2 and raw.document.mime_type == "application/octet-stream"
+    assert [c.chat_id for c in server.sent_documents()] == [7, 8, 8]
+
+    with pytest.raises(BadRequest, match="(?i)wrong file identifier"):
+        await bot.send_document(8, "not-a-file-id")
+    with pytest.raises(BadRequest, match="(?i)must be non-empty"):
+        await bot.send_document(8, InputFile(b"", filename="empty.txt"))
+    with pytest.raises(BadRequest, match="(?i)caption is too long"):
+        await bot.send_document(8, sent.document.file_id, caption="x" * 1025)
+    with pytest.raises(BadRequest, match="(?i)message to be replied not found"):
+        await bot.send_document(8, sent.document.file_id, reply_to_message_id=99999)
+    with pytest.raises(BadRequest, match="(?i)no text in the message to edit"):
+        await bot.edit_message_text("teks", 7, sent.message_id)
+
+    # the same 403s and error injection as sendMessage
+    server.push_my_chat_member(77, user_id=77, old_status="member", new_status="kicked")
+    with pytest.raises(Forbidden, match="blocked by the user"):
+        await bot.send_document(77, InputFile(b"x", filename="a.txt"))
+    server.set_member_status(-100400, BOT_ID, "kicked")
+    with pytest.raises(Forbidden, match="kicked from the supergroup chat"):
+        await bot.send_document(-100400, InputFile(b"x", filename="a.txt"))
+    server.fail_next("sendDocument", 429, chat_id=9)
+    with pytest.raises(RetryAfter):
+        await bot.send_document(9, InputFile(b"x", filename="a.txt"))
+    assert (await bot.send_document(9, InputFile(b"x", filename="a.txt"))).document.file_size == 1
+    assert [c.error["error_code"] for c in server.sent_documents(include_failed=True) if c.failed] \
+        == [400, 400, 400, 400, 403, 403, 429]
+    assert len(server.sent_documents()) == 4
+
+
+async def test_chat_scope_commands(server, bot_app):
+    bot = bot_app.bot
+    await bot.set_my_commands([BotCommand("start", "Mulai")])
+    await bot.set_my_commands([BotCommand("admin", "Khusus chat ini")], scope=BotCommandScopeChat(42))
+    await bot.set_my_commands([BotCommand("grup", "Grup")], scope=BotCommandScopeChat(-100500),
+                              language_code="en")
+    await bot.set_my_commands([BotCommand("saya", "Untuk Budi")],
+                              scope=BotCommandScopeChatMember(-100500, 9))
+
+    assert [c.command for c in await bot.get_my_commands(scope=BotCommandScopeChat(42))] == ["admin"]
+    assert [c.command for c in await bot.get_my_commands()] == ["start"]
+    assert await bot.get_my_commands(scope=BotCommandScopeChat(43)) == ()
+    assert await bot.get_my_commands(scope=BotCommandScopeChat(-100500)) == ()  # no language fallback
+    assert [c.command for c in await bot.get_my_commands(scope=BotCommandScopeChat(-100500),
+                                                         language_code="en")] == ["grup"]
+    expected = [{"command": "admin", "description": "Khusus chat ini"}]
+    assert server.commands({"type": "chat", "chat_id": 42}) == expected
+    assert server.commands({"chat_id": "42", "type": "chat"}) == expected
+    assert server.commands(BotCommandScopeChat(42)) == expected
+    assert server.commands({"type": "chat", "chat_id": -100500}, "en") == [
+        {"command": "grup", "description": "Grup"}]
+    assert server.commands({"type": "chat_member", "chat_id": -100500, "user_id": 9}) == [
+        {"command": "saya", "description": "Untuk Budi"}]
+    assert server.commands(BotCommandScopeDefault()) == [{"command": "start", "description": "Mulai"}]
+    assert server.calls_to("setMyCommands")[1].params["scope"] == {"type": "chat", "chat_id": 42}
+
+    # a @username scope lands on the chat's id
+    server.set_chat(-100600, "supergroup", title="Mitra", username="mitra_grp")
+    await bot.set_my_commands([BotCommand("info", "Info")], scope=BotCommandScopeChat("@mitra_grp"))
+    assert server.commands({"type": "chat", "chat_id": -100600}) == [
+        {"command": "info", "description": "Info"}]
+    with pytest.raises(BadRequest, match="(?i)chat not found"):
+        await bot.set_my_commands([BotCommand("info", "Info")], scope=BotCommandScopeChat("@nobody"))
+
+    assert await bot.delete_my_commands(scope=BotCommandScopeChat(42)) is True
+    assert await bot.get_my_commands(scope=BotCommandScopeChat(42)) == ()
+    assert server.commands({"type": "chat", "chat_id": 42}) == []
+    assert [c.command for c in await bot.get_my_commands()] == ["start"]  # other scopes untouched

@@ -11,8 +11,9 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, Callb
 from bot.answer import Engine
 from bot.config import Settings
 from bot.i18n import Catalogs, _
+from bot.knowledge_service import KnowledgeService
 from bot.store import Store
-from bot.telegram import groups, inline, private
+from bot.telegram import admin, groups, inline, private
 from bot.telegram.conversation import on_answer_button, on_topic_button, on_user_language_button
 from bot.telegram.menus import set_command_menus
 from bot.telegram.runtime import RUNTIME_KEY, Runtime, runtime_of
@@ -21,10 +22,13 @@ log = logging.getLogger(__name__)
 
 
 def build_application(settings: Settings, engine: Engine, store: Store, catalogs: Catalogs) -> Application:
-    runtime = Runtime(settings, store, catalogs, engine)
+    knowledge = KnowledgeService(settings.knowledge_dir, engine, catalogs, store, settings.default_language)
+    runtime = Runtime(settings, store, catalogs, knowledge)
 
     async def post_init(application: Application) -> None:
-        await set_command_menus(application.bot, catalogs)
+        await set_command_menus(application.bot, catalogs, settings.admins)
+        if settings.watch_knowledge:
+            admin.start_watching(application)
 
     application = (
         ApplicationBuilder()
@@ -42,6 +46,8 @@ def build_application(settings: Settings, engine: Engine, store: Store, catalogs
     private_chat = filters.ChatType.PRIVATE
     group_chat = filters.ChatType.GROUPS
     handlers = [
+        # Bot administrators (BOT_ADMINS), private chats only; each handler checks the sender itself.
+        *admin.handlers(private_chat),
         # Private chats: commands first, then every other text is a question.
         CommandHandler("start", private.on_start, filters=private_chat),
         CommandHandler("lang", private.on_lang, filters=private_chat),

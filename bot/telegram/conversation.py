@@ -31,8 +31,10 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     engine = runtime.engine          # one snapshot for the whole question, even if a reload happens
     preferred = runtime.user_language(update)
     reply = engine.ask(question, preferred=preferred)
+    chat_type = update.effective_chat.type
+    runtime.store.log_question(reply.lang, reply.kind, reply.entry_id, chat_type)
     if reply.kind == "fallback":
-        runtime.store.log_unanswered(question, reply.lang, update.effective_chat.type, reply.score)
+        runtime.store.log_unanswered(question, reply.lang, chat_type, reply.score)
     await send_reply(update.effective_message, runtime, reply, quote=quote)
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import (Bot, BotCommand, BotCommandScopeAllChatAdministrators, BotCommandScopeAllGroupChats,
-                      BotCommandScopeAllPrivateChats)
+                      BotCommandScopeAllPrivateChats, BotCommandScopeChat)
+from telegram.error import TelegramError
 
 from bot.i18n import Catalogs, _
 
@@ -13,7 +16,15 @@ DESCRIPTIONS = {
     "lang": _("Choose the language"),
     "topics": _("Browse the topics"),
     "ask": _("Ask a question in this group"),
+    "reload": _("Reload the knowledge base"),
+    "kbversion": _("Show the knowledge base version"),
+    "rollback": _("Go back to the previous version"),
+    "export": _("Send the knowledge files"),
+    "unanswered": _("Frequent unanswered questions"),
+    "stats": _("Usage statistics"),
 }
+ADMIN_MENU = ("start", "topics", "lang", "help", "reload", "kbversion", "rollback", "export", "unanswered", "stats")
+log = logging.getLogger(__name__)
 
 MENUS = (
     (BotCommandScopeAllPrivateChats(), ("start", "topics", "lang", "help")),
@@ -26,9 +37,19 @@ def commands_for(catalogs: Catalogs, lang: str, names) -> list[BotCommand]:
     return [BotCommand(name, catalogs.gettext(lang, DESCRIPTIONS[name])) for name in names]
 
 
-async def set_command_menus(bot: Bot, catalogs: Catalogs) -> None:
+async def set_command_menus(bot: Bot, catalogs: Catalogs, admins=()) -> None:
     # English is the default menu (no language_code); Indonesian and Korean users get their own.
     for scope, names in MENUS:
-        await bot.set_my_commands(commands_for(catalogs, "en", names), scope=scope)
-        for lang in ("id", "ko"):
-            await bot.set_my_commands(commands_for(catalogs, lang, names), scope=scope, language_code=lang)
+        await _set(bot, catalogs, scope, names)
+    # Administrator commands appear only in each administrator's own chat with the bot.
+    for admin_id in sorted(admins):
+        try:
+            await _set(bot, catalogs, BotCommandScopeChat(admin_id), ADMIN_MENU)
+        except TelegramError as exc:   # an administrator who never opened a chat with the bot
+            log.warning("no command menu for administrator %s: %s", admin_id, exc)
+
+
+async def _set(bot: Bot, catalogs: Catalogs, scope, names) -> None:
+    await bot.set_my_commands(commands_for(catalogs, "en", names), scope=scope)
+    for lang in ("id", "ko"):
+        await bot.set_my_commands(commands_for(catalogs, lang, names), scope=scope, language_code=lang)

@@ -93,7 +93,13 @@ async def serve_until_signal(application, settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    loop.add_signal_handler(signal.SIGHUP, lambda: application.create_task(reload_on_hangup(application)))
     await serve(application, settings, stop)
+
+
+async def reload_on_hangup(application) -> None:
+    from bot.telegram.admin import reload_and_notify
+    await reload_and_notify(application, "sighup")
 
 
 async def serve(application, settings: Settings, stop: asyncio.Event) -> None:

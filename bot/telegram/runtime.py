@@ -12,6 +12,7 @@ from telegram.ext import ContextTypes
 from bot.answer import Engine
 from bot.config import Settings
 from bot.i18n import Catalogs, negotiate
+from bot.knowledge_service import KnowledgeService
 from bot.store import Store
 
 RUNTIME_KEY = "sahabat"
@@ -41,11 +42,21 @@ class Runtime:
     settings: Settings
     store: Store
     catalogs: Catalogs
-    engine: Engine                 # replaced as a whole on reload; handlers read it once per update
+    knowledge: KnowledgeService
     group_limit: ChatRateLimit = field(init=False)
+    pending_uploads: dict = field(default_factory=dict)     # admin id → the upload awaiting confirmation
 
     def __post_init__(self) -> None:
         self.group_limit = ChatRateLimit(self.settings.group_answers_per_minute)
+
+    @property
+    def engine(self) -> Engine:
+        """The current engine; replaced as a whole on reload, so read it once per update."""
+        return self.knowledge.engine
+
+    def is_admin(self, update: Update) -> bool:
+        user = update.effective_user
+        return user is not None and user.id in self.settings.admins
 
     def t(self, lang: str, message: str) -> str:
         return self.catalogs.gettext(lang, message)

@@ -1,0 +1,62 @@
+"""The current knowledge base and its reloads.
+
+A reload reads and validates everything in a worker thread (questions keep being answered on the
+old engine meanwhile), then swaps the engine in one assignment: a question that has started holds
+its own reference to the old engine and finishes on it; the next one uses the new engine. A
+knowledge base with errors is never swapped in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.answer import Engine
+from bot.i18n import Catalogs
+from bot.knowledge.diff import KbDiff, diff
+from bot.knowledge.loader import LoadResult, Problem, Source, load_directory, load_sources
+from bot.store import Store
+
+
+@dataclass
+class ReloadOutcome:
+    ok: bool
+    problems: list[Problem] = field(default_factory=list)     # errors when not ok, else warnings
+    diff: KbDiff | None = None
+    version: str | None = None
+
+
+class KnowledgeService:
+    def __init__(self, knowledge_dir: Path, engine: Engine, catalogs: Catalogs, store: Store,
+                 default_language: str = "en", clock=time.time):
+        self.knowledge_dir = Path(knowledge_dir)
+        self.engine = engine
+        self.catalogs = catalogs
+        self.store = store
+        self.default_language = default_language
+        self.clock = clock
+        self.loaded_at = clock()
+        self._lock = asyncio.Lock()
+        if store.version_info(engine.kb.version) is None:
+            store.record_version(engine.kb.version, None, "start")
+
+    async def check(self, sources: list[Source]) -> LoadResult:
+        """Validate files without installing anything (uploads, rollbacks)."""
+        return await asyncio.to_thread(load_sources, sources)
+
+    async def reload(self, user_id: int | None, action: str) -> ReloadOutcome:
+        async with self._lock:          # two reloads at once would race to swap
+            result = await asyncio.to_thread(load_directory, self.knowledge_dir)
+            if result.kb is None:
+                self.store.audit(user_id, action, "failed", f"{len(result.errors)} error(s)")
+                return ReloadOutcome(False, result.errors)
+            engine = Engine(result.kb, self.catalogs, self.default_language, index=result.index)
+            changes = diff(self.engine.kb, result.kb)
+            self.engine = engine        # the swap: one assignment, seen by the next question
+            self.loaded_at = self.clock()
+            if changes.nothing is False or self.store.version_info(result.kb.version) is None:
+                self.store.record_version(result.kb.version, user_id, action)
+            self.store.audit(user_id, action, "ok", f"version {result.kb.version}")
+            return ReloadOutcome(True, result.warnings, changes, result.kb.version)
