@@ -16,7 +16,8 @@ from pathlib import Path
 from bot.answer import Engine
 from bot.i18n import Catalogs
 from bot.knowledge.diff import KbDiff, diff
-from bot.knowledge.loader import LoadResult, Problem, Source, load_directory, load_sources
+from bot.knowledge.installer import Installer
+from bot.knowledge.loader import LoadResult, Problem, Source, load_sources, read_sources
 from bot.store import Store
 
 
@@ -29,9 +30,10 @@ class ReloadOutcome:
 
 
 class KnowledgeService:
-    def __init__(self, knowledge_dir: Path, engine: Engine, catalogs: Catalogs, store: Store,
+    def __init__(self, knowledge_dir: Path, data_dir: Path, engine: Engine, catalogs: Catalogs, store: Store,
                  default_language: str = "en", clock=time.time):
         self.knowledge_dir = Path(knowledge_dir)
+        self.installer = Installer(knowledge_dir, data_dir, clock)
         self.engine = engine
         self.catalogs = catalogs
         self.store = store
@@ -41,6 +43,9 @@ class KnowledgeService:
         self._lock = asyncio.Lock()
         if store.version_info(engine.kb.version) is None:
             store.record_version(engine.kb.version, None, "start")
+        sources, problems = read_sources(self.knowledge_dir)
+        if not problems:
+            self.installer.keep(engine.kb.version, sources)
 
     async def check(self, sources: list[Source]) -> LoadResult:
         """Validate files without installing anything (uploads, rollbacks)."""
@@ -48,7 +53,10 @@ class KnowledgeService:
 
     async def reload(self, user_id: int | None, action: str) -> ReloadOutcome:
         async with self._lock:          # two reloads at once would race to swap
-            result = await asyncio.to_thread(load_directory, self.knowledge_dir)
+            sources, unreadable = await asyncio.to_thread(read_sources, self.knowledge_dir)
+            result = await asyncio.to_thread(load_sources, sources)
+            if unreadable:
+                result = LoadResult(None, unreadable + result.problems)
             if result.kb is None:
                 self.store.audit(user_id, action, "failed", f"{len(result.errors)} error(s)")
                 return ReloadOutcome(False, result.errors)
@@ -56,6 +64,7 @@ class KnowledgeService:
             changes = diff(self.engine.kb, result.kb)
             self.engine = engine        # the swap: one assignment, seen by the next question
             self.loaded_at = self.clock()
+            await asyncio.to_thread(self.installer.keep, result.kb.version, sources)
             if changes.nothing is False or self.store.version_info(result.kb.version) is None:
                 self.store.record_version(result.kb.version, user_id, action)
             self.store.audit(user_id, action, "ok", f"version {result.kb.version}")

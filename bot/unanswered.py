@@ -14,10 +14,18 @@ SAME_QUESTION = 85      # token-set similarity (0–100) at which two questions 
 
 @dataclass
 class QuestionGroup:
-    text: str                      # the most frequent wording
+    text: str                      # the most frequent wording (the first seen among equals)
     lang: str
     count: int = 0
     variants: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, text: str) -> None:
+        self.count += 1
+        self.counts[text] = self.counts.get(text, 0) + 1
+        if text not in self.variants:
+            self.variants.append(text)
+        self.text = max(self.variants, key=lambda v: (self.counts[v], -self.variants.index(v)))
 
 
 def group_questions(questions: list[tuple[str, str]], limit: int = 10) -> list[QuestionGroup]:
@@ -29,12 +37,12 @@ def group_questions(questions: list[tuple[str, str]], limit: int = 10) -> list[Q
             continue
         for representative, group in groups:
             if group.lang == lang and fuzz.token_set_ratio(key, representative) >= SAME_QUESTION:
-                group.count += 1
-                if text not in group.variants:
-                    group.variants.append(text)
+                group.add(text)
                 break
         else:
-            groups.append((key, QuestionGroup(text, lang, 1, [text])))
+            group = QuestionGroup(text, lang)
+            group.add(text)
+            groups.append((key, group))
     ranked = sorted((g for _, g in groups), key=lambda g: (-g.count, g.lang, g.text))
     return ranked[:limit]
 

@@ -104,7 +104,7 @@ BOOL_PREFIXES = ("is_", "can_", "disable_", "protect_", "allow_", "show_", "drop
 _INT_RE = re.compile(r"-?\d+\Z")
 _SCOPE_TYPES = frozenset({"default", "all_private_chats", "all_group_chats",
                           "all_chat_administrators", "chat", "chat_administrators", "chat_member"})
-# file_id prefixes (Telegram's encode the file type) and getFile folders, by kind of file
+# file_id prefixes (Telegram's file_ids encode the file type) and getFile folders, by kind of file
 _FILE_ID_PREFIXES = {"document": "BQAC", "photo": "AgAC", "audio": "CQAC", "voice": "AwAC",
                      "video": "BAAC", "animation": "CgAC", "sticker": "CAAC"}
 _FILE_FOLDERS = {"document": "documents", "photo": "photos", "audio": "music", "voice": "voice",
@@ -1297,7 +1297,8 @@ class FakeTelegram:
             suffix = posixpath.splitext(stored.file_name or "")[1].lower()
             if not re.fullmatch(r"\.[a-z0-9]{1,10}", suffix):
                 suffix = ""
-            stored.file_path = f"{_FILE_FOLDERS.get(stored.kind, stored.kind + 's')}/file_{next(self._file_numbers)}{suffix}"
+            folder = _FILE_FOLDERS.get(stored.kind, stored.kind + "s")
+            stored.file_path = f"{folder}/file_{next(self._file_numbers)}{suffix}"
             self._file_paths[stored.file_path] = stored.file_id
         result["file_size"] = len(stored.data)
         result["file_path"] = stored.file_path

@@ -564,7 +564,8 @@ async def test_token_never_logged(server, bot_app, caplog):
 
 # --- files ---------------------------------------------------------------------------------------
 async def test_push_document_is_downloaded_by_the_bot(polling, server):
-    data = "faq:\n  - q: Apa itu KITAS?\n    a: Izin tinggal terbatas. ✓\n".encode() * 5000 + bytes(range(256))
+    data = "faq:\n  - q: Apa itu KITAS?\n    a: Izin tinggal terbatas. ✓\n".encode() * 5000
+    data += bytes(range(256))  # ~290 KB, not all of it UTF-8
     update = server.push_document(data, "kb.yaml", chat_id=42, user_id=42, caption="/upload #kb",
                                   username="budi")
     message = update["message"]
@@ -587,9 +588,14 @@ async def test_push_document_is_downloaded_by_the_bot(polling, server):
     assert get_file.result["file_path"].endswith(".yaml")
     assert server.file_downloads == [get_file.result["file_path"]]
 
-    # options of push_message work too; a document in a group, replying to the bot
-    server.push_document(b"x: 1\n", "small.yml", chat_id=-100900, user_id=9, chat_type="supergroup",
-                         title="Mitra", mime_type=None, reply_to_bot=True)
+    # options of push_message work too: a document in a group, replying to the bot
+    server.push_message("halo", chat_id=-100900, user_id=9, chat_type="supergroup", title="Mitra")
+    await server.wait_for("sendMessage", chat_id=-100900)
+    update = server.push_document(b"x: 1\n", "small.yml", chat_id=-100900, user_id=9,
+                                  mime_type=None, reply_to_bot=True, first_name="Budi")
+    assert update["message"]["reply_to_message"]["from"]["id"] == BOT_ID
+    assert update["message"]["from"]["first_name"] == "Budi"
+    assert update["message"]["chat"]["title"] == "Mitra"
     call = await server.wait_for("sendMessage", chat_id=-100900)
     assert call.text.startswith("got 5 bytes small.yml None ")
     assert call.text.endswith("caption=None")
@@ -622,11 +628,16 @@ async def test_get_file_and_file_route(server, bot_app):
         assert response.json() == {"ok": False, "error_code": 404, "description": "Not Found"}
     assert server.file_downloads == [path, path]
 
+    photo = server.add_file(b"\x89PNG", "p.png", "image/png", kind="photo")
+    assert photo["file_id"].startswith("AgAC") and photo["file_size"] == 4
+    assert "/photos/file_" in (await bot.get_file(photo["file_id"])).file_path
+
     server.max_download_size = 4
     with pytest.raises(BadRequest, match="(?i)file is too big"):
         await bot.get_file(file_id)
 
 
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 async def test_send_document(server, bot_app):
     bot = bot_app.bot
     server.push_message("minta file", chat_id=7, user_id=7)

@@ -1,8 +1,10 @@
-"""Installing an uploaded knowledge file, with history for rollback.
+"""Knowledge files on disk: every version that was loaded is kept, so an administrator can go back.
 
-Every change first copies the knowledge files as they are into BOT_DATA_DIR/history/<stamp>/, then
-writes the new file atomically (temporary file + rename), so a crash leaves either the old or the
-new file, never half of one. Rollback restores the newest snapshot and removes it.
+Each successfully loaded version is copied into BOT_DATA_DIR/history/<stamp>-<version>/ (once per
+version). Installing an uploaded file writes it atomically (temporary file + rename), so a crash
+leaves the old or the new file, never half of one. Rollback restores the newest kept version that
+differs from the current one and forgets the versions after it, so a second rollback goes further
+back.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ class InstallError(ValueError):
 def safe_file_name(name: str | None) -> str:
     """The uploaded file's name if it is a plain .yaml name (no path, no hidden file), else raise."""
     name = (name or "").strip()
-    if not SAFE_NAME.match(name) or name.startswith(("_", ".")):
+    if not SAFE_NAME.match(name):
         raise InstallError(name)
     return name[:-4] + ".yaml" if name.endswith(".yml") else name
 
@@ -41,49 +43,51 @@ class Installer:
         sources = [Source(p.name, p.read_bytes()) for p in knowledge_files(self.knowledge_dir) if p.name != name]
         return sorted(sources + [Source(name, data)], key=lambda s: s.name)
 
-    def snapshot(self) -> Path:
+    def folder_of(self, version: str) -> Path | None:
+        return next((p for p in reversed(self.versions()) if p.name.endswith(f"-{version}")), None)
+
+    def keep(self, version: str, sources: list[Source]) -> Path | None:
+        """Remember a loaded version (once). Returns its folder when it was new."""
+        if self.folder_of(version) is not None:
+            return None
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self.clock()))
-        target = self.history_dir / stamp
-        n = 1
-        while target.exists():
-            n += 1
-            target = self.history_dir / f"{stamp}-{n}"
-        target.mkdir(parents=True)
-        for path in knowledge_files(self.knowledge_dir):
-            shutil.copy2(path, target / path.name)
-        return target
+        folder = self.history_dir / f"{stamp}-{len(self.versions()):04d}-{version}"
+        folder.mkdir(parents=True)
+        for source in sources:
+            (folder / source.name).write_bytes(source.data)
+        return folder
 
-    def install(self, name: str, data: bytes) -> Path:
-        """Snapshot, then write `name` atomically. Returns the snapshot folder."""
-        snapshot = self.snapshot()
-        _write_atomically(self.knowledge_dir / name, data)
-        return snapshot
-
-    def snapshots(self) -> list[Path]:
+    def versions(self) -> list[Path]:
+        """Kept versions, oldest first."""
         if not self.history_dir.is_dir():
             return []
         return sorted((p for p in self.history_dir.iterdir() if p.is_dir()), key=lambda p: p.name)
 
-    def latest_snapshot_sources(self) -> list[Source] | None:
-        snapshots = self.snapshots()
-        if not snapshots:
-            return None
-        return [Source(p.name, p.read_bytes()) for p in sorted(snapshots[-1].glob("*.yaml"))]
+    def install(self, name: str, data: bytes) -> None:
+        _write_atomically(self.knowledge_dir / name, data)
 
-    def rollback(self) -> Path:
-        """Make the knowledge directory what the newest snapshot holds, then drop that snapshot."""
-        snapshots = self.snapshots()
-        if not snapshots:
-            raise InstallError("no snapshot")
-        latest = snapshots[-1]
-        wanted = {p.name: p.read_bytes() for p in latest.glob("*.yaml")}
+    def previous(self, current_version: str) -> Path | None:
+        """The newest kept version other than the current one."""
+        for folder in reversed(self.versions()):
+            if not folder.name.endswith(f"-{current_version}"):
+                return folder
+        return None
+
+    @staticmethod
+    def sources_of(folder: Path) -> list[Source]:
+        return [Source(p.name, p.read_bytes()) for p in sorted(folder.glob("*.yaml"))]
+
+    def rollback(self, folder: Path) -> None:
+        """Make the knowledge directory hold exactly `folder`'s files; forget the versions after it."""
+        wanted = {source.name: source.data for source in self.sources_of(folder)}
         for name, data in wanted.items():
             _write_atomically(self.knowledge_dir / name, data)
         for path in knowledge_files(self.knowledge_dir):
             if path.name not in wanted:
                 path.unlink()
-        shutil.rmtree(latest)
-        return latest
+        for later in self.versions():
+            if later.name > folder.name:
+                shutil.rmtree(later)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

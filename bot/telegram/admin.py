@@ -21,7 +21,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.i18n import _
-from bot.knowledge.installer import InstallError, Installer, safe_file_name
+from bot.knowledge.installer import InstallError, safe_file_name
 from bot.knowledge.loader import knowledge_files
 from bot.knowledge.located import decode_utf8, YamlProblem
 from bot.knowledge_service import ReloadOutcome
@@ -141,19 +141,19 @@ async def on_kbversion(update: Update, context, runtime: Runtime, lang: str) -> 
 
 @admin_only("rollback")
 async def on_rollback(update: Update, context, runtime: Runtime, lang: str) -> None:
-    installer = Installer(runtime.settings.knowledge_dir, runtime.settings.data_dir)
-    sources = installer.latest_snapshot_sources()
+    installer = runtime.knowledge.installer
+    folder = installer.previous(runtime.engine.kb.version)
     user_id = update.effective_user.id
-    if sources is None:
+    if folder is None:
         runtime.store.audit(user_id, "rollback", "nothing to restore")
         await update.effective_message.reply_text(runtime.t(lang, _("There is no earlier version to go back to.")))
         return
-    checked = await runtime.knowledge.check(sources)
+    checked = await runtime.knowledge.check(installer.sources_of(folder))
     if checked.kb is None:
-        runtime.store.audit(user_id, "rollback", "refused: snapshot invalid")
+        runtime.store.audit(user_id, "rollback", "refused: kept version invalid")
         await reply_long(update.effective_message, outcome_text(runtime, lang, ReloadOutcome(False, checked.errors)))
         return
-    await asyncio.to_thread(installer.rollback)
+    await asyncio.to_thread(installer.rollback, folder)
     outcome = await runtime.knowledge.reload(user_id, "rollback")
     await reply_long(update.effective_message, outcome_text(runtime, lang, outcome))
 
@@ -195,8 +195,7 @@ async def on_document(update: Update, context, runtime: Runtime, lang: str) -> N
         await message.reply_text(f"{name}:{problem.mark.line}:{problem.mark.column}: "
                                  + t(problem.message).format(**problem.params))
         return
-    installer = Installer(runtime.settings.knowledge_dir, runtime.settings.data_dir)
-    checked = await runtime.knowledge.check(installer.sources_with(name, data))
+    checked = await runtime.knowledge.check(runtime.knowledge.installer.sources_with(name, data))
     if checked.kb is None:
         runtime.store.audit(user_id, "upload", "refused: invalid", f"{name}: {len(checked.errors)} error(s)")
         await reply_long(message, outcome_text(runtime, lang, ReloadOutcome(False, checked.errors)))
@@ -231,11 +230,14 @@ async def on_upload_button(update: Update, context, runtime: Runtime, lang: str)
         runtime.store.audit(user_id, "upload", "cancelled", name)
         await query.edit_message_text(runtime.t(lang, _("Cancelled: nothing changed.")))
         return
-    installer = Installer(runtime.settings.knowledge_dir, runtime.settings.data_dir)
+    installer = runtime.knowledge.installer
+    current = runtime.engine.kb.version
     await asyncio.to_thread(installer.install, name, data)
     outcome = await runtime.knowledge.reload(user_id, f"upload {name}")
-    if not outcome.ok:      # the directory changed under us since the check: put it back
-        await asyncio.to_thread(installer.rollback)
+    if not outcome.ok:      # the directory changed under us since the check: put the loaded version back
+        kept = installer.folder_of(current)
+        if kept is not None:
+            await asyncio.to_thread(installer.rollback, kept)
     await query.edit_message_reply_markup(None)
     await reply_long(query.message, outcome_text(runtime, lang, outcome))
 

@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 
 
 def build_application(settings: Settings, engine: Engine, store: Store, catalogs: Catalogs) -> Application:
-    knowledge = KnowledgeService(settings.knowledge_dir, engine, catalogs, store, settings.default_language)
+    knowledge = KnowledgeService(settings.knowledge_dir, settings.data_dir, engine, catalogs, store,
+                                 settings.default_language)
     runtime = Runtime(settings, store, catalogs, knowledge)
 
     async def post_init(application: Application) -> None:
