@@ -200,3 +200,116 @@ async def test_reload_under_load_never_fails_or_mixes_versions(server, kb_dir, c
         assert button["text"].endswith(marker), (marker, button["text"])    # the follow-up is from the same version
         versions.add(marker)
     assert len(versions) > 1          # the reloads really happened while questions were answered
+
+
+async def upload(server, data: bytes, name: str, user_id=ADMIN, language_code="en"):
+    mark = server.mark()
+    server.push_document(data, name, user_id=user_id, chat_id=user_id, language_code=language_code)
+    return await server.wait_for("sendMessage", chat_id=user_id, since=mark, timeout=10)
+
+
+async def test_upload_preview_confirm_and_rollback(server, admin_bot, kb_dir, tmp_path):
+    data = textwrap.dedent(NEW_ENTRY).encode()
+    preview = await upload(server, data, "canteen.yaml")
+    assert "canteen.yaml is valid" in preview.text and "Added: test-added" in preview.text
+    assert not (kb_dir / "canteen.yaml").exists()          # nothing installed before confirmation
+    buttons = {b["text"]: b["callback_data"] for b in preview.buttons()}
+    mark = server.mark()
+    server.push_callback_query(buttons["Install"], chat_id=ADMIN, user_id=ADMIN,
+                               message_id=preview.result["message_id"], language_code="en")
+    report = await server.wait_for("sendMessage", chat_id=ADMIN, since=mark, timeout=10)
+    assert "✅" in report.text and "Added: test-added" in report.text
+    assert (kb_dir / "canteen.yaml").read_bytes() == data
+    answered = await say(server, "Is there a canteen in the trial zone?", USER)
+    assert answered.text == "A test answer about the canteen."
+    version = await say(server, "/kbversion", ADMIN)
+    assert f"by {ADMIN} (upload canteen.yaml)" in version.text
+    rolled = await say(server, "/rollback", ADMIN)
+    assert "Removed: test-added" in rolled.text and not (kb_dir / "canteen.yaml").exists()
+    assert len(list((tmp_path / "data" / "history").iterdir())) == 1     # only the original version is left
+    gone = await say(server, "Is there a canteen in the trial zone?", USER)
+    assert gone.text != "A test answer about the canteen."
+
+
+async def test_cancelled_upload_changes_nothing(server, admin_bot, kb_dir):
+    preview = await upload(server, textwrap.dedent(NEW_ENTRY).encode(), "canteen.yaml")
+    buttons = {b["text"]: b["callback_data"] for b in preview.buttons()}
+    mark = server.mark()
+    server.push_callback_query(buttons["Cancel"], chat_id=ADMIN, user_id=ADMIN, message_id=preview.result["message_id"],
+                               language_code="en")
+    edited = await server.wait_for("editMessageText", since=mark, timeout=10)
+    assert "nothing changed" in edited.text and not (kb_dir / "canteen.yaml").exists()
+
+
+async def test_upload_by_a_non_administrator_is_refused(server, admin_bot, kb_dir, tmp_path):
+    refusal = await upload(server, textwrap.dedent(NEW_ENTRY).encode(), "canteen.yaml", user_id=USER)
+    assert "only the bot's administrators" in refusal.text
+    assert not (kb_dir / "canteen.yaml").exists()
+    assert (USER, "upload", "refused") in audit_rows(tmp_path)
+    assert server.file_downloads == []          # not even downloaded
+
+
+async def test_an_invalid_upload_is_refused_with_file_line_and_changes_nothing(server, admin_bot, kb_dir):
+    before = sorted(p.name for p in kb_dir.iterdir())
+    refused = await upload(server, b"entries:\n  - id: x\n    questions: {id: [a], ko: [b], en: [c]}\n", "bad.yaml")
+    assert "❌" in refused.text and "bad.yaml:2:5: error: the entry 'x' has no 'answer'" in refused.text
+    assert sorted(p.name for p in kb_dir.iterdir()) == before
+    assert not refused.buttons()
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("bomb.yaml", b"a: &a [x, x, x, x, x, x, x, x, x, x]\n" + b"".join(
+        b"%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n" % ((98 + i,) * 2 + (97 + i,) * 10)
+        for i in range(8)), "expands to more than 200000 values"),
+    ("deep.yaml", b"entries: " + b"[" * 3000 + b"]" * 3000, "nests deeper than 24 levels"),
+    ("huge.yaml", b"entries: []\n# " + b"x" * (1024 * 1024 + 10), "too large"),
+    ("latin1.yaml", "entries:\n  - id: caf\xe9\n".encode("latin-1"), "bad\u200b" if False else "not UTF-8"),
+    ("python.yaml", b"entries: !!python/object/apply:os.system ['echo pwned']\n", "is not allowed"),
+    ("long.yaml", b"entries:\n  - id: x\n    questions: {id: [\"" + b"a" * 900_000 + b"\"]}\n", "has no 'answer'"),
+    ("../escape.yaml", b"entries: []\n", "plain name"),
+    ("notes.txt", b"entries: []\n", "plain name"),
+])
+async def test_hostile_uploads_are_refused_quickly_and_the_bot_keeps_serving(
+        server, admin_bot, kb_dir, name, data, message):
+    before = {p.name: p.read_bytes() for p in kb_dir.iterdir()}
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    refused = await upload(server, data, name)
+    assert loop.time() - started < 1.5        # including the download through the fake server
+    assert message in refused.text
+    assert {p.name: p.read_bytes() for p in kb_dir.iterdir()} == before
+    still = await say(server, "How big is KITB?", USER)
+    assert "4,300" in still.text
+
+
+async def test_watch_mode_reloads_after_files_stop_changing_and_tells_the_admins(server, kb_dir, catalogs, tmp_path):
+    kb = load_directory(kb_dir).kb
+    async with running_bot(server, kb, catalogs, tmp_path / "data", knowledge_dir=kb_dir,
+                           admins=frozenset({ADMIN}), watch_knowledge=True):
+        mark = server.mark()
+        (kb_dir / "added.yaml").write_text(textwrap.dedent(NEW_ENTRY), encoding="utf-8")
+        told = await server.wait_for("sendMessage", chat_id=ADMIN, since=mark, timeout=10)
+        assert "✅" in told.text and "Added: test-added" in told.text
+        answered = await say(server, "Is there a canteen in the trial zone?", USER)
+        assert answered.text == "A test answer about the canteen."
+        mark = server.mark()
+        (kb_dir / "broken.yaml").write_text("entries: [\n", encoding="utf-8")
+        told = await server.wait_for("sendMessage", chat_id=ADMIN, since=mark, timeout=10)
+        assert "❌" in told.text and "broken.yaml" in told.text
+        still = await say(server, "Is there a canteen in the trial zone?", USER)
+        assert still.text == "A test answer about the canteen."
+
+
+async def test_export_sends_the_current_knowledge_files(server, admin_bot, kb_dir, tmp_path):
+    mark = server.mark()
+    server.push_message("/export", user_id=ADMIN, chat_id=ADMIN, language_code="en")
+    expected = sorted(p.name for p in kb_dir.glob("*.yaml"))
+    sent = [await server.wait_for("sendDocument", chat_id=ADMIN, since=mark, timeout=10) for _ in expected]
+    assert sorted(call.files["document"].filename for call in sent) == expected
+    for call in sent:
+        assert call.files["document"].data == (kb_dir / call.files["document"].filename).read_bytes()
+    for _ in range(100):     # the audit row is written once the last document has gone out
+        if (ADMIN, "export", "ok") in audit_rows(tmp_path):
+            break
+        await asyncio.sleep(0.02)
+    assert (ADMIN, "export", "ok") in audit_rows(tmp_path)

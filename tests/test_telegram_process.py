@@ -150,3 +150,33 @@ async def test_lang_choice_survives_a_restart_of_the_process(tmp_path):
             finally:
                 if process.returncode is None:
                     process.kill()
+
+
+async def test_sighup_reloads_the_knowledge_base_and_tells_the_admins(tmp_path):
+    import shutil
+    import textwrap
+    from bot.config import BUNDLED_KNOWLEDGE_DIR
+    from tests.test_admin_e2e import NEW_ENTRY
+    kb_dir = tmp_path / "knowledge"
+    shutil.copytree(BUNDLED_KNOWLEDGE_DIR, kb_dir, ignore=shutil.ignore_patterns("*.md"))
+    async with FakeTelegram(token=TOKEN) as server:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=ROOT, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=clean_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=server.root, BOT_DATA_DIR=str(tmp_path / "d"),
+                          BOT_KNOWLEDGE_DIR=str(kb_dir), BOT_ADMINS="4242"))
+        try:
+            await server.wait_for("getUpdates", timeout=30)
+            (kb_dir / "added.yaml").write_text(textwrap.dedent(NEW_ENTRY), encoding="utf-8")
+            process.send_signal(signal.SIGHUP)
+            told = await server.wait_for("sendMessage", chat_id=4242, timeout=15)
+            assert "Added: test-added" in told.text
+            server.push_message("Is there a canteen in the trial zone?", user_id=9, chat_id=9, language_code="en")
+            answer = await server.wait_for("sendMessage", chat_id=9, timeout=10)
+            assert answer.text == "A test answer about the canteen."
+            process.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(process.communicate(), timeout=30)
+            assert process.returncode == 0
+        finally:
+            if process.returncode is None:
+                process.kill()
