@@ -65,7 +65,7 @@ class KnowledgeService:
             self.engine = engine        # the swap: one assignment, seen by the next question
             self.loaded_at = self.clock()
             await asyncio.to_thread(self.installer.keep, result.kb.version, sources)
-            if changes.nothing is False or self.store.version_info(result.kb.version) is None:
+            if not changes.nothing or self.store.version_info(result.kb.version) is None:
                 self.store.record_version(result.kb.version, user_id, action)
             self.store.audit(user_id, action, "ok", f"version {result.kb.version}")
             return ReloadOutcome(True, result.warnings, changes, result.kb.version)

@@ -30,10 +30,18 @@ def clean_env(**extra) -> dict:
     return env
 
 
-async def start_bot_process(server: FakeTelegram, data_dir) -> asyncio.subprocess.Process:
+async def start_bot_process(server: FakeTelegram, data_dir, **env) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        env=clean_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=server.root, BOT_DATA_DIR=str(data_dir)))
+        env=clean_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=server.root, BOT_DATA_DIR=str(data_dir), **env))
+
+
+async def terminate(process: asyncio.subprocess.Process) -> tuple[bytes, bytes]:
+    """SIGTERM, then the process must exit cleanly (0) within 30 s."""
+    process.send_signal(signal.SIGTERM)
+    output = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, output[1].decode()
+    return output
 
 
 async def test_run_answers_stops_on_sigterm_and_never_logs_the_token(tmp_path):
@@ -46,12 +54,10 @@ async def test_run_answers_stops_on_sigterm_and_never_logs_the_token(tmp_path):
             assert "4.300" in reply.text
             last = server.push_message("kapan mou ditandatangani", user_id=9, chat_id=9)
             await asyncio.sleep(0.05)
-            process.send_signal(signal.SIGTERM)
-            stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+            stdout, stderr = await terminate(process)
         finally:
             if process.returncode is None:
                 process.kill()
-        assert process.returncode == 0, stderr.decode()
         # The last update is either answered (it was fetched, so it had to be handled before exit) or
         # still unconfirmed at the server (so Telegram delivers it again at the next start): never lost.
         answered = any("2023" in c.text for c in server.sent_messages(9))
@@ -144,9 +150,7 @@ async def test_lang_choice_survives_a_restart_of_the_process(tmp_path):
                     server.push_message("/start", user_id=31, chat_id=31, language_code="en")
                     greeting = await server.wait_for("sendMessage", chat_id=31, since=mark, timeout=10)
                     assert "안녕하세요" in greeting.text
-                process.send_signal(signal.SIGTERM)
-                await asyncio.wait_for(process.communicate(), timeout=30)
-                assert process.returncode == 0
+                await terminate(process)
             finally:
                 if process.returncode is None:
                     process.kill()
@@ -160,11 +164,7 @@ async def test_sighup_reloads_the_knowledge_base_and_tells_the_admins(tmp_path):
     kb_dir = tmp_path / "knowledge"
     shutil.copytree(BUNDLED_KNOWLEDGE_DIR, kb_dir, ignore=shutil.ignore_patterns("*.md"))
     async with FakeTelegram(token=TOKEN) as server:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=ROOT, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            env=clean_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=server.root, BOT_DATA_DIR=str(tmp_path / "d"),
-                          BOT_KNOWLEDGE_DIR=str(kb_dir), BOT_ADMINS="4242"))
+        process = await start_bot_process(server, tmp_path / "d", BOT_KNOWLEDGE_DIR=str(kb_dir), BOT_ADMINS="4242")
         try:
             await server.wait_for("getUpdates", timeout=30)
             (kb_dir / "added.yaml").write_text(textwrap.dedent(NEW_ENTRY), encoding="utf-8")
@@ -174,9 +174,7 @@ async def test_sighup_reloads_the_knowledge_base_and_tells_the_admins(tmp_path):
             server.push_message("Is there a canteen in the trial zone?", user_id=9, chat_id=9, language_code="en")
             answer = await server.wait_for("sendMessage", chat_id=9, timeout=10)
             assert answer.text == "A test answer about the canteen."
-            process.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(process.communicate(), timeout=30)
-            assert process.returncode == 0
+            await terminate(process)
         finally:
             if process.returncode is None:
                 process.kill()
