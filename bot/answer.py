@@ -5,10 +5,12 @@ Two numbers decide: the best entry's score and its margin over the best *other* 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from bot import LANGUAGES
 from bot.i18n import Catalogs, _
+from bot.knowledge.events import event_text, past, upcoming
 from bot.knowledge.model import Entry, KnowledgeBase
 from bot.language import detect_language
 from bot.matcher import Candidate, Index
@@ -51,8 +53,10 @@ class Engine:
         self.catalogs = catalogs
         self.default_language = default_language
 
-    def ask(self, question: str, lang: str | None = None, preferred: str | None = None) -> Reply:
-        """Answer `question`. `lang` forces the language; `preferred` is the asker's chosen one."""
+    def ask(self, question: str, lang: str | None = None, preferred: str | None = None,
+            now: dt.datetime | None = None) -> Reply:
+        """Answer `question`. `lang` forces the language; `preferred` is the asker's chosen one;
+        `now` (default: the clock) decides which events are upcoming."""
         question = question[:MAX_QUESTION_CHARS]
         fallback_lang = preferred if preferred in LANGUAGES else self.default_language
         detected = lang or detect_language(question)
@@ -61,7 +65,7 @@ class Engine:
             reply_lang = detected
         else:
             candidates, reply_lang = self._search_unclear(question, fallback_lang)
-        return self.decide(candidates, reply_lang)
+        return self.decide(candidates, reply_lang, now)
 
     def _search_unclear(self, question: str, fallback_lang: str) -> tuple[list[Candidate], str]:
         """Latin text with no clear language: try Indonesian and English rules, keep the better, and
@@ -84,7 +88,7 @@ class Engine:
             return candidates, max(votes, key=votes.__getitem__)
         return candidates, fallback_lang
 
-    def decide(self, candidates: list[Candidate], lang: str) -> Reply:
+    def decide(self, candidates: list[Candidate], lang: str, now: dt.datetime | None = None) -> Reply:
         best = candidates[0] if candidates else None
         if best is None or best.score < CLARIFY_SCORE or best.coverage < MIN_COVERAGE:
             return self.fallback(lang, best.score if best else 0.0)
@@ -95,20 +99,33 @@ class Engine:
         confident = (best.score >= ANSWER_SCORE and margin >= ANSWER_MARGIN) or \
             (best.score >= LONE_SCORE and margin >= LONE_MARGIN)
         if confident and not best.missing_number:
-            return self.answer(entry, lang, best.score)
+            return self.answer(entry, lang, best.score, now)
         close = [c for c in candidates[:3] if c.score >= max(CLARIFY_SCORE, best.score - CLARIFY_WINDOW)
                  and c.coverage >= MIN_COVERAGE]
         choices = tuple(self.choice(self.kb.entries[c.entry_index], lang) for c in close)
         prompt = self.catalogs.gettext(lang, _("Did you mean:"))
         return Reply("clarify", lang, prompt, best.score, None, choices)
 
-    def answer(self, entry: Entry, lang: str, score: float = 1.0) -> Reply:
+    def answer(self, entry: Entry, lang: str, score: float = 1.0, now: dt.datetime | None = None) -> Reply:
         related = tuple(self.choice(self.kb.by_id[r], lang) for r in entry.related if r in self.kb.by_id)
-        return Reply("answer", lang, self.kb.answer_text(entry, lang), score, entry.id, related=related)
+        text = self.kb.answer_text(entry, lang)
+        if entry.kind in ("events", "past_events"):
+            text = self.events_text(text, entry.kind, lang, now or dt.datetime.now(dt.timezone.utc))
+        return Reply("answer", lang, text, score, entry.id, related=related)
 
-    def answer_by_id(self, entry_id: str, lang: str) -> Reply | None:
+    def events_text(self, header: str, kind: str, lang: str, now: dt.datetime) -> str:
+        """The entry's answer as a header over the upcoming (or past) events, WIB and KST times."""
+        chosen = upcoming(self.kb.events, now) if kind == "events" else past(self.kb.events, now)
+        if not chosen:
+            message = (_("There are no upcoming events right now.") if kind == "events"
+                       else _("There are no past events yet."))
+            return self.catalogs.gettext(lang, message)
+        render = lambda text: self.kb.render(text, lang)  # noqa: E731
+        return "\n\n".join([header] + [event_text(event, lang, render) for event in chosen])
+
+    def answer_by_id(self, entry_id: str, lang: str, now: dt.datetime | None = None) -> Reply | None:
         entry = self.kb.by_id.get(entry_id)
-        return self.answer(entry, lang) if entry else None
+        return self.answer(entry, lang, now=now) if entry else None
 
     def suggestions(self, question: str, preferred: str | None = None, limit: int = 5) -> list[Reply]:
         """Up to `limit` plausible answers, best first (inline mode: the user picks one)."""

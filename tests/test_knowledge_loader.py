@@ -194,3 +194,47 @@ def test_missing_directory(tmp_path):
     result = load_directory(tmp_path / "nope")
     assert result.kb is None
     assert [p.message for p in result.errors] == ["the knowledge directory does not exist"]
+
+
+def test_the_documented_event_example_is_valid_with_the_bundled_base(tmp_path):
+    import shutil
+    from bot.config import BUNDLED_KNOWLEDGE_DIR
+    target = tmp_path / "kb"
+    shutil.copytree(BUNDLED_KNOWLEDGE_DIR, target)
+    shutil.copy(target / "_events.example.yaml", target / "example.yaml")
+    result = load_directory(target, strict=True)
+    assert result.problems == []
+    (event,) = [e for e in result.kb.events if e.id == "startup-seminar-example"]
+    assert not event.all_day and str(event.start) == "2027-03-10 09:00:00+07:00"
+    assert [str(r) for r in event.reminders] == ["7 days, 0:00:00", "1 day, 0:00:00", "1:00:00"]
+
+
+def test_event_validation_reports_bad_dates_zones_languages_and_reminders(tmp_path):
+    _, problems = problems_of(tmp_path, {"ev.yaml": """
+        events:
+          - id: bad-event
+            title: {id: "Acara", en: "Event"}
+            start: 2026-13-45
+            timezone: Mars/Olympus
+            reminders: [7d, soon, 0h]
+          - id: all-day
+            title: {id: "a", ko: "b", en: "c"}
+            start: 2026-12-01
+            end: 2026-11-30
+            timezone: Asia/Seoul
+            reminders: [1h]
+    """})
+    assert problems == [
+        "ev.yaml:3:12: error: the title of the event 'bad-event' is missing the language(s): ko",
+        "ev.yaml:4:12: error: the start of the event 'bad-event' must be a date (2023-07-07) or a date and time "
+        "(2026-12-01 09:00)",
+        "ev.yaml:5:15: error: the event 'bad-event' needs a known 'timezone' such as Asia/Jakarta or Asia/Seoul "
+        "(got 'Mars/Olympus')",
+        "ev.yaml:6:21: error: the reminder 'soon' must be a number of days, hours or minutes before the start, such "
+        "as 7d, 1d, 1h or 30m",
+        "ev.yaml:6:27: error: the reminder '0h' must be a number of days, hours or minutes before the start, such "
+        "as 7d, 1d, 1h or 30m",
+        "ev.yaml:10:10: error: the event 'all-day' ends before it starts",
+        "ev.yaml:12:17: error: the event 'all-day' lasts whole days, so its reminders must be whole days (such as "
+        "1d); '1h' is not",
+    ]

@@ -16,18 +16,21 @@ from typing import Any, Iterable, NamedTuple
 
 from bot import LANGUAGES
 from bot.knowledge.located import LList, LMap, Mark, N_, YamlProblem, parse_yaml, MAX_FILE_BYTES
+from bot.knowledge.events import Event, parse_offset, zone_or_none
 from bot.knowledge.model import Entry, Fact, KnowledgeBase, Name
 from bot.knowledge.template import TemplateError, placeholders
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-FILE_KEYS = {"languages", "facts", "names", "synonyms", "topics", "entries"}
+FILE_KEYS = {"languages", "facts", "names", "synonyms", "topics", "entries", "events"}
+EVENT_KEYS = {"id", "title", "description", "start", "end", "timezone", "venue", "reminders"}
 ENTRY_KEYS = {"id", "kind", "topic", "questions", "answer", "related"}
-ENTRY_KINDS = ("fact", "smalltalk")
+ENTRY_KINDS = ("fact", "smalltalk", "events", "past_events")   # the last two answer with the event list
 _DUPLICATE = {
     "entry": N_("duplicate entry id {key!r} (first defined at {where})"),
     "symbol": N_("{key!r} is defined twice as a fact or name (first at {where})"),
     "topic": N_("duplicate topic {key!r} (first defined at {where})"),
+    "event": N_("duplicate event id {key!r} (first defined at {where})"),
 }
 
 
@@ -142,6 +145,7 @@ class _Builder:
         self.names: dict[str, Name] = {}
         self.topics: dict[str, dict[str, str]] = {}
         self.synonyms: dict[str, tuple[str, ...]] = {}
+        self.events: list[tuple[Event, str, LMap]] = []
         self.entries: list[tuple[Entry, str, LMap]] = []          # entry, file, its raw mapping
         self.first_seen: dict[tuple[str, str], tuple[str, Mark]] = {}
         self.phrasing_marks: dict[tuple[str, str, int], tuple[str, Mark]] = {}
@@ -185,6 +189,8 @@ class _Builder:
             self.add_topics(file, doc["topics"], doc.mark_of("topics"))
         if "entries" not in doc and not FILE_KEYS.intersection(doc) - {"languages"}:
             self.problem(file, doc.mark, N_("the file has no 'entries:' list"))
+        if "events" in doc:
+            self.add_events(file, doc["events"], doc.mark_of("events"), languages)
         entries = doc.get("entries", LList())
         if not isinstance(entries, LList):
             self.problem(file, doc.mark_of("entries"), N_("'entries' must be a list"))
@@ -375,6 +381,99 @@ class _Builder:
             usable.append(text.strip())
         return tuple(usable)
 
+    # -- events --------------------------------------------------------------------------------
+    def add_events(self, file: str, events: Any, mark: Mark, languages: tuple[str, ...]) -> None:
+        if not isinstance(events, LList):
+            self.problem(file, mark, N_("'events' must be a list"))
+            return
+        for raw, where in zip(events, events.item_marks):
+            event = self.event(file, raw, where, languages)
+            if event is not None:
+                self.events.append((event, file, raw))
+
+    def event(self, file: str, raw: Any, mark: Mark, languages: tuple[str, ...]) -> Event | None:
+        if not isinstance(raw, LMap):
+            self.problem(file, mark, N_("an event must be a mapping with id, title, start and timezone"))
+            return None
+        for key in raw:
+            if key not in EVENT_KEYS:
+                self.problem(file, raw.key_marks[key], N_("unknown key {key!r} in an event; expected one of: {expected}"),
+                             key=key, expected=", ".join(sorted(EVENT_KEYS)))
+        event_id = raw.get("id")
+        if not isinstance(event_id, str) or not ID_PATTERN.match(event_id):
+            self.problem(file, raw.mark_of("id"), N_("the id {id!r} must be 1–40 lowercase letters, digits and '-'"),
+                         id=event_id)
+            return None
+        ok = self.once("event", event_id, file, raw.mark_of("id"))
+        texts = {}
+        for key, required in (("title", True), ("description", False), ("venue", False)):
+            if key not in raw:
+                if required:
+                    self.problem(file, raw.mark, N_("the event {id!r} has no {key!r}"), id=event_id, key=key)
+                texts[key] = {}
+                continue
+            what = Msg(N_("the {key} of the event {id!r}"), {"key": key, "id": event_id})
+            texts[key] = self.localized(file, raw[key], raw.mark_of(key), what, languages)
+            self.texts(file, texts[key], raw[key], what)
+        zone_name = raw.get("timezone")
+        zone = zone_or_none(zone_name) if isinstance(zone_name, str) else None
+        if zone is None:
+            self.problem(file, raw.mark_of("timezone") if "timezone" in raw else raw.mark,
+                         N_("the event {id!r} needs a known 'timezone' such as Asia/Jakarta or Asia/Seoul (got {value!r})"),
+                         id=event_id, value=zone_name)
+        start = self.event_time(file, raw, "start", event_id, zone, required=True)
+        end = self.event_time(file, raw, "end", event_id, zone, required=False)
+        if start is not None and end is not None:
+            if isinstance(start, dt.datetime) != isinstance(end, dt.datetime):
+                self.problem(file, raw.mark_of("end"), N_("the end of the event {id!r} must be a date when its start "
+                                                          "is a date, and a time when its start is a time"), id=event_id)
+                end = None
+            elif end < start:
+                self.problem(file, raw.mark_of("end"), N_("the event {id!r} ends before it starts"), id=event_id)
+                end = None
+        reminders = []
+        raw_reminders = raw.get("reminders", LList())
+        if not isinstance(raw_reminders, LList):
+            self.problem(file, raw.mark_of("reminders"), N_("'reminders' must be a list such as [7d, 1d, 1h]"))
+            raw_reminders = LList()
+        for text, where in zip(raw_reminders, raw_reminders.item_marks):
+            offset = parse_offset(text)
+            if offset is None or offset <= dt.timedelta(0):
+                self.problem(file, where, N_("the reminder {value!r} must be a number of days, hours or minutes "
+                                             "before the start, such as 7d, 1d, 1h or 30m"), value=text)
+            elif start is not None and not isinstance(start, dt.datetime) and offset % dt.timedelta(days=1):
+                self.problem(file, where, N_("the event {id!r} lasts whole days, so its reminders must be whole "
+                                             "days (such as 1d); {value!r} is not"), id=event_id, value=text)
+            else:
+                reminders.append(offset)
+        if not ok or start is None or zone is None or not texts["title"]:
+            return None
+        return Event(event_id, MappingProxyType(texts["title"]), MappingProxyType(texts["description"]), start, end,
+                     zone_name, MappingProxyType(texts["venue"]), tuple(sorted(set(reminders), reverse=True)),
+                     f"{file}:{raw.mark.line}")
+
+    def event_time(self, file: str, raw: LMap, key: str, event_id: str, zone, required: bool):
+        """A date, or a date and time made aware in `zone` (an explicit UTC offset is kept)."""
+        if key not in raw:
+            if required:
+                self.problem(file, raw.mark, N_("the event {id!r} has no {key!r}"), id=event_id, key=key)
+            return None
+        value = raw[key]
+        if isinstance(value, str):
+            try:
+                value = dt.datetime.fromisoformat(value.strip())
+            except ValueError:
+                value = None
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is None:
+                return value.replace(tzinfo=zone) if zone is not None else None
+            return value
+        if isinstance(value, dt.date):
+            return value
+        self.problem(file, raw.mark_of(key), N_("the {key} of the event {id!r} must be a date (2023-07-07) or a date "
+                                                "and time (2026-12-01 09:00)"), key=key, id=event_id)
+        return None
+
     # -- cross-references ----------------------------------------------------------------------
     def finish(self, sources: list[Source]) -> KnowledgeBase | None:
         ids = {entry.id for entry, _, _ in self.entries}
@@ -392,6 +491,10 @@ class _Builder:
                                  entry=entry.id, target=target)
             for lang, template in entry.answer.items():
                 self.check_template(file, raw["answer"].mark_of(lang), entry.id, lang, template)
+        for event, file, raw in self.events:
+            for key, texts in (("title", event.title), ("description", event.description), ("venue", event.venue)):
+                for lang, template in texts.items():
+                    self.check_template(file, raw[key].mark_of(lang), event.id, lang, template)
         if any(not p.warning for p in self.problems):
             return None
         if not sources:
@@ -408,6 +511,7 @@ class _Builder:
             entries=tuple(entry for entry, _, _ in self.entries),
             facts=MappingProxyType(self.facts), names=MappingProxyType(self.names),
             synonyms=MappingProxyType(self.synonyms),
+            events=tuple(event for event, _, _ in self.events),
             topics=MappingProxyType(self.topics), version=digest.hexdigest()[:12],
             files=MappingProxyType(files),
         )

@@ -135,7 +135,11 @@ class _Converter:
                 raise YamlProblem(_mark(node), N_("the tag {tag} is not allowed; use plain values"), tag=node.tag)
             try:
                 return self.scalars.construct_object(node, deep=True)
-            except (yaml.constructor.ConstructorError, ValueError) as exc:
+            except ValueError:
+                if node.tag == "tag:yaml.org,2002:timestamp":   # 2026-13-45: let the field say what it wants
+                    return node.value
+                raise YamlProblem(_mark(node), N_("bad value: {reason}"), reason="invalid value") from None
+            except yaml.constructor.ConstructorError as exc:
                 raise YamlProblem(_mark(node), N_("bad value: {reason}"), reason=str(exc).splitlines()[0]) from None
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:

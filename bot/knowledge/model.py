@@ -62,6 +62,7 @@ class KnowledgeBase:
     topics: Mapping[str, Mapping[str, str]]
     version: str                                # content hash of all files
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)   # concept → words for it
+    events: tuple = ()                          # bot.knowledge.events.Event, in file order
     files: Mapping[str, str] = field(default_factory=dict)   # file name → content hash
     by_id: Mapping[str, Entry] = field(init=False)
 
