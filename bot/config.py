@@ -62,6 +62,7 @@ class Settings:
     poll_timeout: float = 10.0     # seconds a getUpdates long poll waits
     messages_per_second: int = 30  # Telegram's overall limit for one bot; 0 turns our limiter off
     watch_knowledge: bool = False  # reload automatically when the knowledge files change
+    outbox_interval: float = 2.0   # seconds between two looks at the announcement outbox
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, dotenv: Path | None = Path(".env")) -> "Settings":

@@ -41,6 +41,7 @@ class KnowledgeService:
         self.clock = clock
         self.loaded_at = clock()
         self._lock = asyncio.Lock()
+        self.listeners: list = []      # called with the new engine after every successful swap
         if store.version_info(engine.kb.version) is None:
             store.record_version(engine.kb.version, None, "start")
         sources, problems = read_sources(self.knowledge_dir)
@@ -64,6 +65,8 @@ class KnowledgeService:
             changes = diff(self.engine.kb, result.kb)
             self.engine = engine        # the swap: one assignment, seen by the next question
             self.loaded_at = self.clock()
+            for listener in self.listeners:
+                listener(engine)
             await asyncio.to_thread(self.installer.keep, result.kb.version, sources)
             if not changes.nothing or self.store.version_info(result.kb.version) is None:
                 self.store.record_version(result.kb.version, user_id, action)

@@ -62,6 +62,41 @@ MIGRATIONS: list[str] = [
         action      TEXT NOT NULL
     );
     """,
+    """
+    CREATE TABLE groups (
+        chat_id     INTEGER PRIMARY KEY,
+        title       TEXT NOT NULL DEFAULT '',
+        member      INTEGER NOT NULL DEFAULT 1,     -- the bot is in the group
+        subscribed  INTEGER NOT NULL DEFAULT 0,
+        languages   TEXT NOT NULL DEFAULT 'id,ko,en',
+        updated_at  REAL NOT NULL
+    );
+    CREATE TABLE announcements (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at  REAL NOT NULL,
+        created_by  INTEGER,                        -- NULL: an event reminder
+        send_at     REAL NOT NULL,
+        texts       TEXT NOT NULL,                  -- JSON {language: text}
+        status      TEXT NOT NULL,                  -- scheduled, queued, done, cancelled
+        dedupe_key  TEXT UNIQUE,                    -- event reminders: event|offset|start
+        reported    INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX announcements_due ON announcements(status, send_at);
+    CREATE TABLE deliveries (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        announcement_id INTEGER NOT NULL REFERENCES announcements(id),
+        chat_id         INTEGER NOT NULL,
+        languages       TEXT NOT NULL,
+        status          TEXT NOT NULL,              -- pending, sent, failed
+        message_id      INTEGER,
+        error           TEXT NOT NULL DEFAULT '',
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at REAL NOT NULL DEFAULT 0,
+        updated_at      REAL NOT NULL,
+        UNIQUE (announcement_id, chat_id)
+    );
+    CREATE INDEX deliveries_pending ON deliveries(status, next_attempt_at);
+    """,
 ]
 
 

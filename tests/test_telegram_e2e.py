@@ -198,10 +198,10 @@ async def test_command_menus_per_scope_and_language(server, bot):
     private_ko = server.commands({"type": "all_private_chats"}, "ko")
     groups_id = server.commands({"type": "all_group_chats"}, "id")
     admins = server.commands({"type": "all_chat_administrators"}, "")
-    assert [c["command"] for c in private_en] == ["start", "topics", "lang", "help"]
-    assert [c["command"] for c in private_ko] == ["start", "topics", "lang", "help"]
+    assert [c["command"] for c in private_en] == ["start", "topics", "events", "lang", "help"]
+    assert [c["command"] for c in private_ko] == ["start", "topics", "events", "lang", "help"]
     assert private_ko[0]["description"] != private_en[0]["description"]
-    assert [c["command"] for c in groups_id] == ["ask", "topics", "help"]
+    assert [c["command"] for c in groups_id] == ["ask", "topics", "events", "help"]
     assert "lang" in [c["command"] for c in admins]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from telegram import Update
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler,
@@ -13,7 +14,7 @@ from bot.config import Settings
 from bot.i18n import Catalogs, _
 from bot.knowledge_service import KnowledgeService
 from bot.store import Store
-from bot.telegram import admin, groups, inline, private
+from bot.telegram import admin, announcements, groups, inline, private
 from bot.telegram.conversation import on_answer_button, on_topic_button, on_user_language_button
 from bot.telegram.menus import set_command_menus
 from bot.telegram.runtime import RUNTIME_KEY, Runtime, runtime_of
@@ -21,15 +22,17 @@ from bot.telegram.runtime import RUNTIME_KEY, Runtime, runtime_of
 log = logging.getLogger(__name__)
 
 
-def build_application(settings: Settings, engine: Engine, store: Store, catalogs: Catalogs) -> Application:
+def build_application(settings: Settings, engine: Engine, store: Store, catalogs: Catalogs,
+                      clock=time.time) -> Application:
     knowledge = KnowledgeService(settings.knowledge_dir, settings.data_dir, engine, catalogs, store,
-                                 settings.default_language)
-    runtime = Runtime(settings, store, catalogs, knowledge)
+                                 settings.default_language, clock)
+    runtime = Runtime(settings, store, catalogs, knowledge, clock)
 
     async def post_init(application: Application) -> None:
         await set_command_menus(application.bot, catalogs, settings.admins)
         if settings.watch_knowledge:
             admin.start_watching(application)
+        announcements.start(application)
 
     application = (
         ApplicationBuilder()
@@ -67,6 +70,8 @@ def build_application(settings: Settings, engine: Engine, store: Store, catalogs
         CallbackQueryHandler(groups.on_group_language_button, pattern=r"^g:"),
         # Inline mode in any chat.
         InlineQueryHandler(inline.on_inline_query),
+        # Events, group subscriptions (group administrators), announcements (bot administrators).
+        *announcements.handlers(private_chat, group_chat),
     ]
     application.add_handlers(handlers)
     application.add_error_handler(on_error)

@@ -30,7 +30,7 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     runtime = runtime_of(context)
     engine = runtime.engine          # one snapshot for the whole question, even if a reload happens
     preferred = runtime.user_language(update)
-    reply = engine.ask(question, preferred=preferred)
+    reply = engine.ask(question, preferred=preferred, now=runtime.now())
     chat_type = update.effective_chat.type
     runtime.store.log_question(reply.lang, reply.kind, reply.entry_id, chat_type)
     if reply.kind == "fallback":
@@ -43,7 +43,8 @@ async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     query = update.callback_query
     runtime = runtime_of(context)
     _, lang, entry_id = query.data.split(":", 2)
-    reply = runtime.engine.answer_by_id(entry_id, lang if lang in LANGUAGES else runtime.user_language(update))
+    reply = runtime.engine.answer_by_id(entry_id, lang if lang in LANGUAGES else runtime.user_language(update),
+                                        now=runtime.now())
     if reply is None:   # the entry disappeared in a reload since the button was sent
         await query.answer(runtime.t(runtime.user_language(update), _("That question is no longer available.")),
                            show_alert=True)

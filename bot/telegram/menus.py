@@ -16,6 +16,12 @@ DESCRIPTIONS = {
     "lang": _("Choose the language"),
     "topics": _("Browse the topics"),
     "ask": _("Ask a question in this group"),
+    "events": _("Upcoming events"),
+    "subscribe": _("Receive event announcements here"),
+    "unsubscribe": _("Stop event announcements here"),
+    "languages": _("Languages of the announcements"),
+    "announce": _("Write an announcement to the groups"),
+    "announcements": _("Recent and scheduled announcements"),
     "reload": _("Reload the knowledge base"),
     "kbversion": _("Show the knowledge base version"),
     "rollback": _("Go back to the previous version"),
@@ -23,13 +29,15 @@ DESCRIPTIONS = {
     "unanswered": _("Frequent unanswered questions"),
     "stats": _("Usage statistics"),
 }
-ADMIN_MENU = ("start", "topics", "lang", "help", "reload", "kbversion", "rollback", "export", "unanswered", "stats")
+ADMIN_MENU = ("start", "topics", "events", "lang", "help", "announce", "announcements", "reload", "kbversion",
+              "rollback", "export", "unanswered", "stats")
 log = logging.getLogger(__name__)
 
 MENUS = (
-    (BotCommandScopeAllPrivateChats(), ("start", "topics", "lang", "help")),
-    (BotCommandScopeAllGroupChats(), ("ask", "topics", "help")),
-    (BotCommandScopeAllChatAdministrators(), ("ask", "topics", "lang", "help")),
+    (BotCommandScopeAllPrivateChats(), ("start", "topics", "events", "lang", "help")),
+    (BotCommandScopeAllGroupChats(), ("ask", "topics", "events", "help")),
+    (BotCommandScopeAllChatAdministrators(), ("ask", "topics", "events", "subscribe", "unsubscribe", "languages",
+                                              "lang", "help")),
 )
 
 

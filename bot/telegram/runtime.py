@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import defaultdict, deque
+from typing import Callable
 from dataclasses import dataclass, field
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.announce import Outbox
 from bot.answer import Engine
 from bot.config import Settings
 from bot.i18n import Catalogs, negotiate
@@ -43,11 +46,18 @@ class Runtime:
     store: Store
     catalogs: Catalogs
     knowledge: KnowledgeService
+    clock: Callable[[], float] = time.time          # injectable, so tests can move time forward
     group_limit: ChatRateLimit = field(init=False)
-    pending_uploads: dict = field(default_factory=dict)     # admin id → the upload awaiting confirmation
+    outbox: Outbox = field(init=False)
+    pending_uploads: dict = field(default_factory=dict)        # admin id → the upload awaiting confirmation
+    pending_announcements: dict = field(default_factory=dict)  # admin id → the announcement awaiting confirmation
 
     def __post_init__(self) -> None:
         self.group_limit = ChatRateLimit(self.settings.group_answers_per_minute)
+        self.outbox = Outbox(self.store, self.clock)
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.clock(), dt.timezone.utc)
 
     @property
     def engine(self) -> Engine:
