@@ -19,11 +19,13 @@ from tests.fake_telegram import FakeTelegram
 
 
 @contextlib.asynccontextmanager
-async def running_bot(server: FakeTelegram, kb: KnowledgeBase, catalogs: Catalogs, data_dir: Path, **overrides):
+async def running_bot(server: FakeTelegram, kb: KnowledgeBase, catalogs: Catalogs, data_dir: Path, clock=None,
+                      **overrides):
     settings = replace(Settings(), token=server.token, api_url=server.root, data_dir=data_dir,
                        poll_timeout=1.0, **overrides)
     store = Store(settings.data_dir)
-    application = build_application(settings, Engine(kb, catalogs), store, catalogs)
+    extra = {"clock": clock} if clock is not None else {}
+    application = build_application(settings, Engine(kb, catalogs), store, catalogs, **extra)
     stop = asyncio.Event()
     mark = server.mark()
     task = asyncio.create_task(serve(application, settings, stop))
@@ -34,3 +36,16 @@ async def running_bot(server: FakeTelegram, kb: KnowledgeBase, catalogs: Catalog
         stop.set()
         await asyncio.wait_for(task, timeout=15)
         store.close()
+
+
+class FakeClock:
+    """Injected wall clock: tests move it forward instead of sleeping for real hours."""
+
+    def __init__(self, start: float):
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds

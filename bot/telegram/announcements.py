@@ -314,7 +314,14 @@ async def send_to_group(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: 
 
 
 async def outbox_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Release due announcements, deliver, report. One tick at a time: the repeating job and an
+    immediate run after /announce must never send the same pending row twice."""
     runtime: Runtime = context.application.bot_data[RUNTIME_KEY]
+    async with runtime.outbox_lock:
+        await _tick(context, runtime)
+
+
+async def _tick(context: ContextTypes.DEFAULT_TYPE, runtime: Runtime) -> None:
     outbox = runtime.outbox
     outbox.release_due()
 

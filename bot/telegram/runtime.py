@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import time
 from collections import defaultdict, deque
@@ -49,6 +50,7 @@ class Runtime:
     clock: Callable[[], float] = time.time          # injectable, so tests can move time forward
     group_limit: ChatRateLimit = field(init=False)
     outbox: Outbox = field(init=False)
+    outbox_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     pending_uploads: dict = field(default_factory=dict)        # admin id → the upload awaiting confirmation
     pending_announcements: dict = field(default_factory=dict)  # admin id → the announcement awaiting confirmation
 
