@@ -140,13 +140,24 @@ async def test_announce_shortcut_and_cancel(server, bot):
 async def test_a_scheduled_announcement_goes_out_at_its_time(server, bot, clock):
     await add_group(server, -100401, ["en"])
     await announce(server, "\nat: 2026-12-01 10:00 WIB\nThe doors open soon.")
+    await announce(server, "\nat: 2026-12-01 11:00 WIB\nThis one is cancelled.")
     listing = await command(server, "/announcements", ADMIN, ADMIN)
-    assert "scheduled" in listing.text and any(b["callback_data"].startswith("an:cancel:") for b in listing.buttons())
+    assert "scheduled" in listing.text
+    cancel = [b["callback_data"] for b in listing.buttons() if b["callback_data"].startswith("an:cancel:")]
+    assert len(cancel) == 4                           # the two announcements and the seminar's two reminders
+    newest = max(cancel, key=lambda data: int(data.rsplit(":", 1)[1]))
+    mark = server.mark()
+    server.push_callback_query(newest, chat_id=ADMIN, user_id=ADMIN, message_id=listing.result["message_id"],
+                               language_code="en")
+    await server.wait_for("answerCallbackQuery", since=mark)
     await asyncio.sleep(0.4)
     assert not [c for c in server.sent_messages(-100401) if "doors" in c.text]
     clock.advance(3600)                               # 10:00 WIB
     sent = await server.wait_for("sendMessage", chat_id=-100401, timeout=5, predicate=lambda c: "doors" in c.text)
     assert sent.text == "The doors open soon."
+    clock.advance(3600)                               # 11:00 WIB: the cancelled one never goes out
+    await asyncio.sleep(0.5)
+    assert not [c for c in server.sent_messages(-100401) if "cancelled" in (c.text or "")]
 
 
 async def test_an_event_reminder_fires_at_its_offset(server, bot, clock):

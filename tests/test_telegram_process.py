@@ -178,3 +178,50 @@ async def test_sighup_reloads_the_knowledge_base_and_tells_the_admins(tmp_path):
         finally:
             if process.returncode is None:
                 process.kill()
+
+
+async def test_killed_in_the_middle_of_a_300_group_broadcast_every_group_gets_it_once(tmp_path):
+    import collections
+    from bot.announce import Outbox
+    data = tmp_path / "data"
+    store = Store(data)
+    outbox = Outbox(store)
+    groups = [-1_000_000_000 - n for n in range(1, 301)]
+    for chat_id in groups:
+        outbox.subscribe(chat_id, f"group {chat_id}", True)
+    outbox.schedule({"id": "Pengumuman", "ko": "공지", "en": "Announcement"}, 0, created_by=4242)
+    store.close()
+    env = {"BOT_ADMINS": "4242", "BOT_MESSAGES_PER_SECOND": "100"}
+
+    def received():
+        return collections.Counter(c.params["chat_id"] for c in server.calls_to("sendMessage", include_failed=False)
+                                   if c.params["chat_id"] in wanted)
+
+    wanted = set(groups)
+    async with FakeTelegram(token=TOKEN) as server:
+        first = await start_bot_process(server, data, **env)
+        try:
+            for _ in range(300):
+                await asyncio.sleep(0.05)
+                if sum(received().values()) >= 100:
+                    break
+            first.kill()                                   # SIGKILL: no clean shutdown at all
+            await first.wait()
+        finally:
+            if first.returncode is None:
+                first.kill()
+        before_restart = sum(received().values())
+        assert 100 <= before_restart < 300
+        second = await start_bot_process(server, data, **env)
+        try:
+            report = await server.wait_for("sendMessage", chat_id=4242, timeout=60,
+                                           predicate=lambda c: "Delivery report" in (c.text or ""))
+            await terminate(second)
+        finally:
+            if second.returncode is None:
+                second.kill()
+        counts = received()
+    assert set(counts) == wanted                          # every group got it
+    twice = [chat for chat, n in counts.items() if n > 1]
+    assert len(twice) <= 1 and all(counts[chat] == 2 for chat in twice)   # at most the one message in flight
+    assert "sent to 300 groups" in report.text

@@ -16,10 +16,11 @@ class KbDiff:
     phrasings: dict[str, tuple[int, int]]        # language → (before, after)
     facts_changed: tuple[str, ...]               # facts, names and synonyms whose value changed
     entries: int
+    events_changed: tuple[str, ...] = ()         # events added, removed or edited
 
     @property
     def nothing(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.facts_changed) and all(
+        return not (self.added or self.removed or self.changed or self.facts_changed or self.events_changed) and all(
             a == b for a, b in self.phrasings.values())
 
 
@@ -36,6 +37,9 @@ def diff(old: KnowledgeBase | None, new: KnowledgeBase) -> KbDiff:
     facts = tuple(sorted(k for k in old_symbols.keys() | new_symbols.keys()
                          if old_symbols.get(k) != new_symbols.get(k)))
     old_counts, new_counts = _phrasing_counts(old), _phrasing_counts(new)
+    old_events = {e.id: e for e in old.events} if old else {}
+    new_events = {e.id: e for e in new.events}
+    events = tuple(sorted(i for i in old_events.keys() | new_events.keys() if old_events.get(i) != new_events.get(i)))
     return KbDiff(
         added=tuple(i for i in after if i not in before),
         removed=tuple(i for i in before if i not in after),
@@ -43,6 +47,7 @@ def diff(old: KnowledgeBase | None, new: KnowledgeBase) -> KbDiff:
         phrasings={lang: (old_counts[lang], new_counts[lang]) for lang in LANGUAGES},
         facts_changed=facts,
         entries=len(new.entries),
+        events_changed=events,
     )
 
 

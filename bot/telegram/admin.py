@@ -77,6 +77,8 @@ def outcome_text(runtime: Runtime, lang: str, outcome: ReloadOutcome, headline: 
              t(_("Phrasings: {counts}")).format(counts=", ".join(
                  f"{lang_} {before}→{after}" if before != after else f"{lang_} {after}"
                  for lang_, (before, after) in d.phrasings.items()))]
+    if d.events_changed:
+        lines.append(t(_("Events changed: {ids}")).format(ids=", ".join(d.events_changed)))
     if d.facts_changed:
         lines.append(t(_("Facts, names and synonyms changed: {keys}")).format(keys=", ".join(d.facts_changed)))
     if outcome.problems:

@@ -317,6 +317,8 @@ async def outbox_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Release due announcements, deliver, report. One tick at a time: the repeating job and an
     immediate run after /announce must never send the same pending row twice."""
     runtime: Runtime = context.application.bot_data[RUNTIME_KEY]
+    if runtime.outbox_lock.locked():       # a tick is already delivering; it will see any new rows
+        return
     async with runtime.outbox_lock:
         await _tick(context, runtime)
 
