@@ -33,7 +33,6 @@ from bot.config import BUNDLED_KNOWLEDGE_DIR, BUNDLED_LOCALES_DIR  # noqa: E402
 from bot.i18n import Catalogs  # noqa: E402
 from bot.knowledge.loader import load_directory  # noqa: E402
 from bot.knowledge.model import Entry, KnowledgeBase  # noqa: E402
-from bot.matcher import Index  # noqa: E402
 
 LATIN_SYLLABLES = [c + v for c in "bcdfghjklmnprstwy" for v in "aeiou"]
 HANGUL_SYLLABLES = [chr(0xAC00 + i * 28 * 3) for i in range(300)]

@@ -329,7 +329,6 @@ def phrasing_collisions(index: Index) -> Iterable[tuple[PhrasingRef, PhrasingRef
     prefer one over the other, so whichever is asked, the bot can only offer both."""
     kb = index.kb
     first_of: dict[tuple[str, frozenset[int]], PhrasingRef] = {}
-    position: dict[tuple[int, str], int] = defaultdict(int)
     for p_index, phrasing in enumerate(index.phrasings):
         entry = kb.entries[phrasing.entry_index]
         number = index.phrasing_numbers[p_index]

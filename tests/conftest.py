@@ -35,6 +35,23 @@ def engine(bundled, catalogs) -> Engine:
     return Engine(bundled.kb, catalogs, index=bundled.index)
 
 
+@pytest.fixture
+def kb_copy(tmp_path) -> Path:
+    """A writable copy of the bundled knowledge directory."""
+    import shutil
+    target = tmp_path / "knowledge"
+    shutil.copytree(BUNDLED_KNOWLEDGE_DIR, target, ignore=shutil.ignore_patterns("*.md"))
+    return target
+
+
+@pytest.fixture
+async def server():
+    """The fake Bot API server on 127.0.0.1."""
+    from tests.fake_telegram import FakeTelegram
+    async with FakeTelegram() as fake:
+        yield fake
+
+
 def write_kb(directory: Path, files: dict[str, str | bytes]) -> Path:
     """Write knowledge files (dedented text or raw bytes) into `directory`."""
     directory.mkdir(parents=True, exist_ok=True)

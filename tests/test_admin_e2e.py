@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import html as html_module
-import shutil
 import sqlite3
 import textwrap
 
 import pytest
 import yaml
 
-from bot.config import BUNDLED_KNOWLEDGE_DIR
 from bot.knowledge.loader import knowledge_files, load_directory
 from bot.store import DATABASE_NAME
-from tests.fake_telegram import FakeTelegram
 from tests.telegram_harness import running_bot
 
 ADMIN = 4242
@@ -36,16 +33,8 @@ NEW_ENTRY = """
 
 
 @pytest.fixture
-def kb_dir(tmp_path):
-    target = tmp_path / "knowledge"
-    shutil.copytree(BUNDLED_KNOWLEDGE_DIR, target, ignore=shutil.ignore_patterns("*.md"))
-    return target
-
-
-@pytest.fixture
-async def server():
-    async with FakeTelegram() as fake:
-        yield fake
+def kb_dir(kb_copy):
+    return kb_copy
 
 
 @pytest.fixture
@@ -182,7 +171,7 @@ async def test_reload_under_load_never_fails_or_mixes_versions(server, kb_dir, c
     write_version(0)
     kb = load_directory(kb_dir).kb
     async with running_bot(server, kb, catalogs, tmp_path / "data", knowledge_dir=kb_dir,
-                           admins=frozenset({ADMIN}), messages_per_second=0) as app:
+                           admins=frozenset({ADMIN}), messages_per_second=0):
         mark = server.mark()
         for n in range(1000):
             server.push_message("probe version", user_id=10_000 + n % 100, chat_id=10_000 + n % 100,

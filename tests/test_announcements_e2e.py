@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import shutil
 import textwrap
 
 import pytest
 
-from bot.config import BUNDLED_KNOWLEDGE_DIR
 from bot.knowledge.loader import load_directory
-from tests.fake_telegram import FakeTelegram
 from tests.telegram_harness import FakeClock, running_bot
 
 ADMIN = 4242
@@ -20,9 +17,8 @@ T0 = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.timezone.utc).timestamp()       # 
 
 
 @pytest.fixture
-def kb_dir(tmp_path):
-    target = tmp_path / "knowledge"
-    shutil.copytree(BUNDLED_KNOWLEDGE_DIR, target, ignore=shutil.ignore_patterns("*.md"))
+def kb_dir(kb_copy):
+    target = kb_copy
     (target / "seminar.yaml").write_text(textwrap.dedent("""
         events:
           - id: seminar-2026
@@ -34,12 +30,6 @@ def kb_dir(tmp_path):
             reminders: [1d, 1h]
     """), encoding="utf-8")
     return target
-
-
-@pytest.fixture
-async def server():
-    async with FakeTelegram() as fake:
-        yield fake
 
 
 @pytest.fixture

@@ -8,16 +8,10 @@ import sqlite3
 import pytest
 
 from bot.store import DATABASE_NAME
-from tests.fake_telegram import BOT_USERNAME, FakeTelegram
+from tests.fake_telegram import BOT_USERNAME
 from tests.telegram_harness import running_bot
 
 GROUP = -100555
-
-
-@pytest.fixture
-async def server():
-    async with FakeTelegram() as fake:
-        yield fake
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from bot.knowledge.installer import InstallError, safe_file_name
 from bot.knowledge.loader import knowledge_files
 from bot.knowledge.located import decode_utf8, YamlProblem
 from bot.knowledge_service import ReloadOutcome
-from bot.telegram.runtime import RUNTIME_KEY, Runtime, runtime_of
+from bot.telegram.runtime import RUNTIME_KEY, Runtime, runtime_of, take_pending
 from bot.unanswered import group_questions, yaml_snippet
 
 log = logging.getLogger(__name__)
@@ -221,12 +221,11 @@ async def on_upload_button(update: Update, context, runtime: Runtime, lang: str)
     query = update.callback_query
     _prefix, decision, token = query.data.split(":", 2)
     user_id = update.effective_user.id
-    pending = runtime.pending_uploads.get(user_id)
-    if pending is None or pending[0] != token:
+    pending = take_pending(runtime.pending_uploads, user_id, token)
+    if pending is None:
         await query.answer(runtime.t(lang, _("That upload is no longer waiting.")), show_alert=True)
         return
-    del runtime.pending_uploads[user_id]
-    _token, name, data = pending
+    name, data = pending
     await query.answer()
     if decision != "yes":
         runtime.store.audit(user_id, "upload", "cancelled", name)

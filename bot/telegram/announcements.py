@@ -20,7 +20,7 @@ from bot.i18n import _, language_name, negotiate
 from bot.knowledge.events import event_text
 from bot.telegram.admin import admin_only, notify_admins, reply_long
 from bot.telegram.groups import is_chat_admin
-from bot.telegram.runtime import RUNTIME_KEY, Runtime, runtime_of
+from bot.telegram.runtime import RUNTIME_KEY, Runtime, runtime_of, take_pending
 
 log = logging.getLogger(__name__)
 IN_GROUP = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED)
@@ -233,12 +233,11 @@ async def on_announce_button(update: Update, context, runtime: Runtime, lang: st
         await query.answer(runtime.t(lang, _("Cancelled.") if cancelled else _("It is already going out.")),
                            show_alert=not cancelled)
         return
-    pending = runtime.pending_announcements.get(user_id)
-    if pending is None or pending[0] != token:
+    pending = take_pending(runtime.pending_announcements, user_id, token)
+    if pending is None:
         await query.answer(runtime.t(lang, _("That announcement is no longer waiting.")), show_alert=True)
         return
-    del runtime.pending_announcements[user_id]
-    _token, texts, send_at = pending
+    texts, send_at = pending
     await query.answer()
     await query.edit_message_reply_markup(None)
     if decision != "yes":

@@ -90,5 +90,15 @@ class Runtime:
         return self.user_language(update)
 
 
+def take_pending(pending: dict, user_id: int, token: str) -> tuple | None:
+    """What waits for this user's confirmation under `token`, removed from `pending`; None when
+    it is stale (another one replaced it, or it was already confirmed or cancelled)."""
+    entry = pending.get(user_id)
+    if entry is None or entry[0] != token:
+        return None
+    del pending[user_id]
+    return entry[1:]
+
+
 def runtime_of(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
     return context.application.bot_data[RUNTIME_KEY]
