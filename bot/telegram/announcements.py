@@ -75,7 +75,7 @@ async def _group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bo
     return False
 
 
-def _language_list(lang: str, codes) -> str:
+def _language_list(codes) -> str:
     return ", ".join(language_name(code) for code in codes)
 
 
@@ -89,7 +89,7 @@ async def on_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     lang = runtime.chat_language(update)
     await update.effective_message.reply_text(runtime.t(lang, _(
         "Subscribed: this group will receive event announcements in {languages}. Change with /languages, stop "
-        "with /unsubscribe.")).format(languages=_language_list(lang, group.languages)))
+        "with /unsubscribe.")).format(languages=_language_list(group.languages)))
 
 
 async def on_unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -133,7 +133,7 @@ async def _set_languages(update: Update, runtime: Runtime, codes: tuple[str, ...
     chat = update.effective_chat
     runtime.outbox.set_languages(chat.id, chat.title or "", codes)
     await update.effective_message.reply_text(runtime.t(lang, _("Announcements here will be in {languages}.")).format(
-        languages=_language_list(lang, codes)))
+        languages=_language_list(codes)))
 
 
 # -- /events ------------------------------------------------------------------------------------------
@@ -187,7 +187,7 @@ def preview_text(runtime: Runtime, lang: str, texts: dict[str, str], send_at: dt
     parts = [runtime.t(lang, _("Preview. It goes out {when} to {groups} subscribed groups.")).format(
         when=when, groups=len(runtime.outbox.subscribers()))]
     for languages in kinds:
-        parts.append(runtime.t(lang, _("Groups in {languages} see:")).format(languages=_language_list(lang, languages)))
+        parts.append(runtime.t(lang, _("Groups in {languages} see:")).format(languages=_language_list(languages)))
         parts.append(compose(texts, languages))
     return "\n\n".join(parts)
 
@@ -195,8 +195,8 @@ def preview_text(runtime: Runtime, lang: str, texts: dict[str, str], send_at: dt
 @admin_only("announce")
 async def on_announce(update: Update, context, runtime: Runtime, lang: str) -> None:
     message = update.effective_message
-    body = message.text.partition(" ")[2] if " " in message.text.split("\n", 1)[0] else \
-        message.text.partition("\n")[2]
+    parts = message.text.split(maxsplit=1)          # '/announce' then everything after it, lines kept
+    body = parts[1] if len(parts) > 1 else ""
     if not body.strip():
         await message.reply_text(runtime.t(lang, _(
             "Write the announcement after /announce. One text for every language:\n/announce The seminar starts "
