@@ -61,7 +61,7 @@ class Engine:
         fallback_lang = preferred if preferred in LANGUAGES else self.default_language
         detected = lang or detect_language(question)
         if detected is not None:
-            candidates, _ = self.index.search(question, detected)
+            candidates, _terms = self.index.search(question, detected)
             reply_lang = detected
         else:
             candidates, reply_lang = self._search_unclear(question, fallback_lang)
@@ -77,7 +77,7 @@ class Engine:
             top = candidates[0].score if candidates else 0.0
             if best is None or top > best[0]:
                 best = (top, candidates, terms)
-        _, candidates, terms = best
+        _top, candidates, terms = best
         votes = {"id": 0.0, "en": 0.0}
         for term in terms:
             if term.token_id is None or self.index.words[term.token_id].startswith("@"):
@@ -132,7 +132,7 @@ class Engine:
         question = question[:MAX_QUESTION_CHARS]
         lang = detect_language(question)
         if lang is not None:
-            candidates, _ = self.index.search(question, lang, limit=limit)
+            candidates, _terms = self.index.search(question, lang, limit=limit)
         else:
             candidates, lang = self._search_unclear(question, preferred if preferred in LANGUAGES
                                                     else self.default_language)

@@ -207,3 +207,12 @@ async def test_long_answers_are_split_under_the_limit():
     assert all(len(p) <= 4096 for p in parts)
     assert "".join(p.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&") for p in parts).replace(
         " ", "") == text.replace(" ", "")
+
+
+async def test_a_button_for_an_entry_that_no_longer_exists_is_answered_politely(server, bot):
+    await ask(server, "/help", language_code="en")          # a bot message to press a button under
+    mark = server.mark()
+    server.push_callback_query("a:en:removed-in-a-reload", chat_id=501, user_id=501, language_code="en")
+    answered = await server.wait_for("answerCallbackQuery", since=mark)
+    assert answered.params["text"] == "That question is no longer available."
+    assert answered.params.get("show_alert") in (True, "true")

@@ -42,7 +42,7 @@ async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     """`a:<lang>:<entry>`: a "did you mean" choice or a follow-up was pressed."""
     query = update.callback_query
     runtime = runtime_of(context)
-    _, lang, entry_id = query.data.split(":", 2)
+    _prefix, lang, entry_id = query.data.split(":", 2)
     reply = runtime.engine.answer_by_id(entry_id, lang if lang in LANGUAGES else runtime.user_language(update),
                                         now=runtime.now())
     if reply is None:   # the entry disappeared in a reload since the button was sent
@@ -80,7 +80,7 @@ async def on_topic_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     """`t:<lang>:<topic>` shows the topic's questions; `t:<lang>:` lists the topics."""
     query = update.callback_query
     runtime = runtime_of(context)
-    _, lang, topic = query.data.split(":", 2)
+    _prefix, lang, topic = query.data.split(":", 2)
     lang = lang if lang in LANGUAGES else runtime.user_language(update)
     await query.answer()
     if not topic or not await send_topic(query.message, runtime, lang, topic):
