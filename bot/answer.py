@@ -57,15 +57,18 @@ class Engine:
             now: dt.datetime | None = None) -> Reply:
         """Answer `question`. `lang` forces the language; `preferred` is the asker's chosen one;
         `now` (default: the clock) decides which events are upcoming."""
+        candidates, reply_lang = self._candidates(question, lang, preferred)
+        return self.decide(candidates, reply_lang, now)
+
+    def _candidates(self, question: str, lang: str | None, preferred: str | None,
+                    limit: int = 5) -> tuple[list[Candidate], str]:
+        """Ranked candidates and the language to reply in (forced, detected, or decided by evidence)."""
         question = question[:MAX_QUESTION_CHARS]
-        fallback_lang = preferred if preferred in LANGUAGES else self.default_language
         detected = lang or detect_language(question)
         if detected is not None:
-            candidates, _terms = self.index.search(question, detected)
-            reply_lang = detected
-        else:
-            candidates, reply_lang = self._search_unclear(question, fallback_lang)
-        return self.decide(candidates, reply_lang, now)
+            candidates, _terms = self.index.search(question, detected, limit=limit)
+            return candidates, detected
+        return self._search_unclear(question, preferred if preferred in LANGUAGES else self.default_language)
 
     def _search_unclear(self, question: str, fallback_lang: str) -> tuple[list[Candidate], str]:
         """Latin text with no clear language: try Indonesian and English rules, keep the better, and
@@ -129,13 +132,7 @@ class Engine:
 
     def suggestions(self, question: str, preferred: str | None = None, limit: int = 5) -> list[Reply]:
         """Up to `limit` plausible answers, best first (inline mode: the user picks one)."""
-        question = question[:MAX_QUESTION_CHARS]
-        lang = detect_language(question)
-        if lang is not None:
-            candidates, _terms = self.index.search(question, lang, limit=limit)
-        else:
-            candidates, lang = self._search_unclear(question, preferred if preferred in LANGUAGES
-                                                    else self.default_language)
+        candidates, lang = self._candidates(question, None, preferred, limit)
         return [self.answer(self.kb.entries[c.entry_index], lang, c.score) for c in candidates[:limit]
                 if c.score >= CLARIFY_SCORE and c.coverage >= MIN_COVERAGE]
 

@@ -19,7 +19,7 @@ from bot.announce import Migrated, Removed, RetryLater, Transient, compose, deli
 from bot.i18n import _, language_name, negotiate
 from bot.knowledge.events import event_text
 from bot.telegram.admin import admin_only, notify_admins, reply_long
-from bot.telegram.groups import is_chat_admin
+from bot.telegram.groups import require_group_admin
 from bot.telegram.runtime import RUNTIME_KEY, Runtime, runtime_of, take_pending
 
 log = logging.getLogger(__name__)
@@ -64,15 +64,7 @@ async def on_migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 # -- group administrators: subscription and languages -------------------------------------------------
 async def _group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    if update.effective_user and not update.effective_user.is_bot and await is_chat_admin(update, context):
-        return True
-    runtime = runtime_of(context)
-    text = runtime.t(runtime.chat_language(update), _("Sorry, only the group's administrators can change that."))
-    if update.callback_query:
-        await update.callback_query.answer(text, show_alert=True)
-    else:
-        await update.effective_message.reply_text(text)
-    return False
+    return await require_group_admin(update, context, _("Sorry, only the group's administrators can change that."))
 
 
 def _language_list(codes) -> str:

@@ -68,14 +68,27 @@ async def is_chat_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> b
     return member.status in ADMIN_STATUSES
 
 
-async def on_group_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def require_group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE, refusal: str) -> bool:
+    """True for a group administrator; anyone else gets `refusal` (a msgid): a reply to a command,
+    an alert in their own language to a button."""
+    if update.effective_user and not update.effective_user.is_bot and await is_chat_admin(update, context):
+        return True
     runtime = runtime_of(context)
-    lang = runtime.chat_language(update)
-    if not await is_chat_admin(update, context):
-        await update.effective_message.reply_text(
-            runtime.t(lang, _("Only the group's administrators can change the group's language.")))
+    if update.callback_query:
+        await update.callback_query.answer(runtime.t(runtime.user_language(update), refusal), show_alert=True)
+    else:
+        await update.effective_message.reply_text(runtime.t(runtime.chat_language(update), refusal))
+    return False
+
+
+LANGUAGE_REFUSAL = _("Only the group's administrators can change the group's language.")
+
+
+async def on_group_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await require_group_admin(update, context, LANGUAGE_REFUSAL):
         return
-    await ask_language(update.effective_message, runtime, lang, "g")
+    runtime = runtime_of(context)
+    await ask_language(update.effective_message, runtime, runtime.chat_language(update), "g")
 
 
 async def on_group_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -83,12 +96,7 @@ async def on_group_language_button(update: Update, context: ContextTypes.DEFAULT
     query = update.callback_query
     runtime = runtime_of(context)
     lang = await chosen_language(update)
-    if lang is None:
-        return
-    if not await is_chat_admin(update, context):
-        await query.answer(runtime.t(runtime.user_language(update),
-                                     _("Only the group's administrators can change the group's language.")),
-                           show_alert=True)
+    if lang is None or not await require_group_admin(update, context, LANGUAGE_REFUSAL):
         return
     runtime.store.set_chat_language(update.effective_chat.id, lang)
     text = runtime.t(lang, _("The group's language is now {language}.")).format(language=language_name(lang))
