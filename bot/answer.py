@@ -6,7 +6,7 @@ Two numbers decide: the best entry's score and its margin over the best *other* 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot import LANGUAGES
 from bot.i18n import Catalogs, _
@@ -32,6 +32,13 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Ranked:
+    """One of the nearest entries for a question: what nearly matched (tools, /unanswered)."""
+    entry_id: str
+    score: float           # 0..1, the engine's confidence score for this entry
+
+
+@dataclass(frozen=True)
 class Reply:
     kind: str                        # "answer", "clarify" or "fallback"
     lang: str
@@ -41,6 +48,7 @@ class Reply:
     choices: tuple[Choice, ...] = ()
     related: tuple[Choice, ...] = ()
     examples: tuple[str, ...] = field(default=())   # fallback: questions one could ask instead
+    candidates: tuple[Ranked, ...] = ()              # the top three entries, best first, on every kind
 
 
 class Engine:
@@ -58,7 +66,9 @@ class Engine:
         """Answer `question`. `lang` forces the language; `preferred` is the asker's chosen one;
         `now` (default: the clock) decides which events are upcoming."""
         candidates, reply_lang = self._candidates(question, lang, preferred)
-        return self.decide(candidates, reply_lang, now)
+        reply = self.decide(candidates, reply_lang, now)
+        ranked = tuple(Ranked(self.kb.entries[c.entry_index].id, round(c.score, 4)) for c in candidates[:3])
+        return replace(reply, candidates=ranked)
 
     def _candidates(self, question: str, lang: str | None, preferred: str | None,
                     limit: int = 5) -> tuple[list[Candidate], str]:

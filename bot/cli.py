@@ -145,6 +145,7 @@ def ask_command(engine, args) -> int:
                 "choices": [c.entry_id for c in reply.choices],
                 "choice_questions": [c.text for c in reply.choices],
                 "related": [c.entry_id for c in reply.related],
+                "candidates": [{"entry": c.entry_id, "score": c.score} for c in reply.candidates],
             }, ensure_ascii=False), flush=True)
         else:
             from bot.console import Conversation
