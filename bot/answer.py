@@ -1,28 +1,31 @@
 """Question → Answer, Clarify ("did you mean") or Fallback, in the asker's language.
 
-Two numbers decide: the best entry's score and its margin over the best *other* entry.
+The index ranks entries (`bot.retrieval`); a rule calibrated on the base when it loads decides
+(`bot.decision`). Two facts can only lower the decision to "did you mean": the question names a
+party (a name of the base) that the best entry never mentions, or a number it never mentions. A
+question about one party's attribute must not be answered with another party's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
+from typing import Sequence
 
 from bot import LANGUAGES
+from bot.decision import DEFAULT_TARGET_WRONG_RATE, Calibration, calibrate, confidence
 from bot.i18n import Catalogs, _
 from bot.knowledge.events import event_text, past, upcoming
+from bot.knowledge.loader import LoadResult, Problem, phrasing_problem
+from bot.knowledge.located import N_
 from bot.knowledge.model import Entry, KnowledgeBase
-from bot.language import detect_language
-from bot.matcher import Candidate, Index
+from bot.language import detect_language, language_scores
+from bot.normalize import Analyzer
+from bot.retrieval import Candidate, Index, QueryTerm, phrasing_collisions
 
-ANSWER_SCORE = 0.78        # at least this, and
-ANSWER_MARGIN = 0.04       # this far ahead of the next entry: answer;
-LONE_SCORE = 0.60          # or at least this and
-LONE_MARGIN = 0.20         # this far ahead: no other entry is even a candidate, answer
-CLARIFY_SCORE = 0.50       # below this: fallback
-CLARIFY_WINDOW = 0.20      # "did you mean" offers entries this close to the best
-MIN_COVERAGE = 0.45        # a reply that explains less of the question than this is a fallback
 MAX_QUESTION_CHARS = 500   # longer text is cut before matching; nobody asks a FAQ in an essay
+_SENTENCE = re.compile(r"[^.!?…\n]+[.!?…]*")
 
 
 @dataclass(frozen=True)
@@ -52,72 +55,108 @@ class Reply:
 
 
 class Engine:
-    """Holds one knowledge-base snapshot and its index; swap the whole Engine to reload."""
+    """One knowledge-base snapshot with its index and calibrated decision rule; swap the whole
+    Engine to reload. Building it indexes and calibrates the base (about a second for a few
+    thousand phrasings)."""
 
     def __init__(self, kb: KnowledgeBase, catalogs: Catalogs, default_language: str = "en",
-                 index: Index | None = None):
+                 target_wrong_rate: float = DEFAULT_TARGET_WRONG_RATE):
         self.kb = kb
-        self.index = index if index is not None and index.kb is kb else Index(kb)
         self.catalogs = catalogs
         self.default_language = default_language
+        groups = [(name.key, name.spellings()) for name in kb.names.values()] + list(kb.synonyms.items())
+        self.index = Index(kb, Analyzer(groups))
+        self.entities = frozenset(self.index.vocabulary[f"@{key}"] for key in kb.names
+                                  if f"@{key}" in self.index.vocabulary)
+        self.calibration: Calibration = calibrate(self.index, self.answerable, target_wrong_rate)
+        self.rule = self.calibration.rule
 
     def ask(self, question: str, lang: str | None = None, preferred: str | None = None,
             now: dt.datetime | None = None) -> Reply:
-        """Answer `question`. `lang` forces the language; `preferred` is the asker's chosen one;
-        `now` (default: the clock) decides which events are upcoming."""
-        candidates, reply_lang = self._candidates(question, lang, preferred)
-        reply = self.decide(candidates, reply_lang, now)
-        ranked = tuple(Ranked(self.kb.entries[c.entry_index].id, round(c.score, 4)) for c in candidates[:3])
+        """Answer `question` (any string). `lang` forces the reply language; `preferred` is the
+        asker's chosen language, used when the text does not show one; `now` (default: the clock)
+        decides which events are upcoming. Never raises on any text."""
+        candidates, terms, reply_lang = self._candidates(question, lang, preferred)
+        reply = self.decide(candidates, terms, reply_lang, now)
+        ranked = tuple(Ranked(self.kb.entries[c.entry_index].id, round(c.confidence, 4)) for c in candidates[:3])
         return replace(reply, candidates=ranked)
 
     def _candidates(self, question: str, lang: str | None, preferred: str | None,
-                    limit: int = 5) -> tuple[list[Candidate], str]:
-        """Ranked candidates and the language to reply in (forced, detected, or decided by evidence)."""
+                    limit: int = 5) -> tuple[list[Candidate], list[QueryTerm], str]:
+        """Ranked candidates, the question's words, and the language to reply in. A long message
+        is also tried sentence by sentence: the question is often the last of several."""
         question = question[:MAX_QUESTION_CHARS]
+        fallback_lang = preferred if preferred in LANGUAGES else self.default_language
         detected = lang or detect_language(question)
-        if detected is not None:
-            candidates, _terms = self.index.search(question, detected, limit=limit)
-            return candidates, detected
-        return self._search_unclear(question, preferred if preferred in LANGUAGES else self.default_language)
+        candidates, terms = self._search(question, detected or fallback_lang, lang)
+        reply_lang = detected or self._vote(terms) or fallback_lang
+        sentences = [s.strip() for s in _SENTENCE.findall(question) if s.strip()]
+        if len(sentences) > 1:
+            for sentence in sentences:
+                found, found_terms = self._search(sentence, reply_lang, lang)
+                if found and (not candidates or self._confidence(found) > self._confidence(candidates)):
+                    candidates, terms = found, found_terms
+        return candidates[:limit], terms, reply_lang
 
-    def _search_unclear(self, question: str, fallback_lang: str) -> tuple[list[Candidate], str]:
-        """Latin text with no clear language: try Indonesian and English rules, keep the better, and
-        let the plain words it shares with the phrasings vote for the language. Names and synonym
-        groups ('kitb', 'thx') are shared by all languages, so they do not vote."""
-        best = None
-        for lang in ("id", "en"):
-            candidates, terms = self.index.search(question, lang)
-            top = candidates[0].score if candidates else 0.0
-            if best is None or top > best[0]:
-                best = (top, candidates, terms)
-        _top, candidates, terms = best
+    def _search(self, text: str, reply_lang: str, forced: str | None) -> tuple[list[Candidate], list[QueryTerm]]:
+        """Latin text is analyzed with the rules of its own language when it shows one, otherwise
+        with Indonesian and English rules, keeping the better ranking."""
+        detected = forced or detect_language(text)
+        if detected is not None:
+            return self.index.search(text, detected)
+        scores = language_scores(text)
+        tries = sorted(("id", "en"), key=lambda code: (-scores[code], code != reply_lang))
+        best: tuple[list[Candidate], list[QueryTerm]] | None = None
+        for code in tries:
+            found = self.index.search(text, code)
+            if best is None or self._confidence(found[0]) > self._confidence(best[0]):
+                best = found
+        assert best is not None
+        return best
+
+    def _vote(self, terms: Sequence[QueryTerm]) -> str | None:
+        """No grammar word shows the language ('luas kitb'): the plain words vote with the
+        languages of the phrasings that use them. Names and synonym groups are every language's."""
         votes = {"id": 0.0, "en": 0.0}
         for term in terms:
             if term.token_id is None or self.index.words[term.token_id].startswith("@"):
                 continue
-            for lang in self.index.token_langs[term.token_id] & votes.keys():
-                votes[lang] += self.index.idf[term.token_id]
-        if votes["id"] != votes["en"]:
-            return candidates, max(votes, key=votes.__getitem__)
-        return candidates, fallback_lang
+            for code in self.index.token_langs[term.token_id] & votes.keys():
+                votes[code] += float(self.index.idf[term.token_id])
+        return max(votes, key=votes.__getitem__) if votes["id"] != votes["en"] else None
 
-    def decide(self, candidates: list[Candidate], lang: str, now: dt.datetime | None = None) -> Reply:
+    @staticmethod
+    def _confidence(candidates: Sequence[Candidate]) -> float:
+        if not candidates:
+            return 0.0
+        best, margin = confidence(candidates)
+        return best + margin
+
+    def answerable(self, best: Candidate, terms: Sequence[QueryTerm]) -> bool:
+        """False when the question names a party, or a number, that the entry never mentions."""
+        words = self.index.entry_words[best.entry_index]
+        for term in terms:
+            if term.token_id is not None and term.token_id in self.entities and term.token_id not in words:
+                return False
+            if term.text.isdigit() and (term.token_id is None or term.token_id not in words):
+                return False
+        return True
+
+    def decide(self, candidates: list[Candidate], terms: Sequence[QueryTerm], lang: str,
+               now: dt.datetime | None = None) -> Reply:
         best = candidates[0] if candidates else None
-        if best is None or best.score < CLARIFY_SCORE or best.coverage < MIN_COVERAGE:
-            return self.fallback(lang, best.score if best else 0.0)
-        entry = self.kb.entries[best.entry_index]
-        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-        # A number the entry never mentions ('cluster 2', '2단계') means another thing than it answers.
-        margin = best.score - runner_up
-        confident = (best.score >= ANSWER_SCORE and margin >= ANSWER_MARGIN) or \
-            (best.score >= LONE_SCORE and margin >= LONE_MARGIN)
-        if confident and not best.missing_number:
-            return self.answer(entry, lang, best.score, now)
-        close = [c for c in candidates[:3] if c.score >= max(CLARIFY_SCORE, best.score - CLARIFY_WINDOW)
-                 and c.coverage >= MIN_COVERAGE]
+        if best is None:
+            return self.fallback(lang, 0.0)
+        score, margin = confidence(candidates)
+        kind = self.rule.kind(score, margin, self.answerable(best, terms), best.entry_index)
+        if kind == "answer":
+            return self.answer(self.kb.entries[best.entry_index], lang, score, now)
+        if kind == "fallback":
+            return self.fallback(lang, score)
+        close = [best] + [c for c in candidates[1:3] if c.confidence >= self.rule.clarify_score]
         choices = tuple(self.choice(self.kb.entries[c.entry_index], lang) for c in close)
         prompt = self.catalogs.gettext(lang, _("Did you mean:"))
-        return Reply("clarify", lang, prompt, best.score, None, choices)
+        return Reply("clarify", lang, prompt, score, None, choices)
 
     def answer(self, entry: Entry, lang: str, score: float = 1.0, now: dt.datetime | None = None) -> Reply:
         related = tuple(self.choice(self.kb.by_id[r], lang) for r in entry.related if r in self.kb.by_id)
@@ -142,9 +181,9 @@ class Engine:
 
     def suggestions(self, question: str, preferred: str | None = None, limit: int = 5) -> list[Reply]:
         """Up to `limit` plausible answers, best first (inline mode: the user picks one)."""
-        candidates, lang = self._candidates(question, None, preferred, limit)
-        return [self.answer(self.kb.entries[c.entry_index], lang, c.score) for c in candidates[:limit]
-                if c.score >= CLARIFY_SCORE and c.coverage >= MIN_COVERAGE]
+        candidates, _terms, lang = self._candidates(question, None, preferred, limit)
+        return [self.answer(self.kb.entries[c.entry_index], lang, c.confidence) for c in candidates[:limit]
+                if c.confidence >= self.rule.clarify_score]
 
     def entries_of_topic(self, topic: str) -> list[Entry]:
         return [e for e in self.kb.entries if e.topic == topic]
@@ -169,3 +208,26 @@ class Engine:
             if len(examples) == count:
                 break
         return tuple(examples)
+
+
+def build_engine(result: LoadResult, catalogs: Catalogs, default_language: str = "en",
+                 target_wrong_rate: float = DEFAULT_TARGET_WRONG_RATE,
+                 strict: bool = False) -> tuple[Engine | None, list[Problem]]:
+    """The engine for a loaded knowledge base, and every problem: the loader's, plus phrasings of
+    two entries that normalize to the same words (no question can prefer one of them). With
+    `strict`, warnings count as errors. No engine when there is any error."""
+    problems = list(result.problems)
+    engine = Engine(result.kb, catalogs, default_language, target_wrong_rate) if result.kb is not None else None
+    if engine is not None:
+        for first, second in phrasing_collisions(engine.index):
+            problems.append(phrasing_problem(
+                result, second.entry_id, second.lang, second.index,
+                N_("phrasing {text!r} of {entry} is too alike {other_text!r} of {other} to tell them apart"),
+                {"text": second.text, "entry": second.entry_id, "other_text": first.text, "other": first.entry_id},
+                warning=True))
+    if strict:
+        problems = [replace(p, warning=False) for p in problems]
+    problems.sort(key=lambda p: (p.file, p.line, p.column))
+    if any(not p.warning for p in problems):
+        engine = None
+    return engine, problems

@@ -91,7 +91,7 @@ def _main(argv: list[str] | None) -> int:
 
 
 def load_engine(kb_dir: Path, settings: Settings):
-    from bot.answer import Engine
+    from bot.answer import build_engine
     from bot.i18n import CatalogError, Catalogs
     from bot.knowledge.loader import load_directory
     try:
@@ -100,26 +100,31 @@ def load_engine(kb_dir: Path, settings: Settings):
         print(f"error: {exc}", file=sys.stderr)
         return None
     result = load_directory(kb_dir)
-    if result.kb is None:
+    engine, problems = build_engine(result, catalogs, settings.default_language, settings.target_wrong_rate)
+    if engine is None:
         gettext = catalogs.for_language(settings.default_language)
-        for problem in result.errors:
-            print(problem.render(gettext), file=sys.stderr)
+        for problem in problems:
+            if not problem.warning:
+                print(problem.render(gettext), file=sys.stderr)
         return None
-    return Engine(result.kb, catalogs, settings.default_language, index=result.index)
+    return engine
 
 
 def check_command(kb_dir: Path, settings: Settings, strict: bool) -> int:
+    from bot.answer import build_engine
     from bot.i18n import Catalogs
     from bot.knowledge.loader import load_directory
-    gettext = Catalogs(settings.locales_dir).for_language(settings.default_language)
+    catalogs = Catalogs(settings.locales_dir)
+    gettext = catalogs.for_language(settings.default_language)
     started = time.perf_counter()
     result = load_directory(kb_dir, strict=strict)
+    engine, problems = build_engine(result, catalogs, settings.default_language, settings.target_wrong_rate, strict)
     elapsed = time.perf_counter() - started
-    for problem in result.problems:
+    for problem in problems:
         print(problem.render(gettext), file=sys.stderr if not problem.warning else sys.stdout)
-    if result.kb is None:
-        print(gettext("{count} error(s); the knowledge base was not loaded.").format(count=len(result.errors)),
-              file=sys.stderr)
+    if result.kb is None or engine is None:
+        errors = sum(not p.warning for p in problems)
+        print(gettext("{count} error(s); the knowledge base was not loaded.").format(count=errors), file=sys.stderr)
         return 1
     kb = result.kb
     phrasings = {lang: sum(len(e.questions.get(lang, ())) for e in kb.entries) for lang in LANGUAGES}
@@ -127,8 +132,31 @@ def check_command(kb_dir: Path, settings: Settings, strict: bool) -> int:
                   "version {version}, checked in {ms} ms").format(
         entries=len(kb.entries), phrasings=sum(phrasings.values()),
         per_language=", ".join(f"{lang} {n}" for lang, n in phrasings.items() if n),
-        warnings=len(result.warnings), version=kb.version, ms=round(elapsed * 1000)))
+        warnings=sum(p.warning for p in problems), version=kb.version, ms=round(elapsed * 1000)))
+    print(calibration_text(engine, gettext, settings.default_language))
     return 0
+
+
+def calibration_text(engine, gettext, lang: str) -> str:
+    """What the engine calibrated on this base, for `kb check` and `kb eval`."""
+    from babel.numbers import format_decimal, format_percent
+    c = engine.calibration
+    rule = c.rule
+
+    def pct(share: float) -> str:
+        return format_percent(share, "#,##0.0%", locale=lang)
+
+    def num(value: float) -> str:
+        return format_decimal(value, "0.000", locale=lang)
+    return gettext("Calibrated on {positives} phrasings of the base (target: at most {target} wrong answers): "
+                   "answer from score {answer_score} with a margin of {answer_margin}, \"did you mean\" from "
+                   "{clarify_score}. Expected on the base's own phrasings: {right} answered right, {wrong} "
+                   "answered wrong, {clarified} \"did you mean\", {refused} refused; near misses answered: "
+                   "{near}.").format(
+        positives=c.positives, target=pct(c.target_wrong_rate), answer_score=num(rule.answer_score),
+        answer_margin=num(rule.answer_margin), clarify_score=num(rule.clarify_score), right=pct(c.answered_right),
+        wrong=pct(c.answered_wrong), clarified=pct(c.clarified), refused=pct(c.refused),
+        near=pct(c.near_miss_answered))
 
 
 def ask_command(engine, args) -> int:

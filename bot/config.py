@@ -63,6 +63,7 @@ class Settings:
     messages_per_second: int = 30  # Telegram's overall limit for one bot; 0 turns our limiter off
     watch_knowledge: bool = False  # reload automatically when the knowledge files change
     outbox_interval: float = 2.0   # seconds between two looks at the announcement outbox
+    target_wrong_rate: float = 0.03   # the answer engine's calibration target for wrong answers
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, dotenv: Path | None = Path(".env")) -> "Settings":
@@ -82,6 +83,13 @@ class Settings:
                             ("BOT_MESSAGES_PER_SECOND", per_second)):
             if not value.isdigit():
                 raise ConfigError(f"{name} must be a whole number, got {value!r}")
+        wrong_rate = get("BOT_TARGET_WRONG_RATE", "0.03")
+        try:
+            target_wrong_rate = float(wrong_rate)
+        except ValueError:
+            target_wrong_rate = -1.0
+        if not 0.0 < target_wrong_rate < 1.0:
+            raise ConfigError(f"BOT_TARGET_WRONG_RATE must be a share between 0 and 1 (such as 0.03), got {wrong_rate!r}")
         default_language = get("BOT_DEFAULT_LANGUAGE", "en")
         if default_language not in ("id", "ko", "en"):
             raise ConfigError(f"BOT_DEFAULT_LANGUAGE must be id, ko or en, got {default_language!r}")
@@ -112,4 +120,5 @@ class Settings:
             group_answers_per_minute=int(per_minute),
             messages_per_second=int(per_second),
             watch_knowledge=get("BOT_WATCH_KNOWLEDGE", "0") in ("1", "true", "yes", "on"),
+            target_wrong_rate=target_wrong_rate,
         )

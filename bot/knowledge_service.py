@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.answer import Engine
+from bot.answer import Engine, build_engine
 from bot.i18n import Catalogs
 from bot.knowledge.diff import KbDiff, diff
 from bot.knowledge.installer import Installer
@@ -31,13 +31,14 @@ class ReloadOutcome:
 
 class KnowledgeService:
     def __init__(self, knowledge_dir: Path, data_dir: Path, engine: Engine, catalogs: Catalogs, store: Store,
-                 default_language: str = "en", clock=time.time):
+                 default_language: str = "en", clock=time.time, target_wrong_rate: float | None = None):
         self.knowledge_dir = Path(knowledge_dir)
         self.installer = Installer(knowledge_dir, data_dir, clock)
         self.engine = engine
         self.catalogs = catalogs
         self.store = store
         self.default_language = default_language
+        self.target_wrong_rate = target_wrong_rate if target_wrong_rate is not None else engine.calibration.target_wrong_rate
         self.clock = clock
         self.loaded_at = clock()
         self._lock = asyncio.Lock()
@@ -49,19 +50,25 @@ class KnowledgeService:
             self.installer.keep(engine.kb.version, sources)
 
     async def check(self, sources: list[Source]) -> LoadResult:
-        """Validate files without installing anything (uploads, rollbacks)."""
-        return await asyncio.to_thread(load_sources, sources)
+        """Validate files without installing anything (uploads, rollbacks): the loader's problems
+        and the engine's (phrasings too alike to tell apart)."""
+        result, _engine = await asyncio.to_thread(self._load, sources)
+        return result
+
+    def _load(self, sources: list[Source]) -> tuple[LoadResult, Engine | None]:
+        result = load_sources(sources)
+        engine, result.problems = build_engine(result, self.catalogs, self.default_language, self.target_wrong_rate)
+        return result, engine
 
     async def reload(self, user_id: int | None, action: str) -> ReloadOutcome:
         async with self._lock:          # two reloads at once would race to swap
             sources, unreadable = await asyncio.to_thread(read_sources, self.knowledge_dir)
-            result = await asyncio.to_thread(load_sources, sources)
+            result, engine = await asyncio.to_thread(self._load, sources)
             if unreadable:
                 result = LoadResult(None, unreadable + result.problems)
-            if result.kb is None:
+            if result.kb is None or engine is None:
                 self.store.audit(user_id, action, "failed", f"{len(result.errors)} error(s)")
                 return ReloadOutcome(False, result.errors)
-            engine = Engine(result.kb, self.catalogs, self.default_language, index=result.index)
             changes = diff(self.engine.kb, result.kb)
             self.engine = engine        # the swap: one assignment, seen by the next question
             self.loaded_at = self.clock()

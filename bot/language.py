@@ -1,74 +1,84 @@
 """Which of Indonesian, Korean or English a question is written in.
 
-Hangul settles it: code-mixed text with any Korean is Korean (the asker reads Korean). For Latin
-text we count function words and chat forms that belong to one language only. When neither
-language wins clearly we say so (None) and let the caller use other evidence: which language's
-phrasings matched, then the user's chosen language.
+The sentence decides, not its borrowed words: "berapa jumlah tenant kitb" is Indonesian and "what is
+면적 of KITB" is English. So only closed-class words vote: question words, pronouns, prepositions,
+auxiliaries, particles, chat forms and affixes that belong to one language. Nouns ("tenant", "area",
+"investasi", "면적") never vote, since code-mixed chat borrows nouns freely.
+
+A Hangul word with a Korean ending or particle, or a Korean question word, is Korean grammar; a
+bare Hangul noun counts for little. When Latin grammar words of one language outweigh the Korean
+grammar, the sentence is that language. When nothing votes clearly the answer is None, and the
+caller uses other evidence (the user's chosen language, then Telegram's).
 """
 
 from __future__ import annotations
 
 import re
 
-from bot.normalize import fold, has_hangul
+from bot.normalize import KO_ENDINGS, KO_PARTICLES, fold
 
-INDONESIAN = set("""
-yang nya apa apakah siapa kapan dimana mana bagaimana gimana kenapa mengapa berapa brp kpn dmn gmn yg dgn tdk
-di ke dari dan dengan ini itu ada adalah tidak gak ga nggak enggak bisa boleh akan sudah udah belum juga
-untuk utk saja aja dong sih deh kok nih ya kak min pak bu saya aku kamu anda kami kita mereka dia
-halo hai selamat pagi siang sore malam terima kasih makasih makasi mksh trims terimakasih sampai jumpa dadah tanya bertanya
-luas berapa tanggal hari tahun bulan acara siapakah dimanakah kapankah penandatanganan ditandatangani
-tandatangan kerja sama kerjasama tujuan apaan info tentang soal mau ingin tahu tau jelaskan dijelaskan
-gubernur wakil provinsi kawasan industri saksi disaksikan investasi lahan fase klaster siap beroperasi
-bidang pengetahuan ilmu teknologi kesetaraan menguntungkan saling perusahaan pemerintah sumber informasi
-dapat punya milik bagian seperti lagi masih atau tapi tetapi jadi oleh pada dalam atas bawah
+# Closed-class and chat words only (no nouns): a general language resource, not a list of this
+# knowledge base's vocabulary.
+INDONESIAN = frozenset("""
+yang nya apa apakah siapa siapakah kapan kapankah dimana dimanakah mana bagaimana gimana gmn kenapa mengapa
+berapa brp brapa kpn dmn yg dgn tdk utk sdh udh blm jg krn dr sy aq gw gue km kmu ap sapa
+di ke dari dan dengan ini itu ada adalah ialah tidak gak ga nggak enggak ngga engga bukan belum sudah udah
+bisa boleh akan sedang masih lagi juga saja aja dong sih deh kok nih tuh ya yah kah lah pun
+untuk buat bagi pada dalam oleh atau tapi tetapi jadi kalau kalo klo karena agar supaya sama
+saya aku kamu anda kami kita mereka dia beliau kalian punya
+halo hai selamat pagi siang sore malam terima kasih makasih terimakasih tolong mohon minta
+mau ingin pengen tahu tau tanya bertanya jelaskan jelasin kasih beri berikan kapan sekarang tentang soal
+sebutkan apaan gitu begitu seperti kayak antara berapakah sejak hingga sampai
 """.split())
 
-ENGLISH = set("""
-the a an what whats who whos when where wheres why how which whose is are was were be been does do did
-can could would will should of in on at to for from with by about and or but this that these those it its
-there here i me my you your we our they their he she his her please tell explain know hi hello hey
-thanks thank thx ty see bye goodbye morning evening signed signing sign witnessed witness big size area large
-much many anything something name called mean stand purpose goal scope cover include industries industry
-ready operate operational when year date day venue place held governor vice province sister
-investment invest government support tenants tenant cluster phase help ask source info information
+ENGLISH = frozenset("""
+the a an what whats who whos whom when where wheres why how hows which whose is are was were be been being
+does do did done can could would will should shall may might must of in on at to for from with by about
+and or but not no yes this that these those it its there here i me my mine you your we our us they them
+their he him his she her please tell explain know hi hello hey thanks thank thx bye goodbye morning evening
+anything something someone anyone any some many much more most very also just still yet already ever
+into onto over under between after before during since until than then so if
 """.split())
-
-# Words both lists claim or that are names, not language: they prove nothing.
-SHARED = {"mou", "kitb", "ok", "oke", "seminar", "startup", "cluster", "industri", "info"}
 
 _WORD = re.compile(r"[a-z]+")
+_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
+_KO_QUESTION = ("무엇", "뭐", "뭔", "무슨", "누구", "누가", "언제", "어디", "어떻게", "어떤", "얼마", "몇", "왜", "어느")
+_KO_GRAMMAR_ENDINGS = tuple(sorted(set(KO_ENDINGS) | set(KO_PARTICLES), key=len, reverse=True))
 MARGIN = 1.0
 
 
 def language_scores(text: str) -> dict[str, float]:
-    words = _WORD.findall(fold(text))
-    scores = {"id": 0.0, "en": 0.0}
-    for word in words:
-        if word in SHARED:
-            continue
+    """Grammar votes per language ('id', 'en', 'ko') for `text`."""
+    folded = fold(text)
+    scores = {"id": 0.0, "en": 0.0, "ko": 0.0}
+    for word in _WORD.findall(folded):
         in_id, in_en = word in INDONESIAN, word in ENGLISH
         if in_id and not in_en:
             scores["id"] += 1
         elif in_en and not in_id:
             scores["en"] += 1
         elif not in_id and not in_en and len(word) > 4:
-            # Indonesian morphology the word lists cannot enumerate.
-            if word.endswith("nya") or word.startswith(("meng", "meny", "peng", "diper", "ber", "ter")) \
-                    or word.endswith(("kan", "lah", "kah")):
+            # Affixes the lists cannot enumerate.
+            if word.endswith(("nya", "kan", "lah", "kah")) or word.startswith(("meng", "meny", "diper", "memper")):
                 scores["id"] += 0.5
-            elif word.endswith(("ing", "tion", "ed", "ly")):
+            elif word.endswith(("ing", "tion", "ly")):
                 scores["en"] += 0.5
+    for word in _HANGUL_WORD.findall(folded):
+        if word.startswith(_KO_QUESTION) or (len(word) >= 2 and word.endswith(_KO_GRAMMAR_ENDINGS)):
+            scores["ko"] += 1.5
+        else:
+            scores["ko"] += 0.5     # a bare noun: Korean, but perhaps borrowed into another sentence
     return scores
 
 
 def detect_language(text: str) -> str | None:
     """'ko', 'id', 'en', or None when the text gives no clear sign."""
-    if has_hangul(text):
-        return "ko"
     scores = language_scores(text)
-    if scores["id"] - scores["en"] >= MARGIN:
-        return "id"
-    if scores["en"] - scores["id"] >= MARGIN:
-        return "en"
+    latin = max(("id", "en"), key=scores.__getitem__)
+    if scores["ko"] > 0 and scores["ko"] >= scores[latin]:
+        return "ko"
+    if scores[latin] - min(scores["id"], scores["en"]) >= MARGIN:
+        return latin
+    if scores["ko"] > 0:
+        return "ko"
     return None

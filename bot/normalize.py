@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Iterable
+from typing import Container, Iterable
 
 HANGUL = "\uac00-\ud7a3\u3131-\u318e\u1100-\u11ff"  # syllables, compatibility and conjoining jamo
 _TOKEN = re.compile(rf"@[a-z0-9_]+|[{HANGUL}]+|[a-z\u00c0-\u024f]+|[0-9]+")
@@ -57,7 +57,7 @@ PHRASES = {
 STOPWORDS = set("""
 sih dong deh kak kakak min mimin gan bang sis bro mas mbak ya yah nih tuh loh lho kok tolong mohon pak bu om
 kah lah pun nya eh ah oh hmm hm um uh wr wb sebenarnya sebenernya emang memang banget bgt aja saja coba gitu
-begitu kira ayo yuk hehe wkwk haha
+begitu kira ayo yuk
 the a an please pls plz kindly exactly actually really basically just so well ok okay oke anyway btw
 s t d ll re ve m
 좀 혹시 그럼 그리고 그 저 제가 알려줘 알려주세요 알려줄래 알려줄래요 알려 주세요 줘 궁금해요 궁금해 궁금합니다 궁금
@@ -125,15 +125,67 @@ def _expand(word: str) -> str:
     return ABBREVIATIONS.get(word, word)
 
 
+# Compatibility jamo typed on their own are chat shorthand: a few stand for words, the rest (ㅋㅋ ㅎㅎ
+# ㅠㅠ ㅜㅜ) are laughter or tears and carry no meaning.
+_JAMO_RUN = re.compile(r"[\u3131-\u318e]+")
+JAMO_WORDS = {"ㅎㅇ": "안녕", "ㄳ": "감사", "ㄱㅅ": "감사", "ㄱㅅㄱㅅ": "감사", "ㅇㅋ": "오케이", "ㅂㅇ": "안녕",
+              "ㅂㅂ": "안녕", "ㅈㅅ": "죄송"}
+# Laughter written in letters: 'wkwk', 'awokawok', 'hahaha', 'hehe', 'xixi', 'lol', '하하', '크크'.
+_LAUGHTER = re.compile(r"(?<![a-z\uac00-\ud7a3])(?:(?:wk){2,}w?|(?:kw){2,}k?|a?wok(?:a?wok)+|(?:ha){2,}h?|(?:he){2,}h?"
+                       r"|(?:hi){2,}h?|(?:hu){2,}|(?:xi){2,}|lo+l|lmf?a+o+|rofl|(?:하){2,}|(?:히){2,}|(?:헤){2,}"
+                       r"|(?:호){2,}|(?:크){2,}|(?:키){2,}|(?:흐){2,})(?![a-z\uac00-\ud7a3])")
+_INVISIBLE = dict.fromkeys(i for i in range(0x10000) if unicodedata.category(chr(i)) == "Cf")
+_INVISIBLE[0x0131] = "i"          # Turkish dotless ı; the dotted İ loses its dot with the accents below
+_INVISIBLE[0x00AD] = None         # soft hyphen
+
+
+def _jamo_word(match: re.Match[str]) -> str:
+    return f" {JAMO_WORDS.get(match.group(0), '')} "
+
+
+def _strip_accents(text: str) -> str:
+    """'luás' → 'luas', 'İ' → 'i'. Hangul survives: its decomposed jamo are letters, not marks."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn"))
+
+
+# Vowel each Korean medial ends in: an elongated '요오오' repeats the sound 오 after 요.
+_VOWEL_END = [0, 1, 0, 1, 4, 5, 4, 5, 8, 0, 1, 5, 8, 13, 4, 5, 20, 13, 18, 20, 20]
+_SAME_SOUND = {1: {1, 5}, 5: {1, 5}}
+
+
+def _unelongate(word: str) -> str:
+    """'언제예요오오' → '언제예요': drop trailing vowel-only syllables that repeat the vowel before."""
+    while len(word) >= 3:
+        last, before = ord(word[-1]) - 0xAC00, ord(word[-2]) - 0xAC00
+        if not (0 <= last < 11172 and 0 <= before < 11172) or last // 588 != 11 or last % 28:
+            break
+        vowel, previous = (last % 588) // 28, _VOWEL_END[(before % 588) // 28]
+        if vowel != previous and vowel not in _SAME_SOUND.get(previous, ()):
+            break
+        word = word[:-1]
+    return word
+
+
+_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]{3,}")
+
+
 def fold(text: str) -> str:
-    """Unicode-normalize, lowercase, turn punctuation into spaces, and separate Latin from Hangul
+    """Unicode-normalize, lowercase, drop chat noise (invisible characters, accents, laughter,
+    stray jamo, elongation), turn punctuation into spaces, and separate Latin from Hangul
     ('MoU언제' → 'mou 언제', 'KITB가' → 'kitb 가')."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.translate(_INVISIBLE)
+    text = _JAMO_RUN.sub(_jamo_word, text)
+    text = _strip_accents(unicodedata.normalize("NFKC", text).casefold())
     text = text.replace("'", "").replace("\u2019", "").replace("`", "")
     text = _NOT_WORD.sub(" ", text).strip()
     text = _REDUPLICATION.sub(r"\1 \1", text)
     text = _ELONGATION.sub(r"\1", text)
-    return _SCRIPT_BOUNDARY.sub(" ", text)
+    text = _LAUGHTER.sub(" ", text)
+    text = _HANGUL_WORD.sub(lambda m: _unelongate(m.group(0)), text)
+    return _SCRIPT_BOUNDARY.sub(" ", text).strip()
 
 
 def has_hangul(text: str) -> bool:
@@ -289,6 +341,43 @@ class Analyzer:
             return text
         pattern, lookup = compiled
         return pattern.sub(lambda m: f" {make(lookup[m.group(0).replace(' ', '')])} ", text)
+
+    @staticmethod
+    def is_grammar(word: str) -> bool:
+        """A grammar word says nothing about which entry is meant, however rare it is in a base."""
+        return word in GRAMMAR_WORDS or word in STOPWORDS
+
+    @staticmethod
+    def is_name(token: str) -> bool:
+        return token.startswith("@")
+
+    @staticmethod
+    def split_compound(word: str, known: Container[str]) -> list[str] | None:
+        """Split a spaceless Korean word into known words ('체결장소는어디' → 체결, 장소, 어디), allowing
+        particles and endings between them and an unknown ending of up to two syllables."""
+        n = len(word)
+        best: list[tuple[int, list[str]] | None] = [None] * (n + 1)   # (known chars, pieces)
+        best[0] = (0, [])
+        for end in range(1, n + 1):
+            for start in range(max(0, end - 12), end):
+                here = best[start]
+                if here is None:
+                    continue
+                piece = word[start:end]
+                if len(piece) >= 2 and piece not in known:
+                    piece = strip_korean(piece)      # '무슨' → '무엇', '체결했' → '체결'
+                is_known = piece in known and len(piece) >= 2
+                if not is_known and piece not in _KO_AFFIXES:
+                    continue
+                score = here[0] + (len(piece) if is_known else 0)
+                current = best[end]
+                if current is None or score > current[0]:
+                    best[end] = (score, here[1] + ([piece] if is_known else []))
+        for end in range(n, max(0, n - 2) - 1, -1):
+            found = best[end]
+            if found is not None and found[1]:
+                return found[1]
+        return None
 
     def tokens(self, text: str, lang: str) -> list[str]:
         """Normalized tokens of `text`, written in `lang` (id, ko or en)."""

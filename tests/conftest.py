@@ -32,7 +32,7 @@ def bundled_kb(bundled):
 
 @pytest.fixture(scope="session")
 def engine(bundled, catalogs) -> Engine:
-    return Engine(bundled.kb, catalogs, index=bundled.index)
+    return Engine(bundled.kb, catalogs)
 
 
 @pytest.fixture

@@ -72,7 +72,8 @@ class Source:
 class LoadResult:
     kb: KnowledgeBase | None
     problems: list[Problem]
-    index: Any = None        # the matcher's Index of `kb`, built once while checking it
+    phrasing_marks: dict[tuple[str, str, int], tuple[str, Mark]] = field(default_factory=dict)
+    # (entry id, language, position) → (file, mark) of each phrasing, for problems found later
 
     @property
     def errors(self) -> list[Problem]:
@@ -109,7 +110,7 @@ def load_directory(directory: Path, strict: bool = False) -> LoadResult:
     result = load_sources(sources, strict=strict)
     result.problems[:0] = problems
     if problems:
-        result.kb = result.index = None
+        result.kb = None
     return result
 
 
@@ -120,22 +121,17 @@ def load_sources(sources: Iterable[Source], strict: bool = False) -> LoadResult:
         builder.add_file(source)
     kb = builder.finish(sources)
     problems = builder.problems
-    index = None
-    if kb is not None:
-        from bot.matcher import Index, phrasing_collisions   # the matcher decides what "too alike" means
-        index = Index(kb)
-        for first, second, lang in phrasing_collisions(index):
-            file, line = builder.phrasing_marks.get((second.entry_id, lang, second.index), ("?", Mark(1, 1)))
-            problems.append(Problem(file, line.line, line.column,
-                                    N_("phrasing {text!r} of {entry} is too alike {other_text!r} of {other} "
-                                       "to tell them apart"),
-                                    {"text": second.text, "entry": second.entry_id,
-                                     "other_text": first.text, "other": first.entry_id},
-                                    warning=not strict))
     if any(not p.warning for p in problems):
-        kb = index = None
+        kb = None
     problems.sort(key=lambda p: (p.file, p.line, p.column))
-    return LoadResult(kb, problems, index)
+    return LoadResult(kb, problems, builder.phrasing_marks)
+
+
+def phrasing_problem(result: LoadResult, entry_id: str, lang: str, index: int, message: str,
+                     params: dict[str, Any], warning: bool) -> Problem:
+    """A problem about one phrasing, placed at its file:line (found after loading, by the engine)."""
+    file, mark = result.phrasing_marks.get((entry_id, lang, index), ("?", Mark(1, 1)))
+    return Problem(file, mark.line, mark.column, message, params, warning)
 
 
 class _Builder:

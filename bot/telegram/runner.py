@@ -55,7 +55,7 @@ def run_bot(settings: Settings, kb_dir: Path) -> int:
         print(NO_TOKEN, file=sys.stderr)
         return 2
     configure_logging(settings)
-    from bot.answer import Engine
+    from bot.answer import build_engine
     from bot.i18n import CatalogError, Catalogs
     from bot.knowledge.loader import load_directory
     from bot.store import Store, StoreError
@@ -66,10 +66,12 @@ def run_bot(settings: Settings, kb_dir: Path) -> int:
         log.error("%s", exc)
         return 1
     result = load_directory(kb_dir)
-    if result.kb is None:
+    engine, problems = build_engine(result, catalogs, settings.default_language, settings.target_wrong_rate)
+    if engine is None or result.kb is None:
         gettext = catalogs.for_language(settings.default_language)
-        for problem in result.errors:
-            log.error("%s", problem.render(gettext))
+        for problem in problems:
+            if not problem.warning:
+                log.error("%s", problem.render(gettext))
         log.error("the knowledge base in %s has errors; not starting", kb_dir)
         return 1
     try:
@@ -77,7 +79,6 @@ def run_bot(settings: Settings, kb_dir: Path) -> int:
     except StoreError as exc:
         log.error("%s", exc)
         return 1
-    engine = Engine(result.kb, catalogs, settings.default_language, index=result.index)
     application = build_application(settings, engine, store, catalogs)
     log.info("knowledge base %s: %d entries; data in %s", result.kb.version, len(result.kb.entries), store.path)
     try:

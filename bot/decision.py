@@ -1,0 +1,250 @@
+"""Answer, "did you mean" or "I don't know": a rule calibrated on each knowledge base when it loads.
+
+No labelled question is needed. The base questions itself (`calibrate`):
+
+- positives: each sampled phrasing is asked against the base without it and without its
+  translations (the phrasings at the same position in the entry's other languages). The entry
+  should still win; when it does not, answering would have been wrong.
+- near misses: the same phrasing asked against the base without its whole entry. Whatever comes
+  out on top is about something else, in the same domain: any answer would be wrong.
+
+From these the rule picks the lowest thresholds (score of the best entry, margin over the best
+other entry) whose wrong answers stay within a target rate on both kinds of sample, which answers
+the most positives. The "did you mean" floor is set so that a chosen share of near misses at most
+is offered choices; everything below it gets the honest fallback.
+
+What the figures promise: the rates are measured on the base's own phrasings, so real questions
+(typos, slang, unseen wordings) score lower and are refused or clarified more often; wrong answers
+stay near the target as long as near misses look like the base's own (which is what the leave-out
+simulates).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field, replace
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
+from types import MappingProxyType
+
+from bot.retrieval import Candidate, Index, LeaveOut, QueryTerm
+
+DEFAULT_TARGET_WRONG_RATE = 0.03   # at most 3 wrong answers in 100 answerable questions, and in 100 near misses
+DEFAULT_NEAR_MISS_CLARIFY = 0.5    # at most half of the near misses are offered "did you mean"
+DEFAULT_MAX_SAMPLES = 600          # phrasings asked at load time (each asked twice)
+
+
+@dataclass(frozen=True)
+class DecisionRule:
+    """Fitted thresholds on `Candidate.score` (all in 0..1)."""
+    answer_score: float        # answer when the best entry scores at least this ...
+    answer_margin: float       # ... leads the best other entry by at least this ...
+    clarify_score: float       # below this, the fallback; between, "did you mean" with the best
+                               # three entries that reach it
+    guards: Mapping[int, float] = field(default_factory=dict)
+    # ... and scores above the near misses that landed on that entry (entry index → score): an
+    # entry that questions about missing facts fall on must be more certain to answer
+    guard_quantile: float = 1.0   # which of those near misses' scores makes the guard (1.0: the best)
+
+    def kind(self, best: float, margin: float, answerable: bool = True, entry: int | None = None) -> str:
+        """'answer', 'clarify' or 'fallback' for a best entry (`entry`, its index) scoring `best`
+        with `margin` over the next. `answerable` False (the question names another party, or a
+        number the entry never mentions) caps the reply at "did you mean"."""
+        if (answerable and best >= self.answer_score and margin >= self.answer_margin
+                and (entry is None or best > self.guards.get(entry, -1.0))):
+            return "answer"
+        return "clarify" if best >= self.clarify_score else "fallback"
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """What was fitted and what the leave-out samples predict for it (shares in 0..1)."""
+    rule: DecisionRule
+    target_wrong_rate: float
+    positives: int
+    near_misses: int
+    answered_right: float          # of positives
+    answered_wrong: float          # of positives
+    clarified: float               # of positives: "did you mean"
+    clarified_with_right: float    # of positives: "did you mean" whose choices include the entry
+    refused: float                 # of positives
+    near_miss_answered: float      # of near misses
+    near_miss_clarified: float     # of near misses
+    seconds: float
+
+    def as_dict(self) -> dict[str, float | int]:
+        rule = self.rule
+        return {
+            "answer_score": round(rule.answer_score, 4), "answer_margin": round(rule.answer_margin, 4),
+            "clarify_score": round(rule.clarify_score, 4), "guard_quantile": rule.guard_quantile,
+            "target_wrong_rate": self.target_wrong_rate, "positives": self.positives,
+            "near_misses": self.near_misses, "expected_answered_right": round(self.answered_right, 4),
+            "expected_answered_wrong": round(self.answered_wrong, 4), "expected_clarified": round(self.clarified, 4),
+            "expected_refused": round(self.refused, 4),
+            "expected_near_miss_answered": round(self.near_miss_answered, 4),
+            "expected_near_miss_clarified": round(self.near_miss_clarified, 4),
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass(frozen=True)
+class _Sample:
+    winner: int                        # the best entry's index
+    best: float
+    margin: float
+    answerable: bool
+    fold: int                          # cross-fitting half (by the asked entry)
+    right_first: bool = False
+    right_confidence: float | None = None   # the right entry's confidence, when it is 2nd or 3rd
+
+
+Answerable = Callable[[Candidate, Sequence[QueryTerm]], bool]
+
+
+def calibrate(index: Index, answerable: Answerable, target_wrong_rate: float = DEFAULT_TARGET_WRONG_RATE,
+              near_miss_clarify: float = DEFAULT_NEAR_MISS_CLARIFY, max_samples: int = DEFAULT_MAX_SAMPLES,
+              seed: int = 0) -> Calibration:
+    """Fit a DecisionRule for `index` from its own phrasings (see the module docstring).
+
+    `answerable(best, terms)` is the engine's own check that a candidate may be answered at all.
+    Deterministic for a given base and seed. Raises ValueError for a target outside (0, 1)."""
+    if not 0.0 < target_wrong_rate < 1.0 or not 0.0 <= near_miss_clarify <= 1.0:
+        raise ValueError("target_wrong_rate must be in (0, 1) and near_miss_clarify in [0, 1]")
+    started = time.perf_counter()
+    positives: list[_Sample] = []
+    negatives: list[_Sample] = []
+    for phrasing_index in _sample_phrasings(index, max_samples, seed):
+        phrasing = index.phrasings[phrasing_index]
+        entry = phrasing.entry_index
+        text = index.kb.entries[entry].questions[phrasing.lang][phrasing.number]
+        terms = index.terms(text, phrasing.lang)
+        dropped = index.translations(phrasing_index)
+        fold = phrasing_index % 2
+        if len(dropped) < len(index.entry_phrasings[entry]):
+            ranked = index.rank(terms, 3, LeaveOut(entry, dropped))
+            if ranked:
+                positives.append(_positive(ranked, entry, terms, answerable, fold))
+        ranked = index.rank(terms, 3, LeaveOut(entry, whole_entry=True))
+        negatives.append(_sample(ranked, terms, answerable, fold) if ranked else _Sample(-1, 0.0, 0.0, False, fold))
+    rule = _fit(positives, negatives, target_wrong_rate, near_miss_clarify)
+    return _report(rule, positives, negatives, target_wrong_rate, time.perf_counter() - started)
+
+
+def _sample_phrasings(index: Index, max_samples: int, seed: int) -> list[int]:
+    """Up to `max_samples` phrasings spread evenly over the entries (round robin, shuffled)."""
+    rng = random.Random(seed)
+    pools = [list(p) for p in index.entry_phrasings if p]
+    for pool in pools:
+        rng.shuffle(pool)
+    rng.shuffle(pools)
+    chosen: list[int] = []
+    depth = 0
+    while len(chosen) < max_samples and any(depth < len(pool) for pool in pools):
+        for pool in pools:
+            if depth < len(pool):
+                chosen.append(pool[depth])
+                if len(chosen) == max_samples:
+                    break
+        depth += 1
+    return chosen
+
+
+def confidence(ranked: Sequence[Candidate]) -> tuple[float, float]:
+    """(confidence of the best-ranked entry, its margin over the most confident other one)."""
+    best = ranked[0].confidence
+    return best, best - max((c.confidence for c in ranked[1:]), default=0.0)
+
+
+def _sample(ranked: list[Candidate], terms: Sequence[QueryTerm], answerable: Answerable, fold: int) -> _Sample:
+    best, margin = confidence(ranked)
+    return _Sample(ranked[0].entry_index, best, margin, answerable(ranked[0], terms), fold)
+
+
+def _positive(ranked: list[Candidate], entry: int, terms: Sequence[QueryTerm], answerable: Answerable,
+              fold: int) -> _Sample:
+    sample = _sample(ranked, terms, answerable, fold)
+    right = next((c for c in ranked if c.entry_index == entry), None)
+    other = None if right is None or right is ranked[0] else right.confidence
+    return _Sample(sample.winner, sample.best, sample.margin, sample.answerable, fold, right is ranked[0], other)
+
+
+GUARD_QUANTILES = (0.5, 0.75, 0.9, 1.0)
+
+
+def _guards(negatives: Sequence[_Sample], quantile: float = 1.0) -> dict[int, float]:
+    """Entry index → that quantile of the scores of near misses that landed on it (and could be
+    answered): 1.0 is the best of them."""
+    landed: dict[int, list[float]] = {}
+    for s in negatives:
+        if s.answerable and s.winner >= 0:
+            landed.setdefault(s.winner, []).append(s.best)
+    return {entry: float(np.quantile(scores, quantile)) for entry, scores in landed.items()}
+
+
+def _fit(positives: list[_Sample], negatives: list[_Sample], target: float, near_miss_clarify: float) -> DecisionRule:
+    """Choose (answer_score, answer_margin): the most right answers whose wrong answers stay within
+    `target` on both kinds of sample. Guards are cross-fitted: each half of the samples is judged
+    with the guards learnt from the other half, so the chosen thresholds do not trust guards on
+    the very near misses that set them."""
+    p = _Arrays(positives)
+    n = _Arrays(negatives)
+    all_best = np.concatenate((p.best, n.best))
+    scores = np.unique(np.quantile(all_best, np.linspace(0.0, 1.0, 201))) if len(all_best) else np.array([1.0])
+    all_margin = np.concatenate((p.margin, n.margin))
+    margins = np.unique(np.concatenate(([0.0], np.quantile(all_margin, np.linspace(0.0, 0.95, 40)))
+                                       if len(all_margin) else [0.0]))
+    best_rule, best_right = (1.01, 1.01, 1.0), -1
+    for quantile in GUARD_QUANTILES:
+        folds = [_guards([s for s in negatives if s.fold != f], quantile) for f in (0, 1)]
+        p_guard = np.array([folds[s.fold].get(s.winner, -1.0) for s in positives])
+        n_guard = np.array([folds[s.fold].get(s.winner, -1.0) for s in negatives])
+        for margin in margins:
+            p_pass = p.ok & (p.margin >= margin) & (p.best > p_guard)
+            n_pass = n.ok & (n.margin >= margin) & (n.best > n_guard)
+            for score in scores[::-1]:        # from strict to lenient
+                answered = p_pass & (p.best >= score)
+                wrong = int(np.count_nonzero(answered & ~p.right))
+                right = int(np.count_nonzero(answered & p.right))
+                near = int(np.count_nonzero(n_pass & (n.best >= score)))
+                if wrong > target * max(len(positives), 1) or near > target * max(len(negatives), 1):
+                    break     # more lenient scores only add answers
+                if right > best_right:
+                    best_rule, best_right = (float(score), float(margin), quantile), right
+    answer_score, answer_margin, quantile = best_rule
+    if len(n.best):
+        clarify = float(np.quantile(n.best, 1.0 - near_miss_clarify)) if near_miss_clarify < 1 else 0.0
+    else:
+        clarify = float(np.quantile(p.best, 0.01)) if len(p.best) else 0.0
+    clarify = min(clarify, answer_score)
+    return DecisionRule(answer_score, answer_margin, clarify, MappingProxyType(_guards(negatives, quantile)), quantile)
+
+
+class _Arrays:
+    def __init__(self, samples: Sequence[_Sample]):
+        self.best = np.array([s.best for s in samples])
+        self.margin = np.array([s.margin for s in samples])
+        self.ok = np.array([s.answerable for s in samples], dtype=bool)
+        self.right = np.array([s.right_first for s in samples], dtype=bool)
+
+
+def _report(rule: DecisionRule, positives: list[_Sample], negatives: list[_Sample], target: float,
+            seconds: float) -> Calibration:
+    def share(count: int, total: int) -> float:
+        return count / total if total else 0.0
+    # Each sample is judged with the guards of the other half: an honest estimate, not in-sample.
+    folds = [replace(rule, guards=_guards([s for s in negatives if s.fold != f], rule.guard_quantile))
+             for f in (0, 1)]
+    kinds = [folds[s.fold].kind(s.best, s.margin, s.answerable, s.winner) for s in positives]
+    near = [folds[s.fold].kind(s.best, s.margin, s.answerable, s.winner) for s in negatives]
+    right = sum(k == "answer" and s.right_first for k, s in zip(kinds, positives))
+    wrong = sum(k == "answer" and not s.right_first for k, s in zip(kinds, positives))
+    clarified = [s for k, s in zip(kinds, positives) if k == "clarify"]
+    with_right = sum(s.right_first or (s.right_confidence is not None and s.right_confidence >= rule.clarify_score)
+                     for s in clarified)
+    n = len(positives)
+    return Calibration(rule, target, n, len(negatives), share(right, n), share(wrong, n),
+                       share(len(clarified), n), share(with_right, n), share(kinds.count("fallback"), n),
+                       share(near.count("answer"), len(negatives)), share(near.count("clarify"), len(negatives)),
+                       seconds)

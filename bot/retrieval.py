@@ -1,0 +1,513 @@
+"""Ranking: which knowledge-base entries a question is about, scored from two views of the text.
+
+Each entry is one document made of all its phrasings (every language together). Two views of the
+text are indexed separately and blended:
+
+- words: the injected analyzer's normalized tokens (names and synonym groups as one token, stems),
+  with typo correction, Korean compound splitting and prefix matching for question words the base
+  does not know;
+- grams: character 3-grams of each word (jamo 3-grams for Hangul), which tolerate typos, affixes and
+  spacing the word view misses.
+
+Per view, an entry's score is Okapi BM25 (Robertson & Zaragoza 2009, "The Probabilistic Relevance
+Framework: BM25 and Beyond", k1 = 1.2, b = 0.75, Lucene's idf) divided by the largest score any
+document could reach for the same question (every term's idf × (k1 + 1)). Scores are thus in 0..1
+and comparable between questions. A word the base never uses still counts in that bound with the
+weight of a typical word of the base, so it lowers the score without vetoing the match. The best
+few are re-ranked with rapidfuzz's token-sort similarity to the entry's closest phrasing.
+
+Deciding what to say from these scores is `bot.decision`'s job.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gc
+import heapq
+import math
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Iterable, NamedTuple, Protocol, Sequence
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA, Levenshtein
+
+from bot.knowledge.model import KnowledgeBase
+
+K1 = 1.2                # BM25 term-frequency saturation (standard default)
+B = 0.75                # BM25 length normalization (standard default)
+WORD_SHARE = 0.5        # blend of the two views: equal, neither is known to be better in general
+# The re-ranked score of an entry: how well the question matches the entry's closest phrasing
+# (weighted F1 over words: a question that matches a phrasing only in part, "how big is KITB"
+# against "how big is phase 1 of KITB", scores low), how alike the strings are, and a whole-entry
+# measure. Two whole-entry measures serve two purposes:
+# - rank by the entry's BM25 blend relative to the leader's (or to a true match's typical blend when
+#   the leader is weaker): on the public paraphrase sets this orders entries best;
+# - decide by coverage, the share of the question's word weight found anywhere in the entry: an
+#   absolute measure that separates answerable questions from near misses better.
+ENTRY_SHARE, F1_SHARE, SIMILARITY_SHARE = 0.4, 0.4, 0.2
+RERANK = 10             # candidates re-ranked with string similarity
+TYPO_QUALITY = 0.85     # a corrected word counts a bit less than an exact one
+SPLIT_QUALITY = 0.95    # a word found by splitting a spaceless Korean compound
+PREFIX_QUALITY = 0.8    # 'organisations' for 'organisation'
+MIN_LATIN_TYPO_LENGTH = 5   # one edit turns a short word into another word ('laku' → 'laut')
+MAX_KOREAN_TAIL = 2     # syllables of unknown verb ending allowed after a known Korean word
+SKIP_SHARE = 0.25       # on large bases, a term in more than this share of entries is not scored
+SKIP_FLOOR = 2000       # ... unless it is in fewer entries than this (its idf is small anyway)
+GRAMMAR_QUALITY = 0.15  # a grammar word ('do', 'the', 'yang') counts this much of its idf: a shared
+                        # 'what do I have to do' says nothing about which entry is meant
+REFERENCE_SAMPLE = 200  # phrasings asked at build time to learn what a true match's blend looks like
+
+
+class Analyzer(Protocol):
+    """Per-language text analysis, injected into the index (see `bot.normalize.Analyzer`)."""
+
+    single_word_names: dict[str, str]
+
+    def tokens(self, text: str, lang: str) -> list[str]: ...
+
+    def split_compound(self, word: str, known: "Vocabulary") -> list[str] | None: ...
+
+    def is_grammar(self, word: str) -> bool: ...
+
+    def is_name(self, token: str) -> bool: ...
+
+
+class Vocabulary(Protocol):
+    def __contains__(self, word: object) -> bool: ...
+
+
+def grams(token: str) -> list[str]:
+    """Character 3-grams of one normalized token, with word boundaries ('#'); Hangul is split into
+    jamo first so one wrong vowel changes a few grams, not a whole syllable. Names ('@kitb') and
+    numbers stay whole: a typo in them means another thing."""
+    if token.startswith("@") or token.isdigit():
+        return [token]
+    form = "#" + (unicodedata.normalize("NFD", token) if _has_hangul(token) else token) + "#"
+    if len(form) <= 4:
+        return [form]
+    return [form[i:i + 3] for i in range(len(form) - 2)]
+
+
+def _has_hangul(text: str) -> bool:
+    return any("\uac00" <= ch <= "\ud7a3" for ch in text)
+
+
+class Phrasing(NamedTuple):
+    entry_index: int
+    lang: str
+    number: int                 # position in the entry's list for that language
+    words: tuple[int, ...]      # word-view term ids, in order (with repeats)
+    text: str                   # the normalized words joined, for string similarity
+    distinct: frozenset[int]    # its distinct word ids
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One entry's evidence for a question. All scores are in 0..1."""
+    entry_index: int
+    score: float                # the blended, re-ranked score the decision uses
+    words: float                # word view
+    grams: float                # gram view
+    similarity: float = 0.0     # token-sort similarity to the closest phrasing (re-ranked only)
+    f1: float = 0.0             # weighted word F1 with the closest phrasing (re-ranked only)
+    confidence: float = 0.0     # the score the decision reads (coverage instead of the relative blend)
+
+
+@dataclass
+class QueryTerm:
+    text: str
+    token_id: int | None        # None: the word is not in the knowledge base
+    quality: float = 1.0
+
+
+@dataclass(frozen=True)
+class LeaveOut:
+    """Search as if part of the base were missing (calibration).
+
+    entry_index: the entry concerned; phrasings: positions (into Index.phrasings) of its phrasings
+    to drop. With `whole_entry`, the entry is dropped altogether."""
+    entry_index: int
+    phrasings: frozenset[int] = frozenset()
+    whole_entry: bool = False
+
+
+class _View:
+    """One view's inverted index: BM25 weight of each (term, entry) pair, as numpy postings."""
+
+    def __init__(self, docs: list[Counter[int]], vocabulary_size: int):
+        n = len(docs)
+        self.n = n
+        lengths = np.array([sum(d.values()) for d in docs], dtype=np.float64)
+        self.lengths = lengths
+        self.average_length = float(lengths.mean()) if n and lengths.sum() else 1.0
+        terms, entries, tfs = [], [], []
+        for entry_index, doc in enumerate(docs):
+            for term, tf in doc.items():
+                terms.append(term)
+                entries.append(entry_index)
+                tfs.append(tf)
+        term_array = np.array(terms, dtype=np.int64)
+        order = np.argsort(term_array, kind="stable")
+        self.entries = np.array(entries, dtype=np.int32)[order]
+        tf_array = np.array(tfs, dtype=np.float64)[order]
+        self.df = np.bincount(term_array, minlength=vocabulary_size).astype(np.int32)
+        self.offsets = np.concatenate(([0], np.cumsum(self.df))).astype(np.int64)
+        self.idf = np.log(1.0 + (n - self.df + 0.5) / (self.df + 0.5))
+        norm = K1 * (1.0 - B + B * lengths[self.entries] / self.average_length)
+        per_term_idf = np.repeat(self.idf, self.df)
+        self.weights = (per_term_idf * tf_array / (tf_array + norm)).astype(np.float32)
+        self.tf = tf_array.astype(np.float32)
+        # A word the base does not know weighs like a typical word of the base.
+        self.unknown_idf = float(np.median(self.idf)) if len(self.idf) else 1.0
+        self.skip_df = max(SKIP_FLOOR, int(SKIP_SHARE * n))
+
+    def postings(self, term: int) -> tuple[np.ndarray, np.ndarray]:
+        start, end = self.offsets[term], self.offsets[term + 1]
+        return self.entries[start:end], self.weights[start:end]
+
+    def scores(self, terms: dict[int, float], unknown: float, leave_out: LeaveOut | None,
+               removed: Counter[int] | None) -> np.ndarray:
+        """Normalized BM25 of every entry for query `terms` (term id → match quality) plus `unknown`
+        terms not in the base. Returns a float64 array of length n in 0..1."""
+        scores = np.zeros(self.n, dtype=np.float64)
+        bound = unknown * self.unknown_idf
+        for term, quality in terms.items():
+            entries, weights = self.postings(term)
+            gone = (leave_out is not None and self.df[term] == 1 and int(entries[0]) == leave_out.entry_index
+                    and (leave_out.whole_entry or (removed is not None
+                                                   and removed.get(term, 0) >= self._tf(term, 0))))
+            if gone:     # the term exists only in what was left out: now an unknown word
+                bound += self.unknown_idf
+                continue
+            bound += float(self.idf[term])
+            if len(entries) > self.skip_df:
+                continue
+            scores[entries] += quality * weights
+        if leave_out is not None and not leave_out.whole_entry and removed:
+            scores[leave_out.entry_index] = self._rescore_without(terms, leave_out.entry_index, removed)
+        bound *= K1 + 1.0
+        return scores / bound if bound else scores
+
+    def _tf(self, term: int, position: int) -> float:
+        return float(self.tf[self.offsets[term] + position])
+
+    def _rescore_without(self, terms: dict[int, float], entry_index: int, removed: Counter[int]) -> float:
+        """The entry's BM25 with some of its text removed (same idf: a small approximation)."""
+        length = self.lengths[entry_index] - sum(removed.values())
+        norm = K1 * (1.0 - B + B * max(length, 1.0) / self.average_length)
+        total = 0.0
+        for term, quality in terms.items():
+            entries, _ = self.postings(term)
+            position = int(np.searchsorted(entries, entry_index)) if len(entries) else 0
+            if position >= len(entries) or entries[position] != entry_index:
+                continue
+            tf = self._tf(term, position) - removed.get(term, 0)
+            if tf > 0:
+                total += quality * float(self.idf[term]) * tf / (tf + norm)
+        return total
+
+
+class Index:
+    """Entries of one knowledge base, indexed for ranking. Build once per knowledge base (immutable
+    afterwards, safe to share between threads); `search` is the query path."""
+
+    def __init__(self, kb: KnowledgeBase, analyzer: Analyzer):
+        was_enabled = gc.isenabled()
+        gc.disable()   # building allocates many long-lived small objects; the cyclic GC only slows it
+        try:
+            self._build(kb, analyzer)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _build(self, kb: KnowledgeBase, analyzer: Analyzer) -> None:
+        self.kb = kb
+        self.analyzer = analyzer
+        self.vocabulary: dict[str, int] = {}
+        self.gram_vocabulary: dict[str, int] = {}
+        self.phrasings: list[Phrasing] = []
+        self.entry_phrasings: list[list[int]] = [[] for _ in kb.entries]
+        word_docs: list[Counter[int]] = [Counter() for _ in kb.entries]
+        gram_docs: list[Counter[int]] = [Counter() for _ in kb.entries]
+        self.phrasing_grams: list[tuple[int, ...]] = []
+        self.token_langs: dict[int, set[str]] = defaultdict(set)
+        intern, intern_gram = self._intern, self._intern_gram
+        for entry_index, entry in enumerate(kb.entries):
+            for lang, texts in entry.questions.items():
+                for number, text in enumerate(texts):
+                    tokens = analyzer.tokens(text, lang)
+                    if not tokens:
+                        continue
+                    ids = tuple(intern(t) for t in tokens)
+                    gram_ids = tuple(intern_gram(g) for t in tokens for g in grams(t))
+                    word_docs[entry_index].update(ids)
+                    gram_docs[entry_index].update(gram_ids)
+                    for token_id in set(ids):
+                        self.token_langs[token_id].add(lang)
+                    self.entry_phrasings[entry_index].append(len(self.phrasings))
+                    self.phrasings.append(Phrasing(entry_index, lang, number, ids, " ".join(tokens),
+                                                   frozenset(ids)))
+                    self.phrasing_grams.append(gram_ids)
+        self.entry_words = [frozenset(doc) for doc in word_docs]
+        self.word_view = _View(word_docs, len(self.vocabulary))
+        self.gram_view = _View(gram_docs, len(self.gram_vocabulary))
+        self.words = list(self.vocabulary)
+        self.df = self.word_view.df
+        self.idf = self.word_view.idf
+        idf = self.idf.tolist()
+        self.grammar = frozenset(i for w, i in self.vocabulary.items() if analyzer.is_grammar(w))
+        self.phrasing_weight = [sum(idf[t] * (GRAMMAR_QUALITY if t in self.grammar else 1.0) for t in p.distinct)
+                                or 1.0 for p in self.phrasings]
+        self._build_typo_index()
+        self.reference = 1.0
+        self.reference = self._reference_blend()
+
+    def _reference_blend(self) -> float:
+        """The median blended score of a phrasing against its own entry: what a true match looks
+        like on this base. Scores are read relative to it (capped at 1)."""
+        step = max(1, len(self.phrasings) // REFERENCE_SAMPLE)
+        values = []
+        for p in range(0, len(self.phrasings), step):
+            phrasing = self.phrasings[p]
+            text = self.kb.entries[phrasing.entry_index].questions[phrasing.lang][phrasing.number]
+            ranked = self.rank(self.terms(text, phrasing.lang), 1, blend_only=True)
+            if ranked:
+                values.append(ranked[0].words * WORD_SHARE + ranked[0].grams * (1.0 - WORD_SHARE))
+        return float(np.median(values)) if values and np.median(values) > 0 else 1.0
+
+    def _intern(self, token: str) -> int:
+        token_id = self.vocabulary.get(token)
+        if token_id is None:
+            token_id = self.vocabulary[token] = len(self.vocabulary)
+        return token_id
+
+    def _intern_gram(self, gram: str) -> int:
+        gram_id = self.gram_vocabulary.get(gram)
+        if gram_id is None:
+            gram_id = self.gram_vocabulary[gram] = len(self.gram_vocabulary)
+        return gram_id
+
+    def _build_typo_index(self) -> None:
+        self.sorted_latin = sorted(w for w in self.words if not w.startswith("@") and not _has_hangul(w))
+        self.deletes: dict[str, list[int]] = defaultdict(list)
+        self.long_latin: dict[int, list[str]] = defaultdict(list)
+        # A misspelt name ('chungbok') corrects to the name's token first.
+        corrections = {form: self.vocabulary[token] for form, token in self.analyzer.single_word_names.items()
+                       if token in self.vocabulary}
+        for word in self.words:
+            if not word.startswith("@"):
+                corrections.setdefault(word, self.vocabulary[word])
+        self.correction_target: dict[str, int] = {}
+        for word, token_id in corrections.items():
+            form = _typo_form(word)
+            if len(form) < 4 or word.isdigit():
+                continue
+            self.correction_target[form] = token_id
+            for key in _deletes(form) | {form}:
+                self.deletes[key].append(token_id)
+            if not _has_hangul(word) and len(form) >= 7:
+                self.long_latin[len(form)].append(form)
+
+    # -- the query path ------------------------------------------------------------------------
+    def terms(self, text: str, lang: str) -> list[QueryTerm]:
+        """The question's words, each resolved to a known word (exact, split, corrected, prefix) or
+        left unknown. `lang` is the question's language ('id', 'ko' or 'en')."""
+        terms: list[QueryTerm] = []
+        seen: set[str] = set()
+        for token in self.analyzer.tokens(text, lang):
+            if token in seen:
+                continue
+            seen.add(token)
+            token_id = self.vocabulary.get(token)
+            if token_id is not None:
+                terms.append(QueryTerm(token, token_id))
+                continue
+            if _has_hangul(token):
+                pieces = self.analyzer.split_compound(token, self.vocabulary)
+                if pieces:
+                    terms.extend(QueryTerm(p, self.vocabulary[p], SPLIT_QUALITY) for p in pieces if p not in seen)
+                    seen.update(pieces)
+                    continue
+            corrected = self._correct(token, lang)
+            if corrected is not None:
+                terms.append(QueryTerm(token, corrected, TYPO_QUALITY))
+                continue
+            prefixed = None if _has_hangul(token) else self._prefix_match(token)
+            terms.append(QueryTerm(token, prefixed, PREFIX_QUALITY) if prefixed is not None
+                         else QueryTerm(token, None))
+        return terms
+
+    def _prefix_match(self, token: str) -> int | None:
+        """A known word that this one extends or shortens by a suffix: the shortest such."""
+        if len(token) < 5:
+            return None
+        stem = token[: max(4, int(len(token) * 0.7))]
+        start = bisect.bisect_left(self.sorted_latin, stem)
+        best = None
+        for word in self.sorted_latin[start:start + 50]:
+            if not word.startswith(stem):
+                break
+            if (token.startswith(word) or word.startswith(token)) and (best is None or len(word) < len(best)):
+                best = word
+        return self.vocabulary[best] if best else None
+
+    def _correct(self, token: str, lang: str) -> int | None:
+        """The known word one edit away (in jamo for Korean), from phrasings of the same language:
+        an English 'number' must not become the Indonesian 'sumber'."""
+        form = _typo_form(token)
+        if len(form) < (4 if _has_hangul(token) else MIN_LATIN_TYPO_LENGTH) or token.isdigit():
+            return None
+        found = {t for key in _deletes(form) | {form} for t in self.deletes.get(key, ())}
+        best, best_df = None, -1
+        for token_id in found:
+            word = self.words[token_id]
+            if not word.startswith("@") and lang not in self.token_langs[token_id]:
+                continue
+            target = _typo_form(word) if not word.startswith("@") else None
+            if target is not None and OSA.distance(form, target) > 1:
+                continue
+            if self.df[token_id] > best_df:
+                best, best_df = token_id, int(self.df[token_id])
+        if best is not None or _has_hangul(token) or len(form) < 7:
+            return best
+        pool = [w for size in range(len(form) - 2, len(form) + 3) for w in self.long_latin.get(size, ())]
+        for match, _, _ in process.extract(form, pool, scorer=Levenshtein.distance, score_cutoff=2, limit=5):
+            token_id = self.correction_target[match]
+            if self.words[token_id].startswith("@") or lang in self.token_langs[token_id]:
+                return token_id
+        return None
+
+    def search(self, text: str, lang: str, limit: int = 5,
+               leave_out: LeaveOut | None = None) -> tuple[list[Candidate], list[QueryTerm]]:
+        """Rank entries for `text` written in `lang`.
+
+        Returns up to `limit` candidates, best first (scores in 0..1), and the resolved question
+        words. With `leave_out`, the index behaves as if that part of the base were missing.
+        An empty or all-noise text gives no candidates; never raises on any string."""
+        terms = self.terms(text, lang)
+        return self.rank(terms, limit, leave_out), terms
+
+    def rank(self, terms: Sequence[QueryTerm], limit: int = 5, leave_out: LeaveOut | None = None,
+             blend_only: bool = False) -> list[Candidate]:
+        """Candidates for resolved question words, best first."""
+        if not any(t.token_id is not None for t in terms):
+            return []
+        word_terms: dict[int, float] = {}
+        unknown_words = 0.0
+        for term in terms:
+            if term.token_id is not None:
+                quality = term.quality * (GRAMMAR_QUALITY if term.token_id in self.grammar else 1.0)
+                word_terms[term.token_id] = max(word_terms.get(term.token_id, 0.0), quality)
+            elif not self.analyzer.is_grammar(term.text):
+                unknown_words += 1.0
+        gram_terms: dict[int, float] = {}
+        unknown_grams = 0.0
+        for term in terms:
+            for gram in grams(term.text):
+                gram_id = self.gram_vocabulary.get(gram)
+                if gram_id is not None:
+                    gram_terms[gram_id] = 1.0
+                elif not self.analyzer.is_grammar(term.text):
+                    unknown_grams += 1.0
+        removed_words = removed_grams = None
+        if leave_out is not None and not leave_out.whole_entry:
+            removed_words = Counter(t for p in leave_out.phrasings for t in self.phrasings[p].words)
+            removed_grams = Counter(g for p in leave_out.phrasings for g in self.phrasing_grams[p])
+        word_scores = self.word_view.scores(word_terms, unknown_words, leave_out, removed_words)
+        gram_scores = self.gram_view.scores(gram_terms, unknown_grams, leave_out, removed_grams)
+        blended = WORD_SHARE * word_scores + (1.0 - WORD_SHARE) * gram_scores
+        if leave_out is not None and leave_out.whole_entry:
+            blended[leave_out.entry_index] = -1.0
+        pool = max(limit, RERANK)
+        if len(blended) > pool:
+            top = np.argpartition(-blended, pool - 1)[:pool]
+        else:
+            top = np.arange(len(blended))
+        top = [int(i) for i in top if blended[i] > 0]
+        if not top:
+            return []
+        top.sort(key=lambda i: -blended[i])
+        if blend_only:
+            i = top[0]
+            return [Candidate(i, float(blended[i]), float(word_scores[i]), float(gram_scores[i]))]
+        # Relative to the leader, so the order is the blend's; but to a true match's typical blend
+        # when the leader is weaker than that, so a weak leader does not look strong.
+        scale = max(float(blended[top[0]]), self.reference)
+        query = " ".join(self.words[t.token_id] if t.token_id is not None else t.text for t in terms)
+        idf = self.idf
+        query_weight = sum(float(idf[t]) * q for t, q in word_terms.items()) + unknown_words * self.word_view.unknown_idf
+        dropped = leave_out.phrasings if leave_out is not None else frozenset()
+        results = []
+        for entry_index in top:
+            f1, shapes = 0.0, []
+            for p in self.entry_phrasings[entry_index]:
+                if p in dropped:
+                    continue
+                phrasing = self.phrasings[p]
+                shapes.append(phrasing.text)
+                matched = sum(float(idf[t]) * word_terms[t] for t in phrasing.distinct if t in word_terms)
+                if matched:
+                    precision, recall = matched / self.phrasing_weight[p], matched / query_weight
+                    f1 = max(f1, 2 * precision * recall / (precision + recall))
+            similarity = process.extractOne(query, shapes, scorer=fuzz.token_sort_ratio)[1] / 100 if shapes else 0.0
+            words = self.entry_words[entry_index]
+            coverage = sum(float(idf[t]) * q for t, q in word_terms.items() if t in words) / query_weight
+            phrasing_part = F1_SHARE * min(f1, 1.0) + SIMILARITY_SHARE * similarity
+            score = ENTRY_SHARE * float(blended[entry_index]) / scale + phrasing_part
+            results.append(Candidate(entry_index, score, float(word_scores[entry_index]),
+                                     float(gram_scores[entry_index]), similarity, f1,
+                                     ENTRY_SHARE * coverage + phrasing_part))
+        results.sort(key=lambda c: c.score, reverse=True)
+        return results[:limit]
+
+    def translations(self, phrasing: int) -> frozenset[int]:
+        """The phrasing and those at the same position in the entry's other languages: in a base
+        written in several languages they are usually translations of one another."""
+        own = self.phrasings[phrasing]
+        return frozenset(p for p in self.entry_phrasings[own.entry_index]
+                         if self.phrasings[p].number == own.number)
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _typo_form(token: str) -> str:
+    return unicodedata.normalize("NFD", token) if _has_hangul(token) else token
+
+
+class PhrasingRef(NamedTuple):
+    entry_id: str
+    lang: str
+    index: int
+    text: str
+
+
+def phrasing_collisions(index: Index) -> Iterable[tuple[PhrasingRef, PhrasingRef]]:
+    """Pairs of phrasings of different entries that normalize to the same words: no question can
+    prefer one over the other, so whichever is asked, the bot can only offer both."""
+    kb = index.kb
+    first_of: dict[tuple[str, frozenset[int]], PhrasingRef] = {}
+    for phrasing in index.phrasings:
+        entry = kb.entries[phrasing.entry_index]
+        ref = PhrasingRef(entry.id, phrasing.lang, phrasing.number, entry.questions[phrasing.lang][phrasing.number])
+        other = first_of.setdefault((phrasing.lang, frozenset(phrasing.words)), ref)
+        if other.entry_id != ref.entry_id:
+            yield other, ref
+
+
+def top_entries(scores: dict[int, float], count: int) -> list[int]:
+    return heapq.nlargest(count, scores, key=scores.__getitem__)
+
+
+def unknown_share(index: Index, terms: Sequence[QueryTerm]) -> float:
+    """Share of the question's words the base does not know (0..1); grammar words do not count."""
+    content = [t for t in terms if not index.analyzer.is_grammar(t.text)]
+    return sum(t.token_id is None for t in content) / len(content) if content else 0.0
+
+
+def idf_of(index: Index, token_id: int) -> float:
+    return float(index.idf[token_id]) if 0 <= token_id < len(index.idf) else math.log(2.0)
