@@ -134,11 +134,12 @@ class Engine:
 
     def answerable(self, best: Candidate, terms: Sequence[QueryTerm]) -> bool:
         """False when the question names a party, or a number, that the entry never mentions."""
-        words = self.index.entry_words[best.entry_index]
         for term in terms:
-            if term.token_id is not None and term.token_id in self.entities and term.token_id not in words:
+            if term.token_id is not None and term.token_id in self.entities \
+                    and not self.index.entry_has(best.entry_index, term.token_id):
                 return False
-            if term.text.isdigit() and (term.token_id is None or term.token_id not in words):
+            if term.text.isdigit() and (term.token_id is None
+                                        or not self.index.entry_has(best.entry_index, term.token_id)):
                 return False
         return True
 

@@ -135,7 +135,10 @@ def calibrate(index: Index, answerable: Answerable, target_wrong_rate: float = D
 def _sample_phrasings(index: Index, max_samples: int, seed: int) -> list[int]:
     """Up to `max_samples` phrasings spread evenly over the entries (round robin, shuffled)."""
     rng = random.Random(seed)
-    pools = [list(p) for p in index.entry_phrasings if p]
+    pools = [p for p in index.entry_phrasings if p]
+    if len(pools) > max_samples:
+        pools = rng.sample(pools, max_samples)
+    pools = [list(p) for p in pools]
     for pool in pools:
         rng.shuffle(pool)
     rng.shuffle(pools)

@@ -59,9 +59,9 @@ def language_scores(text: str) -> dict[str, float]:
             scores["en"] += 1
         elif not in_id and not in_en and len(word) > 4:
             # Affixes the lists cannot enumerate.
-            if word.endswith(("nya", "kan", "lah", "kah")) or word.startswith(("meng", "meny", "diper", "memper")):
+            if word.endswith(("nya", "kan", "lah", "kah", "asi")) or word.startswith(("meng", "meny", "diper", "memper")):
                 scores["id"] += 0.5
-            elif word.endswith(("ing", "tion", "ly")):
+            elif word.endswith(("ing", "tion", "ly", "ment", "ness")):
                 scores["en"] += 0.5
     for word in _HANGUL_WORD.findall(folded):
         if word.startswith(_KO_QUESTION) or (len(word) >= 2 and word.endswith(_KO_GRAMMAR_ENDINGS)):
@@ -77,7 +77,8 @@ def detect_language(text: str) -> str | None:
     latin = max(("id", "en"), key=scores.__getitem__)
     if scores["ko"] > 0 and scores["ko"] >= scores[latin]:
         return "ko"
-    if scores[latin] - min(scores["id"], scores["en"]) >= MARGIN:
+    other = min(scores["id"], scores["en"])
+    if scores[latin] - other >= MARGIN or (other == 0 and scores[latin] > 0):
         return latin
     if scores["ko"] > 0:
         return "ko"

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import gc
+from array import array
 import heapq
 import math
 import unicodedata
@@ -101,7 +102,6 @@ class Phrasing(NamedTuple):
     number: int                 # position in the entry's list for that language
     words: tuple[int, ...]      # word-view term ids, in order (with repeats)
     text: str                   # the normalized words joined, for string similarity
-    distinct: frozenset[int]    # its distinct word ids
 
 
 @dataclass(frozen=True)
@@ -135,25 +135,21 @@ class LeaveOut:
 
 
 class _View:
-    """One view's inverted index: BM25 weight of each (term, entry) pair, as numpy postings."""
+    """One view's inverted index: BM25 weight of each (term, entry) pair, as numpy postings sorted
+    by term, then entry."""
 
-    def __init__(self, docs: list[Counter[int]], vocabulary_size: int):
-        n = len(docs)
+    def __init__(self, entries: np.ndarray, terms: np.ndarray, n: int, vocabulary_size: int):
+        """`entries` and `terms`: one (entry index, term id) pair per occurrence (int64 arrays)."""
         self.n = n
-        lengths = np.array([sum(d.values()) for d in docs], dtype=np.float64)
+        lengths = np.bincount(entries, minlength=n).astype(np.float64)
         self.lengths = lengths
         self.average_length = float(lengths.mean()) if n and lengths.sum() else 1.0
-        terms, entries, tfs = [], [], []
-        for entry_index, doc in enumerate(docs):
-            for term, tf in doc.items():
-                terms.append(term)
-                entries.append(entry_index)
-                tfs.append(tf)
-        term_array = np.array(terms, dtype=np.int64)
-        order = np.argsort(term_array, kind="stable")
-        self.entries = np.array(entries, dtype=np.int32)[order]
-        tf_array = np.array(tfs, dtype=np.float64)[order]
-        self.df = np.bincount(term_array, minlength=vocabulary_size).astype(np.int32)
+        keys, counts = np.unique(entries * max(vocabulary_size, 1) + terms, return_counts=True)
+        pair_entries, pair_terms = np.divmod(keys, max(vocabulary_size, 1))
+        order = np.argsort(pair_terms, kind="stable")    # by term; entries stay ascending within one
+        self.entries = pair_entries[order].astype(np.int32)
+        tf_array = counts[order].astype(np.float64)
+        self.df = np.bincount(pair_terms, minlength=vocabulary_size).astype(np.int32)
         self.offsets = np.concatenate(([0], np.cumsum(self.df))).astype(np.int64)
         self.idf = np.log(1.0 + (n - self.df + 0.5) / (self.df + 0.5))
         norm = K1 * (1.0 - B + B * lengths[self.entries] / self.average_length)
@@ -164,15 +160,22 @@ class _View:
         self.unknown_idf = float(np.median(self.idf)) if len(self.idf) else 1.0
         self.skip_df = max(SKIP_FLOOR, int(SKIP_SHARE * n))
 
+    def has(self, term: int, entry: int) -> bool:
+        entries = self.entries[self.offsets[term]:self.offsets[term + 1]]
+        position = int(np.searchsorted(entries, entry))
+        return position < len(entries) and int(entries[position]) == entry
+
     def postings(self, term: int) -> tuple[np.ndarray, np.ndarray]:
         start, end = self.offsets[term], self.offsets[term + 1]
         return self.entries[start:end], self.weights[start:end]
 
     def scores(self, terms: dict[int, float], unknown: float, leave_out: LeaveOut | None,
-               removed: Counter[int] | None) -> np.ndarray:
-        """Normalized BM25 of every entry for query `terms` (term id → match quality) plus `unknown`
-        terms not in the base. Returns a float64 array of length n in 0..1."""
+               removed: Counter[int] | None) -> tuple[np.ndarray, np.ndarray]:
+        """For query `terms` (term id → match quality) plus `unknown` terms not in the base: every
+        entry's BM25 normalized by its bound, and its coverage (the share of the question's idf
+        weight the entry contains). Two float64 arrays of length n, in 0..1."""
         scores = np.zeros(self.n, dtype=np.float64)
+        hits = np.zeros(self.n, dtype=np.float64)
         bound = unknown * self.unknown_idf
         for term, quality in terms.items():
             entries, weights = self.postings(term)
@@ -184,21 +187,27 @@ class _View:
                 continue
             bound += float(self.idf[term])
             if len(entries) > self.skip_df:
+                hits += quality * float(self.idf[term])    # in most entries: counted as present
                 continue
             scores[entries] += quality * weights
+            hits[entries] += quality * float(self.idf[term])
         if leave_out is not None and not leave_out.whole_entry and removed:
-            scores[leave_out.entry_index] = self._rescore_without(terms, leave_out.entry_index, removed)
-        bound *= K1 + 1.0
-        return scores / bound if bound else scores
+            entry = leave_out.entry_index
+            scores[entry], hits[entry] = self._rescore_without(terms, entry, removed)
+        if not bound:
+            return scores, hits
+        return scores / (bound * (K1 + 1.0)), hits / bound
 
     def _tf(self, term: int, position: int) -> float:
         return float(self.tf[self.offsets[term] + position])
 
-    def _rescore_without(self, terms: dict[int, float], entry_index: int, removed: Counter[int]) -> float:
-        """The entry's BM25 with some of its text removed (same idf: a small approximation)."""
+    def _rescore_without(self, terms: dict[int, float], entry_index: int,
+                         removed: Counter[int]) -> tuple[float, float]:
+        """The entry's BM25 and hit weight with some of its text removed (same idf: a small
+        approximation)."""
         length = self.lengths[entry_index] - sum(removed.values())
         norm = K1 * (1.0 - B + B * max(length, 1.0) / self.average_length)
-        total = 0.0
+        total = hit = 0.0
         for term, quality in terms.items():
             entries, _ = self.postings(term)
             position = int(np.searchsorted(entries, entry_index)) if len(entries) else 0
@@ -207,7 +216,8 @@ class _View:
             tf = self._tf(term, position) - removed.get(term, 0)
             if tf > 0:
                 total += quality * float(self.idf[term]) * tf / (tf + norm)
-        return total
+                hit += quality * float(self.idf[term])
+        return total, hit
 
 
 class Index:
@@ -228,13 +238,12 @@ class Index:
         self.analyzer = analyzer
         self.vocabulary: dict[str, int] = {}
         self.gram_vocabulary: dict[str, int] = {}
+        self.word_grams: list[tuple[int, ...]] = []       # word id → its gram ids
         self.phrasings: list[Phrasing] = []
         self.entry_phrasings: list[list[int]] = [[] for _ in kb.entries]
-        word_docs: list[Counter[int]] = [Counter() for _ in kb.entries]
-        gram_docs: list[Counter[int]] = [Counter() for _ in kb.entries]
-        self.phrasing_grams: list[tuple[int, ...]] = []
         self.token_langs: dict[int, set[str]] = defaultdict(set)
-        intern, intern_gram = self._intern, self._intern_gram
+        word_entries, word_terms, gram_entries, gram_terms = (array("q") for _ in range(4))
+        intern, word_grams = self._intern, self.word_grams
         for entry_index, entry in enumerate(kb.entries):
             for lang, texts in entry.questions.items():
                 for number, text in enumerate(texts):
@@ -242,28 +251,34 @@ class Index:
                     if not tokens:
                         continue
                     ids = tuple(intern(t) for t in tokens)
-                    gram_ids = tuple(intern_gram(g) for t in tokens for g in grams(t))
-                    word_docs[entry_index].update(ids)
-                    gram_docs[entry_index].update(gram_ids)
-                    for token_id in set(ids):
+                    word_terms.extend(ids)
+                    word_entries.extend([entry_index] * len(ids))
+                    for token_id in ids:
+                        gram_ids = word_grams[token_id]
+                        gram_terms.extend(gram_ids)
+                        gram_entries.extend([entry_index] * len(gram_ids))
                         self.token_langs[token_id].add(lang)
                     self.entry_phrasings[entry_index].append(len(self.phrasings))
-                    self.phrasings.append(Phrasing(entry_index, lang, number, ids, " ".join(tokens),
-                                                   frozenset(ids)))
-                    self.phrasing_grams.append(gram_ids)
-        self.entry_words = [frozenset(doc) for doc in word_docs]
-        self.word_view = _View(word_docs, len(self.vocabulary))
-        self.gram_view = _View(gram_docs, len(self.gram_vocabulary))
+                    self.phrasings.append(Phrasing(entry_index, lang, number, ids, " ".join(tokens)))
+        n = len(kb.entries)
+        self.word_view = _View(np.frombuffer(word_entries, dtype=np.int64), np.frombuffer(word_terms, dtype=np.int64),
+                               n, len(self.vocabulary))
+        self.gram_view = _View(np.frombuffer(gram_entries, dtype=np.int64), np.frombuffer(gram_terms, dtype=np.int64),
+                               n, len(self.gram_vocabulary))
         self.words = list(self.vocabulary)
         self.df = self.word_view.df
         self.idf = self.word_view.idf
         idf = self.idf.tolist()
         self.grammar = frozenset(i for w, i in self.vocabulary.items() if analyzer.is_grammar(w))
-        self.phrasing_weight = [sum(idf[t] * (GRAMMAR_QUALITY if t in self.grammar else 1.0) for t in p.distinct)
+        self.phrasing_weight = [sum(idf[t] * (GRAMMAR_QUALITY if t in self.grammar else 1.0) for t in set(p.words))
                                 or 1.0 for p in self.phrasings]
         self._build_typo_index()
         self.reference = 1.0
         self.reference = self._reference_blend()
+
+    def entry_has(self, entry_index: int, token_id: int) -> bool:
+        """Whether any phrasing of the entry uses the word."""
+        return self.word_view.has(token_id, entry_index)
 
     def _reference_blend(self) -> float:
         """The median blended score of a phrasing against its own entry: what a true match looks
@@ -282,6 +297,7 @@ class Index:
         token_id = self.vocabulary.get(token)
         if token_id is None:
             token_id = self.vocabulary[token] = len(self.vocabulary)
+            self.word_grams.append(tuple(self._intern_gram(g) for g in grams(token)))
         return token_id
 
     def _intern_gram(self, gram: str) -> int:
@@ -415,9 +431,10 @@ class Index:
         removed_words = removed_grams = None
         if leave_out is not None and not leave_out.whole_entry:
             removed_words = Counter(t for p in leave_out.phrasings for t in self.phrasings[p].words)
-            removed_grams = Counter(g for p in leave_out.phrasings for g in self.phrasing_grams[p])
-        word_scores = self.word_view.scores(word_terms, unknown_words, leave_out, removed_words)
-        gram_scores = self.gram_view.scores(gram_terms, unknown_grams, leave_out, removed_grams)
+            removed_grams = Counter(g for p in leave_out.phrasings for t in self.phrasings[p].words
+                                    for g in self.word_grams[t])
+        word_scores, word_coverage = self.word_view.scores(word_terms, unknown_words, leave_out, removed_words)
+        gram_scores, _gram_coverage = self.gram_view.scores(gram_terms, unknown_grams, leave_out, removed_grams)
         blended = WORD_SHARE * word_scores + (1.0 - WORD_SHARE) * gram_scores
         if leave_out is not None and leave_out.whole_entry:
             blended[leave_out.entry_index] = -1.0
@@ -448,13 +465,12 @@ class Index:
                     continue
                 phrasing = self.phrasings[p]
                 shapes.append(phrasing.text)
-                matched = sum(float(idf[t]) * word_terms[t] for t in phrasing.distinct if t in word_terms)
+                matched = sum(float(idf[t]) * word_terms[t] for t in set(phrasing.words) if t in word_terms)
                 if matched:
                     precision, recall = matched / self.phrasing_weight[p], matched / query_weight
                     f1 = max(f1, 2 * precision * recall / (precision + recall))
             similarity = process.extractOne(query, shapes, scorer=fuzz.token_sort_ratio)[1] / 100 if shapes else 0.0
-            words = self.entry_words[entry_index]
-            coverage = sum(float(idf[t]) * q for t, q in word_terms.items() if t in words) / query_weight
+            coverage = float(word_coverage[entry_index])    # the gram view's coverage separates worse
             phrasing_part = F1_SHARE * min(f1, 1.0) + SIMILARITY_SHARE * similarity
             score = ENTRY_SHARE * float(blended[entry_index]) / scale + phrasing_part
             results.append(Candidate(entry_index, score, float(word_scores[entry_index]),
@@ -489,14 +505,16 @@ class PhrasingRef(NamedTuple):
 def phrasing_collisions(index: Index) -> Iterable[tuple[PhrasingRef, PhrasingRef]]:
     """Pairs of phrasings of different entries that normalize to the same words: no question can
     prefer one over the other, so whichever is asked, the bot can only offer both."""
-    kb = index.kb
-    first_of: dict[tuple[str, frozenset[int]], PhrasingRef] = {}
-    for phrasing in index.phrasings:
-        entry = kb.entries[phrasing.entry_index]
-        ref = PhrasingRef(entry.id, phrasing.lang, phrasing.number, entry.questions[phrasing.lang][phrasing.number])
-        other = first_of.setdefault((phrasing.lang, frozenset(phrasing.words)), ref)
-        if other.entry_id != ref.entry_id:
-            yield other, ref
+    first_of: dict[tuple[str, frozenset[int]], int] = {}
+    for number, phrasing in enumerate(index.phrasings):
+        other = first_of.setdefault((phrasing.lang, frozenset(phrasing.words)), number)
+        if index.phrasings[other].entry_index != phrasing.entry_index:
+            yield _ref(index, index.phrasings[other]), _ref(index, phrasing)
+
+
+def _ref(index: Index, phrasing: Phrasing) -> PhrasingRef:
+    entry = index.kb.entries[phrasing.entry_index]
+    return PhrasingRef(entry.id, phrasing.lang, phrasing.number, entry.questions[phrasing.lang][phrasing.number])
 
 
 def top_entries(scores: dict[int, float], count: int) -> list[int]:

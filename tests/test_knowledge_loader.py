@@ -121,7 +121,15 @@ def test_duplicate_key_and_bad_fact(tmp_path):
     ]
 
 
-def test_phrasings_too_alike_are_warnings_or_errors_with_strict(tmp_path):
+def test_phrasings_too_alike_are_warnings_or_errors_with_strict(tmp_path, catalogs):
+    """The engine finds them (the loader does not know how entries are searched), at file:line."""
+    from bot.answer import build_engine
+
+    def engine_problems(directory, strict=False):
+        result = load_directory(write_kb(directory, files))
+        engine, problems = build_engine(result, catalogs, strict=strict)
+        return engine, [p.render() for p in problems]
+
     files = dict(MINIMAL_KB)
     files["twin.yaml"] = """
         entries:
@@ -132,12 +140,12 @@ def test_phrasings_too_alike_are_warnings_or_errors_with_strict(tmp_path):
               en: ["size"]
             answer: {id: "a", ko: "b", en: "c"}
     """
-    result, problems = problems_of(tmp_path, files)
-    assert result.kb is not None
+    engine, problems = engine_problems(tmp_path / "kb")
+    assert engine is not None
     assert problems == ["twin.yaml:4:12: warning: phrasing 'luas KITB berapa?' of kitb-size-twin is too alike "
                         "'Berapa luas KITB?' of kitb-area to tell them apart"]
-    strict, strict_problems = problems_of(tmp_path / "s", files, strict=True)
-    assert strict.kb is None
+    strict, strict_problems = engine_problems(tmp_path / "s", strict=True)
+    assert strict is None
     assert strict_problems == [problems[0].replace("warning", "error")]
 
 
