@@ -123,3 +123,15 @@ def upcoming(events, now: dt.datetime) -> list[Event]:
 
 def past(events, now: dt.datetime) -> list[Event]:
     return sorted((e for e in events if e.ends_at() <= now), key=lambda e: e.starts_at(), reverse=True)
+
+
+def wall_clock_issue(local: dt.datetime, zone: ZoneInfo) -> str | None:
+    """'gap' when the naive `local` time never happens in `zone` (the clocks jump over it), 'fold'
+    when it happens twice (the clocks go back over it), else None."""
+    aware = local.replace(tzinfo=zone, fold=0)
+    back = aware.astimezone(dt.timezone.utc).astimezone(zone).replace(tzinfo=None)
+    if back != local:
+        return "gap"
+    if local.replace(tzinfo=zone, fold=1).utcoffset() != aware.utcoffset():
+        return "fold"
+    return None
