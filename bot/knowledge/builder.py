@@ -14,14 +14,12 @@ from types import MappingProxyType
 from typing import Any, Iterable, Iterator
 
 from bot import LANGUAGES
-from bot.knowledge import event_fields
+from bot.knowledge import crosscheck, event_fields
 from bot.knowledge.events import Event
 from bot.knowledge.located import LList, LMap, Mark, N_, Scalar, YamlProblem, parse_yaml
 from bot.knowledge.model import Entry, Fact, KnowledgeBase, Name
 from bot.knowledge.problems import Msg, Problem
 from bot.knowledge.scalars import ID_PATTERN, KEY_PATTERN, Finding, fact_of, not_text, text_findings
-from bot.knowledge.template import TemplateError, placeholders
-from bot.normalize import fold
 
 FILE_KEYS = {"languages", "facts", "names", "synonyms", "topics", "entries", "events"}
 ENTRY_KEYS = {"id", "kind", "topic", "questions", "answer", "related"}
@@ -94,8 +92,8 @@ class Builder:
         for name in sorted(names):
             stem = name.rsplit(".", 1)[0]
             if stem in seen:
-                self.problem(name, Mark(1, 1), N_("{file} and {other} are both in the knowledge directory; "
-                                                  "keep one of them"), file=name, other=seen[stem])
+                self.problem(name, Mark(1, 1), N_("{name} and {other} are both in the knowledge directory; "
+                                                  "keep one of them"), name=name, other=seen[stem])
             seen.setdefault(stem, name)
 
     def add_file(self, source: Source) -> None:
@@ -171,8 +169,9 @@ class Builder:
         for lang, text in list(values.items()):
             mark = raw.mark_of(lang) if isinstance(raw, LMap) else Mark(1, 1)
             scalar = raw.scalar_of(lang) if isinstance(raw, LMap) else None
+            errors = self.errors()
             if not self.text(file, mark, text, scalar):
-                if isinstance(text, str) or not_text(text, scalar) is None:
+                if self.errors() == errors:
                     self.problem(file, mark, N_("{what} needs a non-empty text in {lang!r}"), what=what, lang=lang)
                 del values[lang]
 
@@ -207,10 +206,12 @@ class Builder:
             if not isinstance(value, LMap):
                 self.problem(file, names.mark_of(key), N_("the name {key!r} needs its spelling per language"), key=key)
                 continue
-            group = Msg(N_("the name {key!r}"), {"key": key})
+            group = Msg(crosscheck.NAME, {"key": key})
+            errors = self.errors()
             aliases = self.word_list(file, value.get("aliases", LList()), value.mark_of("aliases"), group)
             if aliases is None:
-                self.problem(file, value.mark_of("aliases"), N_("'aliases' must be a list of texts"))
+                if self.errors() == errors:
+                    self.problem(file, value.mark_of("aliases"), N_("'aliases' must be a list of texts"))
                 aliases = []
             shown = LMap({k: v for k, v in value.items() if k != "aliases"}, mark=value.mark)
             shown.key_marks, shown.value_marks = value.key_marks, value.value_marks
@@ -223,7 +224,7 @@ class Builder:
 
     def word_list(self, file: str, words: Any, mark: Mark, group: Msg) -> list[str] | None:
         """The texts of a list of words (aliases, synonyms), each remembered for the clash check;
-        None when it is not a list of non-empty texts."""
+        None when it is not a list of non-empty texts (an item YAML retyped is reported here)."""
         if not isinstance(words, LList):
             return None
         usable = []
@@ -231,17 +232,18 @@ class Builder:
             if self.text(file, where, word, scalar):
                 usable.append(word)
                 self.words.append((word, group, file, where))
-            elif isinstance(word, str) or not_text(word, scalar) is None:
-                return None
         return usable if len(usable) == len(words) else None
+
+    def errors(self) -> int:
+        return sum(not p.warning for p in self.problems)
 
     def add_synonyms(self, file: str, synonyms: Any, mark: Mark) -> None:
         for key, words, where in self.keyed(file, synonyms, mark,
                                             N_("'synonyms' must be a mapping of a concept to the words that mean it")):
-            group = Msg(N_("the synonyms {key!r}"), {"key": key})
-            usable = self.word_list(file, words, synonyms.mark_of(key), group)
+            errors = self.errors()
+            usable = self.word_list(file, words, synonyms.mark_of(key), Msg(N_("the synonyms {key!r}"), {"key": key}))
             if usable is None or len(usable) < 2:
-                if usable is not None or not isinstance(words, LList) or any(isinstance(w, str) for w in words):
+                if self.errors() == errors:
                     self.problem(file, synonyms.mark_of(key), N_("the synonyms {key!r} must be a list of at least "
                                                                  "two texts"), key=key)
                 continue
@@ -264,7 +266,8 @@ class Builder:
             return
         for key in raw:
             if key not in ENTRY_KEYS:
-                self.problem(file, raw.key_marks[key], N_("unknown key {key!r} in an entry; expected one of: {expected}"),
+                self.problem(file, raw.key_marks[key],
+                             N_("unknown key {key!r} in an entry; expected one of: {expected}"),
                              key=key, expected=", ".join(sorted(ENTRY_KEYS)))
         entry_id = raw.get("id")
         if entry_id is None and "id" not in raw:
@@ -300,12 +303,13 @@ class Builder:
             self.texts(file, answers, raw["answer"], what_answer)
         related = raw.get("related", LList())
         if not isinstance(related, LList) or not all(isinstance(r, str) for r in related):
-            for item, where, scalar in zip(related, getattr(related, "item_marks", []),
-                                           getattr(related, "item_scalars", [])):
-                finding = not_text(item, scalar)
+            findings = [(where, not_text(item, scalar)) for item, where, scalar in
+                        zip(related, getattr(related, "item_marks", []), getattr(related, "item_scalars", []))]
+            for where, finding in findings:
                 if finding is not None:
                     self.report(file, where, finding)
-            self.problem(file, raw.mark_of("related"), N_("'related' must be a list of entry ids"))
+            if not any(finding for _, finding in findings):
+                self.problem(file, raw.mark_of("related"), N_("'related' must be a list of entry ids"))
             related = LList()
         topic = raw.get("topic")
         if topic is not None and not isinstance(topic, str):
@@ -321,7 +325,8 @@ class Builder:
         value, mark = parent[lang], parent.mark_of(lang)
         if isinstance(value, LList):
             items = list(zip(value, value.item_marks, value.item_scalars))
-        elif isinstance(value, LMap) or value is None or value == "":
+        elif isinstance(value, LMap) or value == "" or (value is None and not getattr(parent.scalar_of(lang),
+                                                                                       "text", "")):
             items = []
         else:                       # one phrasing written without a list
             items = [(value, mark, parent.scalar_of(lang))]
@@ -329,10 +334,11 @@ class Builder:
             self.problem(file, mark, N_("the questions of {entry!r} in {lang!r} must be a non-empty list of texts"),
                          entry=entry_id, lang=lang)
             return ()
-        usable = []
+        usable: list[str] = []
         for text, where, scalar in items:
+            errors = self.errors()
             if not self.text(file, where, text, scalar):
-                if isinstance(text, str) or not_text(text, scalar) is None:
+                if self.errors() == errors:
                     self.problem(file, where, N_("a question must be a non-empty text"))
                 continue
             self.phrasing_marks[(entry_id, lang, len(usable))] = (file, where)
@@ -356,12 +362,12 @@ class Builder:
                     self.problem(file, where, N_("{entry!r} is related to {target!r}, which does not exist"),
                                  entry=entry.id, target=target)
             for lang, template in entry.answer.items():
-                self.check_template(file, raw["answer"].mark_of(lang), entry.id, lang, template)
+                crosscheck.template(self, file, raw["answer"].mark_of(lang), entry.id, lang, template)
         for event, file, raw in self.events:
             for key, texts in (("title", event.title), ("description", event.description), ("venue", event.venue)):
                 for lang, template in texts.items():
-                    self.check_template(file, raw[key].mark_of(lang), event.id, lang, template)
-        self.check_words()
+                    crosscheck.template(self, file, raw[key].mark_of(lang), event.id, lang, template)
+        crosscheck.words_claimed_twice(self)
         if any(not p.warning for p in self.problems):
             return None
         if not sources:
@@ -382,46 +388,3 @@ class Builder:
             topics=MappingProxyType(self.topics), version=digest.hexdigest()[:12],
             files=MappingProxyType(files),
         )
-
-    def check_words(self) -> None:
-        """A word may belong to one synonym group or name only: the matcher folds every spelling
-        (NFKC, casefold, with and without spaces) to one token, and the first group would take it.
-        Two names sharing a spelling is allowed (a name may be another's alias)."""
-        owners: dict[str, tuple[str, Msg, str, Mark]] = {}
-        for word, group, file, mark in self.words:
-            folded = fold(word)
-            for form in dict.fromkeys((folded, folded.replace(" ", ""))):
-                if not form:
-                    continue
-                first = owners.setdefault(form, (word, group, file, mark))
-                first_word, first_group, first_file, first_mark = first
-                if first_group == group or (first_group.message == group.message == N_("the name {key!r}")):
-                    continue
-                self.problem(file, mark, N_("{word!r} in {group} is also {other_word!r} in {other} ({where}); a "
-                                            "word can belong to one synonym group or name only"),
-                             word=word, group=group, other_word=first_word, other=first_group,
-                             where=f"{first_file}:{first_mark.line}")
-                break
-
-    def check_template(self, file: str, mark: Mark, entry_id: str, lang: str, template: str) -> None:
-        try:
-            found = placeholders(template)
-        except TemplateError as exc:
-            self.problem(file, mark, N_("the {lang!r} answer of {entry!r} has a stray brace at character {pos}; "
-                                        "write {{{{ or }}}} for a literal brace"),
-                         lang=lang, entry=entry_id, pos=exc.offset + 1)
-            return
-        for ph in found:
-            if ph.name in self.facts:
-                allowed = self.facts[ph.name].styles()
-            elif ph.name in self.names:
-                allowed = {None}
-            else:
-                self.problem(file, mark, N_("the {lang!r} answer of {entry!r} uses {{{name}}}, but no fact or "
-                                            "name is called {name!r}"), lang=lang, entry=entry_id, name=ph.name)
-                continue
-            if ph.style not in allowed:
-                self.problem(file, mark, N_("{{{name}:{style}}} in the {lang!r} answer of {entry!r}: {name!r} has no "
-                                            "style {style!r} (styles: {expected})"),
-                             name=ph.name, style=ph.style, lang=lang, entry=entry_id,
-                             expected=", ".join(sorted(s for s in allowed if s)) or "-")

@@ -76,7 +76,7 @@ def _event(b: Builder, file: str, raw: Any, mark: Mark, languages: tuple[str, ..
             b.problem(file, raw.mark_of("end"), N_("the event {id!r} ends before it starts"), id=event_id)
             end = None
     reminders = _reminders(b, file, raw, event_id, start)
-    if not ok or start is None or zone is None or not texts["title"]:
+    if not ok or start is None or zone is None or not isinstance(zone_name, str) or not texts["title"]:
         return None
     return Event(event_id, MappingProxyType(texts["title"]), MappingProxyType(texts["description"]), start, end,
                  zone_name, MappingProxyType(texts["venue"]), tuple(sorted(set(reminders), reverse=True)),
@@ -122,17 +122,17 @@ def _time(b: Builder, file: str, raw: LMap, key: str, event_id: str, zone: ZoneI
         if zone is None:
             return None
         issue = wall_clock_issue(value, zone)
-        params = {"key": key, "id": event_id, "time": value.isoformat(sep=" ", timespec="minutes"),
-                  "zone": zone.key}
+        time = value.isoformat(sep=" ", timespec="minutes")
         if issue == "gap":
             b.problem(file, raw.mark_of(key), N_("the {key} of the event {id!r}, {time}, does not exist in {zone}: "
                                                  "the clocks jump forward over it that night; choose another time"),
-                      **params)
+                      key=key, id=event_id, time=time, zone=zone.key)
             return None
         if issue == "fold":
             b.problem(file, raw.mark_of(key), N_("the {key} of the event {id!r}, {time}, happens twice in {zone}: "
                                                  "the clocks go back over it that night, and the first is used; add "
-                                                 "the UTC offset you mean, such as +02:00"), warning=True, **params)
+                                                 "the UTC offset you mean, such as +02:00"), warning=True,
+                      key=key, id=event_id, time=time, zone=zone.key)
         return value.replace(tzinfo=zone)
     if isinstance(value, dt.date):
         return value

@@ -53,16 +53,16 @@ class Scalar:
 
 
 class YamlProblem(Exception):
-    def __init__(self, mark: Mark, message: str, **params: Any):
+    def __init__(self, mark: Mark, message: str, **params: Any) -> None:
         super().__init__(message.format(**params))
         self.mark = mark
         self.message = message
         self.params = params
 
 
-class LMap(dict):
+class LMap(dict):   # type: ignore[type-arg]
     """A mapping that remembers where it and each of its keys and values stand."""
-    def __init__(self, *args, mark: Mark = Mark(1, 1)):
+    def __init__(self, *args: Any, mark: Mark = Mark(1, 1)) -> None:
         super().__init__(*args)
         self.mark = mark
         self.key_marks: dict[Any, Mark] = {}
@@ -77,15 +77,16 @@ class LMap(dict):
         return self.scalars.get(key)
 
 
-class LList(list):
-    def __init__(self, *args, mark: Mark = Mark(1, 1)):
+class LList(list):   # type: ignore[type-arg]
+    """A list that remembers where it and each of its items stand."""
+    def __init__(self, *args: Any, mark: Mark = Mark(1, 1)) -> None:
         super().__init__(*args)
         self.mark = mark
         self.item_marks: list[Mark] = [mark] * len(self)
         self.item_scalars: list[Scalar | None] = [None] * len(self)
 
 
-def _mark(node_or_mark) -> Mark:
+def _mark(node_or_mark: Any) -> Mark:
     m = getattr(node_or_mark, "start_mark", node_or_mark)
     return Mark(m.line + 1, m.column + 1)
 
@@ -147,10 +148,18 @@ def _explained(text: str, where: Mark, exc: yaml.MarkedYAMLError) -> YamlProblem
     # A tab in the indentation of the line at fault (or the one before: the parser notices late).
     for number in (where.line, where.line - 1):
         if 1 <= number <= len(lines):
-            indent = re.match(r"[ \t]*", lines[number - 1]).group(0)
+            indent = lines[number - 1][: len(lines[number - 1]) - len(lines[number - 1].lstrip(" \t"))]
             if "\t" in indent:
                 return YamlProblem(Mark(number, indent.index("\t") + 1),
                                    N_("a tab is used for indentation; YAML indents with spaces only"))
+    if "flow" in str(exc.context or "") and exc.context_mark is not None:
+        # A ' #' inside [a, b] or {a: b} comments out the rest of the line, closing bracket included.
+        for number in range(exc.context_mark.line + 1, min(where.line, len(lines)) + 1):
+            hash_at = re.search(r"[ \t]#", lines[number - 1])
+            if hash_at:
+                return YamlProblem(Mark(number, hash_at.start() + 2),
+                                   N_("' #' starts a comment, which cuts this line short, closing bracket "
+                                      "included; put the text with '#' in quotes"))
     line = lines[where.line - 1] if where.line <= len(lines) else ""
     here = line[where.column - 1: where.column]
     problem = str(exc.problem or "")
@@ -192,11 +201,11 @@ class _Converter:
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
                 raise YamlProblem(_mark(node), N_("the tag {tag} is not allowed; use plain values"), tag=node.tag)
-            result = LList((self.convert(item) for item in node.value), mark=_mark(node))
-            result.item_marks = [_mark(item) for item in node.value]
-            result.item_scalars = [self.describe(item) if isinstance(item, yaml.ScalarNode) else None
-                                   for item in node.value]
-            return result
+            items = LList((self.convert(item) for item in node.value), mark=_mark(node))
+            items.item_marks = [_mark(item) for item in node.value]
+            items.item_scalars = [self.describe(item) if isinstance(item, yaml.ScalarNode) else None
+                                  for item in node.value]
+            return items
         if node.tag != _MAP_TAG:
             raise YamlProblem(_mark(node), N_("the tag {tag} is not allowed; use plain values"), tag=node.tag)
         result = LMap(mark=_mark(node))

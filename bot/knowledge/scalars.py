@@ -138,9 +138,9 @@ def _number(key: str, value: Any, scalar: Scalar | None, confirmed: bool) -> tup
                                        "thousands, write {thousands}; if it is a decimal, write {{number: {raw}}}"),
                                     {**params, "thousands": thousands}))
             return None, findings
-        if type(value) is int and value in YEAR_LIKE:
-            findings.append(Finding(N_("the fact {key!r} is {raw}, which looks like a year and would be shown as "
-                                       "{shown}; write {{year: {raw}}} for a year, or {{number: {raw}}} for an "
+        if type(value) is int and value in YEAR_LIKE and not findings:
+            findings.append(Finding(N_("the fact {key!r} is {value}, which looks like a year and would be shown as "
+                                       "{shown}; write {{year: {value}}} for a year, or {{number: {value}}} for an "
                                        "amount"), {**params, "shown": format_decimal(value, locale="en")},
                                     warning=True))
     return Fact(key, "number", value), findings
