@@ -22,7 +22,7 @@ def check(extra: str, strict: bool = False):
     return result, [p.render() for p in result.problems]
 
 
-# -- one word, one meaning ----------------------------------------------------------------------------------------------
+# -- one word, one meaning -----------------------------------------------------------------------------------
 @pytest.mark.parametrize("extra, expected", [
     ("""
         synonyms:
@@ -43,7 +43,8 @@ def check(extra: str, strict: bool = False):
     ("""
         synonyms:
           estate: [kawasan, ｋｉｔｂ]
-     """, "extra.yaml:2:21: error: 'ｋｉｔｂ' in the synonyms 'estate' is also 'KITB' in the name 'kitb' (core.yaml:7)"),
+     """, "extra.yaml:2:21: error: 'ｋｉｔｂ' in the synonyms 'estate' is also 'KITB' in the name 'kitb' "
+          "(core.yaml:7)"),
     ("""
         synonyms:
           area: [면적, 넓이]
@@ -52,7 +53,8 @@ def check(extra: str, strict: bool = False):
             id: Luas
             ko: 넓이
             en: Area
-     """, "extra.yaml:2:14: error: '넓이' in the synonyms 'area' is also '넓이' in the name 'area_name' (extra.yaml:6)"),
+     """, "extra.yaml:2:14: error: '넓이' in the synonyms 'area' is also '넓이' in the name 'area_name' "
+          "(extra.yaml:6)"),
     ("""
         names:
           bus:
@@ -91,7 +93,7 @@ def test_the_bundled_base_claims_no_word_twice():
     assert not [p for p in result.problems if "a word can belong" in p.message]
 
 
-# -- events in daylight-saving changes ----------------------------------------------------------------------------------
+# -- events in daylight-saving changes -----------------------------------------------------------------------
 EVENT = """
     events:
       - id: seminar
@@ -145,7 +147,7 @@ def test_times_that_exist_once_are_fine(zone, start):
     assert problems == [] and result.kb is not None
 
 
-# -- .yaml and .yml, the same way on every path ------------------------------------------------------------------------
+# -- .yaml and .yml, the same way on every path --------------------------------------------------------------
 NEW_FILE = """
     entries:
       - id: canteen
@@ -216,7 +218,7 @@ def test_watch_mode_sees_yml_files(tmp_path):
     assert fingerprint(directory) != before and "canteen.yml" in {row[0] for row in fingerprint(directory)}
 
 
-# -- kb eval: labels that are no entry ----------------------------------------------------------------------------------
+# -- kb eval: labels that are no entry -----------------------------------------------------------------------
 def eval_file(tmp_path, text: str):
     path = tmp_path / "questions.yaml"
     path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
@@ -271,7 +273,7 @@ def test_the_bundled_eval_file_names_only_real_entries(bundled_kb):
     assert cases and all(c.expect is None or c.expect in bundled_kb.by_id for c in cases)
 
 
-# -- --strict and the bundled base --------------------------------------------------------------------------------------
+# -- --strict and the bundled base ---------------------------------------------------------------------------
 def test_the_bundled_base_passes_kb_check_strict(capsys):
     assert main(["kb", "check", "--strict", str(BUNDLED_KNOWLEDGE_DIR)]) == 0
     assert "0 warning(s)" in capsys.readouterr().out

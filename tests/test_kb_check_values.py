@@ -109,7 +109,7 @@ def check(extra: str, strict: bool = False):
     return result, [p.render() for p in result.problems]
 
 
-# -- facts: the schema wants a number, a date or a year ---------------------------------------------------------------
+# -- facts: the schema wants a number, a date or a year ------------------------------------------------------
 @pytest.mark.parametrize("value, expected", [
     ("1:30", "error: the fact 'x': 1:30 is read as the base-60 number 90 (1:30 = 90); write the number you mean "
              "without ':'"),
@@ -202,7 +202,7 @@ def test_the_issue_examples_never_reach_an_answer():
         ["extra.yaml:2:14", "error"], ["extra.yaml:3:18", "error"], ["extra.yaml:4:14", "warning"]]
 
 
-# -- texts: the schema wants a text -------------------------------------------------------------------------------------
+# -- texts: the schema wants a text --------------------------------------------------------------------------
 @pytest.mark.parametrize("section", TEXT_SECTIONS)
 @pytest.mark.parametrize("value, read_as", [
     ("2024", "2024 is read as the number 2024, not as text; put it in quotes: \"2024\""),
@@ -283,7 +283,7 @@ def test_a_comment_inside_a_list_of_phrasings_cuts_the_list_and_says_so():
                         "included; put the text with '#' in quotes"]
 
 
-# -- keys and ids --------------------------------------------------------------------------------------------------------
+# -- keys and ids --------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("extra, expected", [
     ("facts:\n  on: 5\n", "extra.yaml:2:3: error: on is read as the yes/no value true, not as text; put it in "
                           "quotes: \"on\""),
@@ -305,7 +305,7 @@ def test_keys_ids_and_references_that_yaml_retypes_are_errors(extra, expected):
     assert expected in "\n".join(problems), problems
 
 
-# -- syntax the author did not mean --------------------------------------------------------------------------------------
+# -- syntax the author did not mean --------------------------------------------------------------------------
 @pytest.mark.parametrize("text, expected", [
     ("entries:\n\t- id: x\n", "extra.yaml:2:1: error: a tab is used for indentation; YAML indents with spaces only"),
     ("names:\n  bus:\n    id: bis\n\tko: 버스\n", "extra.yaml:4:1: error: a tab is used for indentation"),
@@ -324,7 +324,7 @@ def test_syntax_errors_say_what_the_author_did(text, expected):
     assert problems == [expected] or problems[0].startswith(expected), problems
 
 
-# -- Unicode normalization -----------------------------------------------------------------------------------------------
+# -- Unicode normalization -----------------------------------------------------------------------------------
 def test_text_saved_decomposed_is_served_composed():
     nfd = unicodedata.normalize("NFD", """
         names:

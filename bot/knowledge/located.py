@@ -181,15 +181,20 @@ class _Converter:
         self.visited = 0
         self.scalars = SafeConstructor()
         self.lines = _LINE_BREAK.split(text)
+        self.described: dict[int, Scalar] = {}     # by node identity: an alias repeats the same node
 
     def describe(self, node: yaml.ScalarNode) -> Scalar:
+        known = self.described.get(id(node))
+        if known is not None:
+            return known
         plain = node.style in (None, "")
         comment = None
         if plain and node.end_mark.line < len(self.lines):
             rest = self.lines[node.end_mark.line][node.end_mark.column:]
             if rest[:1] in (" ", "\t") and rest.lstrip(" \t").startswith("#"):
                 comment = rest.lstrip(" \t")
-        return Scalar(_nfc(node.value), plain, node.tag, comment)
+        self.described[id(node)] = Scalar(_nfc(node.value), plain, node.tag, comment)
+        return self.described[id(node)]
 
     def convert(self, node: yaml.Node) -> Any:
         self.visited += 1
