@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import textwrap
 
@@ -277,3 +278,34 @@ def test_the_bundled_eval_file_names_only_real_entries(bundled_kb):
 def test_the_bundled_base_passes_kb_check_strict(capsys):
     assert main(["kb", "check", "--strict", str(BUNDLED_KNOWLEDGE_DIR)]) == 0
     assert "0 warning(s)" in capsys.readouterr().out
+
+
+def test_a_reminder_across_the_clock_change_is_exactly_its_offset_before_the_start():
+    result, problems = check("""
+        events:
+          - id: early
+            title: {id: "Pagi", ko: "아침", en: "Morning"}
+            start: 2026-03-29 03:30
+            timezone: Europe/Berlin
+            reminders: [1d, 2h, 1h]
+    """)
+    assert problems == []
+    event = result.kb.events[0]
+    start = event.starts_at().astimezone(dt.timezone.utc)     # same-zone subtraction would be wall-clock time
+    assert {label: start - at.astimezone(dt.timezone.utc) for label, at in event.reminder_times()} == {
+        dt.timedelta(days=1): dt.timedelta(days=1), dt.timedelta(hours=2): dt.timedelta(hours=2),
+        dt.timedelta(hours=1): dt.timedelta(hours=1)}
+    assert [at.isoformat() for _, at in event.reminder_times()] == [
+        "2026-03-28T02:30:00+01:00", "2026-03-29T00:30:00+01:00", "2026-03-29T01:30:00+01:00"]
+
+
+def test_kb_check_points_at_the_line_and_fails_only_on_errors_unless_strict(tmp_path, capsys):
+    directory = write_kb(tmp_path / "kb", {**MINIMAL_KB, "extra.yml": "facts:\n  bus_total: 2026\n"})
+    assert main(["kb", "check", str(directory)]) == 0
+    assert "extra.yml:2:14: warning: the fact 'bus_total' is 2026, which looks like a year" in capsys.readouterr().out
+    assert main(["kb", "check", "--strict", str(directory)]) == 1
+    assert "extra.yml:2:14: error: the fact 'bus_total' is 2026" in capsys.readouterr().err
+    write_kb(directory, {"extra.yml": "facts:\n  bus_count: 1:30\n"})
+    assert main(["kb", "check", str(directory)]) == 1
+    assert "extra.yml:2:14: error: the fact 'bus_count': 1:30 is read as the base-60 number 90" in \
+        capsys.readouterr().err

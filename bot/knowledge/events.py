@@ -51,6 +51,10 @@ class Event:
         return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(0), ZoneInfo(self.timezone))
 
     def reminder_times(self) -> list[tuple[dt.timedelta, dt.datetime]]:
+        """(offset, moment) of each reminder. A timed event's reminder is exactly `offset` before
+        its start in real time: aware-datetime arithmetic in one zone is wall-clock arithmetic,
+        which on the night the clocks change would put "1h before 03:30" at 02:30, an hour that
+        does not exist there (and is read as the start itself)."""
         zone = ZoneInfo(self.timezone)
         times = []
         for offset in self.reminders:
@@ -58,7 +62,7 @@ class Event:
                 day = self.start - dt.timedelta(days=offset.days)
                 at = dt.datetime.combine(day, dt.time(ALL_DAY_REMINDER_HOUR), zone)
             else:
-                at = self.start - offset
+                at = (self.starts_at().astimezone(dt.timezone.utc) - offset).astimezone(zone)
             times.append((offset, at))
         return times
 
