@@ -309,3 +309,19 @@ def test_kb_check_points_at_the_line_and_fails_only_on_errors_unless_strict(tmp_
     assert main(["kb", "check", str(directory)]) == 1
     assert "extra.yml:2:14: error: the fact 'bus_count': 1:30 is read as the base-60 number 90" in \
         capsys.readouterr().err
+
+
+def test_a_reminder_yaml_retyped_is_quoted_as_written():
+    _, problems = check("""
+        events:
+          - id: seminar
+            title: {id: "Seminar", ko: "세미나", en: "Seminar"}
+            start: 2027-03-10 09:00
+            timezone: Asia/Jakarta
+            reminders: [1:30, 90, 1d]
+    """)
+    assert problems == [
+        "extra.yaml:6:17: error: the reminder '1:30' must be a number of days, hours or minutes before the start, "
+        "such as 7d, 1d, 1h or 30m",
+        "extra.yaml:6:23: error: the reminder '90' must be a number of days, hours or minutes before the start, "
+        "such as 7d, 1d, 1h or 30m"]

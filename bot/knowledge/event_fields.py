@@ -90,8 +90,9 @@ def _reminders(b: Builder, file: str, raw: LMap, event_id: str,
     if not isinstance(raw_reminders, LList):
         b.problem(file, raw.mark_of("reminders"), N_("'reminders' must be a list such as [7d, 1d, 1h]"))
         raw_reminders = LList()
-    for text, where in zip(raw_reminders, raw_reminders.item_marks):
-        offset = parse_offset(text)
+    for value, where, scalar in zip(raw_reminders, raw_reminders.item_marks, raw_reminders.item_scalars):
+        text = scalar.text if scalar is not None else value       # 1:30 as written, not YAML's 90
+        offset = parse_offset(value) if isinstance(value, str) else None
         if offset is None or offset <= dt.timedelta(0):
             b.problem(file, where, N_("the reminder {value!r} must be a number of days, hours or minutes "
                                       "before the start, such as 7d, 1d, 1h or 30m"), value=text)
