@@ -184,8 +184,11 @@ def ask_command(engine, args) -> int:
 def eval_command(engine, args) -> int:
     from bot.evaluate import EvalFileError, evaluate, format_report, read_cases
     try:
-        cases = read_cases(args.file)
-    except (EvalFileError, OSError) as exc:
+        cases = read_cases(args.file, engine.kb.by_id)
+    except EvalFileError as exc:
+        print(exc.render(engine.catalogs.for_language(engine.default_language)), file=sys.stderr)
+        return 1
+    except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     report = evaluate(engine, cases)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Iterable
 
 from bot import LANGUAGES
 from bot.answer import Engine
-from bot.knowledge.located import LList, LMap, YamlProblem, parse_yaml
+from bot.knowledge.located import LList, LMap, N_, YamlProblem, parse_yaml
+from bot.knowledge.problems import Gettext, Msg, Problem
+from bot.knowledge.scalars import not_text
 from bot.language import detect_language
+
+# Spellings of "nothing" that YAML reads as text, not null: `expect: none` would be taken as an id.
+_NULL_LOOKALIKES = {"none", "null", "nil", "n/a", "-", "", "off-topic", "offtopic"}
 
 
 @dataclass(frozen=True)
@@ -16,26 +23,64 @@ class Case:
     question: str
     lang: str
     expect: str | None
+    line: int = 0
 
 
 class EvalFileError(ValueError):
-    pass
+    """Every problem of an evaluation file; str() is the English text, `render` translates."""
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(p.render() for p in problems))
+        self.problems = problems
+
+    def render(self, gettext: Gettext) -> str:
+        return "\n".join(p.render(gettext) for p in self.problems)
 
 
-def read_cases(path: Path) -> list[Case]:
+def read_cases(path: Path, entry_ids: Iterable[str] | None = None) -> list[Case]:
+    """The cases of a YAML list of {q, lang, expect} items. With `entry_ids`, an `expect` must be
+    one of them or null. Raises EvalFileError with every problem, each at file:line:column."""
+    name = str(path)
     try:
         doc = parse_yaml(Path(path).read_bytes())
     except YamlProblem as exc:
-        raise EvalFileError(f"{path}:{exc.mark.line}:{exc.mark.column}: {exc}") from None
+        raise EvalFileError([Problem(name, exc.mark.line, exc.mark.column, exc.message, exc.params)]) from None
     if not isinstance(doc, LList):
-        raise EvalFileError(f"{path}: expected a YAML list of {{q, lang, expect}} items")
-    cases = []
+        mark = getattr(doc, "mark", None)
+        raise EvalFileError([Problem(name, mark.line if mark else 1, mark.column if mark else 1,
+                                     N_("expected a YAML list of {{q, lang, expect}} items"))])
+    known = set(entry_ids) if entry_ids is not None else None
+    cases, problems = [], []
     for item, mark in zip(doc, doc.item_marks):
-        if (not isinstance(item, LMap) or not isinstance(item.get("q"), str) or item.get("lang") not in LANGUAGES
-                or not (item.get("expect") is None or isinstance(item.get("expect"), str))):
-            raise EvalFileError(f"{path}:{mark.line}:{mark.column}: each item needs q (text), "
-                                f"lang (id, ko or en) and expect (an entry id or null)")
-        cases.append(Case(item["q"], item["lang"], item.get("expect")))
+        def problem(where: Any, message: str, **params: Any) -> None:
+            problems.append(Problem(name, where.line, where.column, message, params))
+        if not isinstance(item, LMap) or not isinstance(item.get("q"), str) or item.get("lang") not in LANGUAGES:
+            finding = not_text(item.get("q"), item.scalar_of("q")) if isinstance(item, LMap) else None
+            if finding is not None:
+                problem(item.mark_of("q"), finding.message, **finding.params)
+            else:
+                problem(mark, N_("each item needs q (text), lang (id, ko or en) and expect (an entry id or null)"))
+            continue
+        expect = item.get("expect")
+        where = item.mark_of("expect") if "expect" in item else item.mark
+        if "expect" not in item:
+            problem(where, N_("the item has no 'expect': write an entry id, or null for a question the bot "
+                              "must not answer"))
+            continue
+        if expect is not None and not isinstance(expect, str):
+            problem(where, N_("'expect' must be an entry id or null, not {value!r}"), value=expect)
+            continue
+        if isinstance(expect, str) and expect.strip().lower() in _NULL_LOOKALIKES:
+            problem(where, N_("'expect' is the text {value!r}; write null (without quotes) for a question the "
+                              "bot must not answer"), value=expect)
+            continue
+        if expect is not None and known is not None and expect not in known:
+            close = difflib.get_close_matches(expect, sorted(known), n=1)
+            problem(where, N_("'expect' names no entry: {value!r}{hint}"), value=expect,
+                    hint=Msg(N_(" (did you mean {id!r}?)"), {"id": close[0]}) if close else "")
+            continue
+        cases.append(Case(item["q"], item["lang"], expect, mark.line))
+    if problems:
+        raise EvalFileError(problems)
     return cases
 
 

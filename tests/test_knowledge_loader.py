@@ -117,7 +117,8 @@ def test_duplicate_key_and_bad_fact(tmp_path):
     assert problems == [
         "dup.yaml:2:1: error: the key entries appears twice (first at line 1)",
         "facts.yaml:2:9: error: the fact 'when' has a time; write a date such as 2023-07-07",
-        "facts.yaml:3:9: error: the fact 'what' must be a number, a date (2023-07-07) or {year: 2024}",
+        "facts.yaml:3:9: error: the fact 'what' is the text 'hello'; a fact must be a number (4300 or 4.3), a date "
+        "(2023-07-07) or {year: 2024}",
     ]
 
 

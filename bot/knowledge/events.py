@@ -51,6 +51,10 @@ class Event:
         return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(0), ZoneInfo(self.timezone))
 
     def reminder_times(self) -> list[tuple[dt.timedelta, dt.datetime]]:
+        """(offset, moment) of each reminder. A timed event's reminder is exactly `offset` before
+        its start in real time: aware-datetime arithmetic in one zone is wall-clock arithmetic,
+        which on the night the clocks change would put "1h before 03:30" at 02:30, an hour that
+        does not exist there (and is read as the start itself)."""
         zone = ZoneInfo(self.timezone)
         times = []
         for offset in self.reminders:
@@ -58,7 +62,7 @@ class Event:
                 day = self.start - dt.timedelta(days=offset.days)
                 at = dt.datetime.combine(day, dt.time(ALL_DAY_REMINDER_HOUR), zone)
             else:
-                at = self.start - offset
+                at = (self.starts_at().astimezone(dt.timezone.utc) - offset).astimezone(zone)
             times.append((offset, at))
         return times
 
@@ -123,3 +127,15 @@ def upcoming(events, now: dt.datetime) -> list[Event]:
 
 def past(events, now: dt.datetime) -> list[Event]:
     return sorted((e for e in events if e.ends_at() <= now), key=lambda e: e.starts_at(), reverse=True)
+
+
+def wall_clock_issue(local: dt.datetime, zone: ZoneInfo) -> str | None:
+    """'gap' when the naive `local` time never happens in `zone` (the clocks jump over it), 'fold'
+    when it happens twice (the clocks go back over it), else None."""
+    aware = local.replace(tzinfo=zone, fold=0)
+    back = aware.astimezone(dt.timezone.utc).astimezone(zone).replace(tzinfo=None)
+    if back != local:
+        return "gap"
+    if local.replace(tzinfo=zone, fold=1).utcoffset() != aware.utcoffset():
+        return "fold"
+    return None

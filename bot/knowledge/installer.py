@@ -25,11 +25,13 @@ class InstallError(ValueError):
 
 
 def safe_file_name(name: str | None) -> str:
-    """The uploaded file's name if it is a plain .yaml name (no path, no hidden file), else raise."""
+    """The uploaded file's name if it is a plain .yaml or .yml name (no path, no hidden file), else raise.
+    The name is kept as it is: the directory reads both extensions, and kitb.yml next to kitb.yaml
+    is refused by the loader rather than silently becoming a second file."""
     name = (name or "").strip()
     if not SAFE_NAME.match(name):
         raise InstallError(name)
-    return name[:-4] + ".yaml" if name.endswith(".yml") else name
+    return name
 
 
 class Installer:
@@ -75,7 +77,7 @@ class Installer:
 
     @staticmethod
     def sources_of(folder: Path) -> list[Source]:
-        return [Source(p.name, p.read_bytes()) for p in sorted(folder.glob("*.yaml"))]
+        return [Source(p.name, p.read_bytes()) for p in knowledge_files(folder)]
 
     def rollback(self, folder: Path) -> None:
         """Make the knowledge directory hold exactly `folder`'s files; forget the versions after it."""

@@ -7,6 +7,8 @@ bound depth and aliases, then convert nodes ourselves so every value keeps its p
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +26,8 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
 }
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_VALUE_TAG = "tag:yaml.org,2002:value"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MAP_TAG = "tag:yaml.org,2002:map"
 
@@ -39,34 +43,50 @@ class Mark:
     column: int  # 1-based
 
 
+@dataclass(frozen=True)
+class Scalar:
+    """How a scalar was written, for checks that must see the author's text, not PyYAML's guess."""
+    text: str                  # the literal text, without quotes (NFC)
+    plain: bool                # unquoted and not a block scalar: YAML 1.1 guessed its type from the text
+    tag: str                   # what it resolved to, e.g. tag:yaml.org,2002:int
+    comment: str | None = None  # a '# ...' right after a plain scalar on the same line
+
+
 class YamlProblem(Exception):
-    def __init__(self, mark: Mark, message: str, **params: Any):
+    def __init__(self, mark: Mark, message: str, **params: Any) -> None:
         super().__init__(message.format(**params))
         self.mark = mark
         self.message = message
         self.params = params
 
 
-class LMap(dict):
+class LMap(dict):   # type: ignore[type-arg]
     """A mapping that remembers where it and each of its keys and values stand."""
-    def __init__(self, *args, mark: Mark = Mark(1, 1)):
+    def __init__(self, *args: Any, mark: Mark = Mark(1, 1)) -> None:
         super().__init__(*args)
         self.mark = mark
         self.key_marks: dict[Any, Mark] = {}
         self.value_marks: dict[Any, Mark] = {}
+        self.key_scalars: dict[Any, Scalar] = {}
+        self.scalars: dict[Any, Scalar] = {}       # only for values that are scalars
 
     def mark_of(self, key: Any) -> Mark:
         return self.value_marks.get(key, self.mark)
 
+    def scalar_of(self, key: Any) -> Scalar | None:
+        return self.scalars.get(key)
 
-class LList(list):
-    def __init__(self, *args, mark: Mark = Mark(1, 1)):
+
+class LList(list):   # type: ignore[type-arg]
+    """A list that remembers where it and each of its items stand."""
+    def __init__(self, *args: Any, mark: Mark = Mark(1, 1)) -> None:
         super().__init__(*args)
         self.mark = mark
         self.item_marks: list[Mark] = [mark] * len(self)
+        self.item_scalars: list[Scalar | None] = [None] * len(self)
 
 
-def _mark(node_or_mark) -> Mark:
+def _mark(node_or_mark: Any) -> Mark:
     m = getattr(node_or_mark, "start_mark", node_or_mark)
     return Mark(m.line + 1, m.column + 1)
 
@@ -96,7 +116,7 @@ def _check_events(text: str) -> None:
 
 
 def parse_yaml(data: bytes) -> Any:
-    """Bytes of one YAML document → LMap / LList / scalars. Raises YamlProblem."""
+    """Bytes of one YAML document → LMap / LList / scalars (text in NFC). Raises YamlProblem."""
     if len(data) > MAX_FILE_BYTES:
         raise YamlProblem(Mark(1, 1), N_("the file is {size} bytes; the limit is {limit} bytes"),
                           size=len(data), limit=MAX_FILE_BYTES)
@@ -109,21 +129,72 @@ def parse_yaml(data: bytes) -> Any:
         where = Mark(mark.line + 1, mark.column + 1) if mark else Mark(1, 1)
         if "nesting depth" in str(exc.problem):     # LibYAML's own, lower-level limit
             raise YamlProblem(where, N_("the file nests deeper than {limit} levels"), limit=MAX_DEPTH) from None
-        reason = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
-        raise YamlProblem(where, N_("YAML syntax error: {reason}"), reason=reason) from None
+        raise _explained(text, where, exc) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(Mark(1, 1), N_("YAML syntax error: {reason}"), reason=str(exc)) from None
     except RecursionError:
         raise YamlProblem(Mark(1, 1), N_("the file nests deeper than {limit} levels"), limit=MAX_DEPTH) from None
     if node is None:
         return None
-    return _Converter().convert(node)
+    return _Converter(text).convert(node)
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _explained(text: str, where: Mark, exc: yaml.MarkedYAMLError) -> YamlProblem:
+    """A syntax error in the words of its usual cause; LibYAML's own words otherwise."""
+    lines = _LINE_BREAK.split(text)
+    # A tab in the indentation of the line at fault (or the one before: the parser notices late).
+    for number in (where.line, where.line - 1):
+        if 1 <= number <= len(lines):
+            indent = lines[number - 1][: len(lines[number - 1]) - len(lines[number - 1].lstrip(" \t"))]
+            if "\t" in indent:
+                return YamlProblem(Mark(number, indent.index("\t") + 1),
+                                   N_("a tab is used for indentation; YAML indents with spaces only"))
+    if "flow" in str(exc.context or "") and exc.context_mark is not None:
+        # A ' #' inside [a, b] or {a: b} comments out the rest of the line, closing bracket included.
+        for number in range(exc.context_mark.line + 1, min(where.line, len(lines)) + 1):
+            hash_at = re.search(r"[ \t]#", lines[number - 1])
+            if hash_at:
+                return YamlProblem(Mark(number, hash_at.start() + 2),
+                                   N_("' #' starts a comment, which cuts this line short, closing bracket "
+                                      "included; put the text with '#' in quotes"))
+    line = lines[where.line - 1] if where.line <= len(lines) else ""
+    here = line[where.column - 1: where.column]
+    problem = str(exc.problem or "")
+    if here in ("@", "`"):
+        return YamlProblem(where, N_("a text cannot start with {char} unless it is in quotes"), char=here)
+    if "mapping values are not allowed" in problem:
+        return YamlProblem(where, N_("': ' inside a text without quotes starts a new key; put the whole text "
+                                     "in quotes"))
+    reason = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
+    return YamlProblem(where, N_("YAML syntax error: {reason}"), reason=reason)
+
+
+def _nfc(value: Any) -> Any:
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
 
 class _Converter:
-    def __init__(self) -> None:
+    def __init__(self, text: str) -> None:
         self.visited = 0
         self.scalars = SafeConstructor()
+        self.lines = _LINE_BREAK.split(text)
+        self.described: dict[int, Scalar] = {}     # by node identity: an alias repeats the same node
+
+    def describe(self, node: yaml.ScalarNode) -> Scalar:
+        known = self.described.get(id(node))
+        if known is not None:
+            return known
+        plain = node.style in (None, "")
+        comment = None
+        if plain and node.end_mark.line < len(self.lines):
+            rest = self.lines[node.end_mark.line][node.end_mark.column:]
+            if rest[:1] in (" ", "\t") and rest.lstrip(" \t").startswith("#"):
+                comment = rest.lstrip(" \t")
+        self.described[id(node)] = Scalar(_nfc(node.value), plain, node.tag, comment)
+        return self.described[id(node)]
 
     def convert(self, node: yaml.Node) -> Any:
         self.visited += 1
@@ -131,26 +202,22 @@ class _Converter:
             raise YamlProblem(_mark(node), N_("the file expands to more than {limit} values "
                                               "(aliases used to blow it up?)"), limit=MAX_NODES)
         if isinstance(node, yaml.ScalarNode):
-            if node.tag not in _PLAIN_TAGS:
-                raise YamlProblem(_mark(node), N_("the tag {tag} is not allowed; use plain values"), tag=node.tag)
-            try:
-                return self.scalars.construct_object(node, deep=True)
-            except ValueError:
-                if node.tag == "tag:yaml.org,2002:timestamp":   # 2026-13-45: let the field say what it wants
-                    return node.value
-                raise YamlProblem(_mark(node), N_("bad value: {reason}"), reason="invalid value") from None
-            except yaml.constructor.ConstructorError as exc:
-                raise YamlProblem(_mark(node), N_("bad value: {reason}"), reason=str(exc).splitlines()[0]) from None
+            return self.scalar(node)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
                 raise YamlProblem(_mark(node), N_("the tag {tag} is not allowed; use plain values"), tag=node.tag)
-            result = LList((self.convert(item) for item in node.value), mark=_mark(node))
-            result.item_marks = [_mark(item) for item in node.value]
-            return result
+            items = LList((self.convert(item) for item in node.value), mark=_mark(node))
+            items.item_marks = [_mark(item) for item in node.value]
+            items.item_scalars = [self.describe(item) if isinstance(item, yaml.ScalarNode) else None
+                                  for item in node.value]
+            return items
         if node.tag != _MAP_TAG:
             raise YamlProblem(_mark(node), N_("the tag {tag} is not allowed; use plain values"), tag=node.tag)
         result = LMap(mark=_mark(node))
         for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _MERGE_TAG:
+                raise YamlProblem(_mark(key_node), N_("'<<' (merging another mapping in) is not supported; "
+                                                      "write the keys out"))
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
                 raise YamlProblem(_mark(key_node), N_("a key must be a plain value"))
             key = self.convert(key_node)
@@ -160,4 +227,21 @@ class _Converter:
             result[key] = self.convert(value_node)
             result.key_marks[key] = _mark(key_node)
             result.value_marks[key] = _mark(value_node)
+            result.key_scalars[key] = self.describe(key_node)
+            if isinstance(value_node, yaml.ScalarNode):
+                result.scalars[key] = self.describe(value_node)
         return result
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag == _VALUE_TAG:
+            raise YamlProblem(_mark(node), N_("a lone '=' is a special YAML value; put it in quotes"))
+        if node.tag not in _PLAIN_TAGS:
+            raise YamlProblem(_mark(node), N_("the tag {tag} is not allowed; use plain values"), tag=node.tag)
+        try:
+            return _nfc(self.scalars.construct_object(node, deep=True))
+        except ValueError:
+            if node.tag == "tag:yaml.org,2002:timestamp":   # 2026-13-45: let the field say what it wants
+                return _nfc(node.value)
+            raise YamlProblem(_mark(node), N_("bad value: {reason}"), reason="invalid value") from None
+        except yaml.constructor.ConstructorError as exc:
+            raise YamlProblem(_mark(node), N_("bad value: {reason}"), reason=str(exc).splitlines()[0]) from None

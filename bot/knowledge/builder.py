@@ -1,0 +1,390 @@
+"""Validate the parsed files of a knowledge base and build it: every problem at once, each at file:line.
+
+`Builder` walks each file's sections (facts, names, synonyms, topics, entries, events), reports
+what is wrong where it stands, and `finish` cross-checks the whole (topics, related ids, answer
+placeholders, words claimed twice) before it returns a KnowledgeBase, or None when anything is
+an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Iterable, Iterator
+
+from bot import LANGUAGES
+from bot.knowledge import crosscheck, event_fields
+from bot.knowledge.events import Event
+from bot.knowledge.located import LList, LMap, Mark, N_, Scalar, YamlProblem, parse_yaml
+from bot.knowledge.model import Entry, Fact, KnowledgeBase, Name
+from bot.knowledge.problems import Msg, Problem
+from bot.knowledge.scalars import ID_PATTERN, KEY_PATTERN, Finding, fact_of, not_text, text_findings
+
+FILE_KEYS = {"languages", "facts", "names", "synonyms", "topics", "entries", "events"}
+ENTRY_KEYS = {"id", "kind", "topic", "questions", "answer", "related"}
+ENTRY_KINDS = ("fact", "smalltalk", "events", "past_events")   # the last two answer with the event list
+_DUPLICATE = {
+    "entry": N_("duplicate entry id {key!r} (first defined at {where})"),
+    "symbol": N_("{key!r} is defined twice as a fact or name (first at {where})"),
+    "topic": N_("duplicate topic {key!r} (first defined at {where})"),
+    "event": N_("duplicate event id {key!r} (first defined at {where})"),
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str      # shown in messages, e.g. "kitb.yaml"
+    data: bytes
+
+
+class Builder:
+    def __init__(self, strict: bool = False) -> None:
+        self.strict = strict                  # warnings count as errors
+        self.problems: list[Problem] = []
+        self.facts: dict[str, Fact] = {}
+        self.names: dict[str, Name] = {}
+        self.topics: dict[str, MappingProxyType[str, str]] = {}
+        self.synonyms: dict[str, tuple[str, ...]] = {}
+        self.events: list[tuple[Event, str, LMap]] = []
+        self.entries: list[tuple[Entry, str, LMap]] = []          # entry, file, its raw mapping
+        self.first_seen: dict[tuple[str, str], tuple[str, Mark]] = {}
+        self.phrasing_marks: dict[tuple[str, str, int], tuple[str, Mark]] = {}
+        # Every word of a synonym group or spelling of a name, in load order: (text, group, file, mark).
+        self.words: list[tuple[str, Msg, str, Mark]] = []
+
+    def problem(self, file: str, mark: Mark, message: str, warning: bool = False, **params: Any) -> None:
+        self.problems.append(Problem(file, mark.line, mark.column, message, params,
+                                     warning=warning and not self.strict))
+
+    def report(self, file: str, mark: Mark, finding: Finding) -> None:
+        self.problem(file, mark, finding.message, finding.warning, **finding.params)
+
+    def once(self, kind: str, key: str, file: str, mark: Mark) -> bool:
+        """True the first time (kind, key) is defined; otherwise report the duplicate."""
+        if (kind, key) in self.first_seen:
+            first_file, first_mark = self.first_seen[(kind, key)]
+            self.problem(file, mark, _DUPLICATE[kind], key=key, where=f"{first_file}:{first_mark.line}")
+            return False
+        self.first_seen[(kind, key)] = (file, mark)
+        return True
+
+    def text(self, file: str, mark: Mark, value: Any, scalar: Scalar | None) -> bool:
+        """Report a value that was meant as a text but is not one, or was cut by a comment.
+        True when `value` is a non-empty text (possibly with a warning)."""
+        findings = text_findings(value, scalar)
+        for finding in findings:
+            self.report(file, mark, finding)
+        return isinstance(value, str) and bool(value.strip())
+
+    def string(self, file: str, raw: LMap, key: str) -> bool:
+        """For fields that hold a word (id, kind, topic, timezone): report a value YAML made into
+        something else (`id: yes`, `id: 2024`). True when it is a text or absent."""
+        finding = not_text(raw.get(key), raw.scalar_of(key)) if key in raw else None
+        if finding is not None:
+            self.report(file, raw.mark_of(key), finding)
+        return finding is None
+
+    # -- files -------------------------------------------------------------------------------
+    def check_file_names(self, names: Iterable[str]) -> None:
+        """kitb.yaml and kitb.yml side by side are almost always one file under two names."""
+        seen: dict[str, str] = {}
+        for name in sorted(names):
+            stem = name.rsplit(".", 1)[0]
+            if stem in seen:
+                self.problem(name, Mark(1, 1), N_("{name} and {other} are both in the knowledge directory; "
+                                                  "keep one of them"), name=name, other=seen[stem])
+            seen.setdefault(stem, name)
+
+    def add_file(self, source: Source) -> None:
+        file = source.name
+        try:
+            doc = parse_yaml(source.data)
+        except YamlProblem as exc:
+            self.problem(file, exc.mark, exc.message, **exc.params)
+            return
+        if not isinstance(doc, LMap):
+            self.problem(file, getattr(doc, "mark", Mark(1, 1)),
+                         N_("the file must be a mapping with an 'entries:' list at the top"))
+            return
+        for key in doc:
+            if key not in FILE_KEYS:
+                self.problem(file, doc.key_marks[key], N_("unknown key {key!r}; expected one of: {expected}"),
+                             key=key, expected=", ".join(sorted(FILE_KEYS)))
+        languages = self.file_languages(file, doc)
+        if "facts" in doc:
+            self.add_facts(file, doc["facts"], doc.mark_of("facts"))
+        if "names" in doc:
+            self.add_names(file, doc["names"], doc.mark_of("names"))
+        if "synonyms" in doc:
+            self.add_synonyms(file, doc["synonyms"], doc.mark_of("synonyms"))
+        if "topics" in doc:
+            self.add_topics(file, doc["topics"], doc.mark_of("topics"))
+        if "entries" not in doc and not FILE_KEYS.intersection(doc) - {"languages"}:
+            self.problem(file, doc.mark, N_("the file has no 'entries:' list"))
+        if "events" in doc:
+            event_fields.add_events(self, file, doc["events"], doc.mark_of("events"), languages)
+        entries = doc.get("entries", LList())
+        if not isinstance(entries, LList):
+            self.problem(file, doc.mark_of("entries"), N_("'entries' must be a list"))
+            return
+        for raw, mark in zip(entries, entries.item_marks):
+            self.add_entry(file, raw, mark, languages)
+
+    def file_languages(self, file: str, doc: LMap) -> tuple[str, ...]:
+        if "languages" not in doc:
+            return LANGUAGES
+        value, mark = doc["languages"], doc.mark_of("languages")
+        if (not isinstance(value, LList) or not value
+                or any(lang not in LANGUAGES for lang in value) or len(set(value)) != len(value)):
+            self.problem(file, mark, N_("'languages' must be a list of distinct codes among: {expected}"),
+                         expected=", ".join(LANGUAGES))
+            return LANGUAGES
+        return tuple(value)
+
+    def localized(self, file: str, value: Any, mark: Mark, what: Msg, languages: Iterable[str]) -> dict[str, Any]:
+        """Check a {lang: value} mapping has exactly `languages`; return what is usable."""
+        languages = tuple(languages)
+        if not isinstance(value, LMap):
+            self.problem(file, mark, N_("{what} must be a mapping of language to text ({expected})"),
+                         what=what, expected=", ".join(languages))
+            return {}
+        missing = [lang for lang in languages if lang not in value]
+        if missing:
+            self.problem(file, value.mark, N_("{what} is missing the language(s): {missing}"),
+                         what=what, missing=", ".join(missing))
+        for key in value:
+            if key not in languages:
+                finding = not_text(key, value.key_scalars.get(key))
+                if finding is not None:
+                    self.report(file, value.key_marks[key], finding)
+                    continue
+                self.problem(file, value.key_marks[key],
+                             N_("{what} has the language {lang!r}, which this file does not declare ({expected})"),
+                             what=what, lang=key, expected=", ".join(languages))
+        return {k: v for k, v in value.items() if k in languages}
+
+    def texts(self, file: str, values: dict[str, Any], raw: Any, what: Msg) -> None:
+        """Keep only the languages whose value is a usable text; report the others."""
+        for lang, text in list(values.items()):
+            mark = raw.mark_of(lang) if isinstance(raw, LMap) else Mark(1, 1)
+            scalar = raw.scalar_of(lang) if isinstance(raw, LMap) else None
+            errors = self.errors()
+            if not self.text(file, mark, text, scalar):
+                if self.errors() == errors:
+                    self.problem(file, mark, N_("{what} needs a non-empty text in {lang!r}"), what=what, lang=lang)
+                del values[lang]
+
+    # -- facts, names, synonyms, topics --------------------------------------------------------
+    def keyed(self, file: str, section: Any, mark: Mark, not_a_mapping: str) -> Iterator[tuple[str, Any, Mark]]:
+        """(key, value, key's mark) of a `name: value` section, reporting bad keys and non-mappings."""
+        if not isinstance(section, LMap):
+            self.problem(file, mark, not_a_mapping)
+            return
+        for key, value in section.items():
+            where = section.key_marks[key]
+            finding = not_text(key, section.key_scalars.get(key))
+            if finding is not None:
+                self.report(file, where, finding)
+                continue
+            if not isinstance(key, str) or not KEY_PATTERN.match(key):
+                self.problem(file, where, N_("the name {key!r} must be lowercase letters, digits and '_'"), key=key)
+                continue
+            yield key, value, where
+
+    def add_facts(self, file: str, facts: Any, mark: Mark) -> None:
+        for key, value, where in self.keyed(file, facts, mark, N_("'facts' must be a mapping of name to value")):
+            fact, findings = fact_of(key, value, facts.scalar_of(key))
+            for finding in findings:
+                self.report(file, facts.mark_of(key), finding)
+            if fact and self.once("symbol", key, file, where):
+                self.facts[key] = fact
+
+    def add_names(self, file: str, names: Any, mark: Mark) -> None:
+        for key, value, where in self.keyed(file, names, mark,
+                                            N_("'names' must be a mapping of name to its spellings")):
+            if not isinstance(value, LMap):
+                self.problem(file, names.mark_of(key), N_("the name {key!r} needs its spelling per language"), key=key)
+                continue
+            group = Msg(crosscheck.NAME, {"key": key})
+            errors = self.errors()
+            aliases = self.word_list(file, value.get("aliases", LList()), value.mark_of("aliases"), group)
+            if aliases is None:
+                if self.errors() == errors:
+                    self.problem(file, value.mark_of("aliases"), N_("'aliases' must be a list of texts"))
+                aliases = []
+            shown = LMap({k: v for k, v in value.items() if k != "aliases"}, mark=value.mark)
+            shown.key_marks, shown.value_marks = value.key_marks, value.value_marks
+            shown.key_scalars, shown.scalars = value.key_scalars, value.scalars
+            display = self.localized(file, shown, value.mark, group, LANGUAGES)
+            self.texts(file, display, shown, group)
+            self.words += [(text, group, file, shown.mark_of(lang)) for lang, text in display.items()]
+            if self.once("symbol", key, file, where):
+                self.names[key] = Name(key, MappingProxyType(dict(display)), tuple(aliases))
+
+    def word_list(self, file: str, words: Any, mark: Mark, group: Msg) -> list[str] | None:
+        """The texts of a list of words (aliases, synonyms), each remembered for the clash check;
+        None when it is not a list of non-empty texts (an item YAML retyped is reported here)."""
+        if not isinstance(words, LList):
+            return None
+        usable = []
+        for word, where, scalar in zip(words, words.item_marks, words.item_scalars):
+            if self.text(file, where, word, scalar):
+                usable.append(word)
+                self.words.append((word, group, file, where))
+        return usable if len(usable) == len(words) else None
+
+    def errors(self) -> int:
+        return sum(not p.warning for p in self.problems)
+
+    def add_synonyms(self, file: str, synonyms: Any, mark: Mark) -> None:
+        for key, words, where in self.keyed(file, synonyms, mark,
+                                            N_("'synonyms' must be a mapping of a concept to the words that mean it")):
+            errors = self.errors()
+            usable = self.word_list(file, words, synonyms.mark_of(key), Msg(N_("the synonyms {key!r}"), {"key": key}))
+            if usable is None or len(usable) < 2:
+                if self.errors() == errors:
+                    self.problem(file, synonyms.mark_of(key), N_("the synonyms {key!r} must be a list of at least "
+                                                                 "two texts"), key=key)
+                continue
+            if self.once("symbol", key, file, where):
+                self.synonyms[key] = tuple(usable)
+
+    def add_topics(self, file: str, topics: Any, mark: Mark) -> None:
+        for key, value, where in self.keyed(file, topics, mark,
+                                            N_("'topics' must be a mapping of topic to its title per language")):
+            what = Msg(N_("the topic {key!r}"), {"key": key})
+            titles = self.localized(file, value, topics.mark_of(key), what, LANGUAGES)
+            self.texts(file, titles, value, what)
+            if self.once("topic", key, file, where):
+                self.topics[key] = MappingProxyType(dict(titles))
+
+    # -- entries -------------------------------------------------------------------------------
+    def add_entry(self, file: str, raw: Any, mark: Mark, languages: tuple[str, ...]) -> None:
+        if not isinstance(raw, LMap):
+            self.problem(file, mark, N_("an entry must be a mapping with id, questions and answer"))
+            return
+        for key in raw:
+            if key not in ENTRY_KEYS:
+                self.problem(file, raw.key_marks[key],
+                             N_("unknown key {key!r} in an entry; expected one of: {expected}"),
+                             key=key, expected=", ".join(sorted(ENTRY_KEYS)))
+        entry_id = raw.get("id")
+        if entry_id is None and "id" not in raw:
+            self.problem(file, raw.mark, N_("the entry has no 'id'"))
+            return
+        if not self.string(file, raw, "id"):
+            return
+        if not isinstance(entry_id, str) or not ID_PATTERN.match(entry_id):
+            self.problem(file, raw.mark_of("id"), N_("the id {id!r} must be 1–40 lowercase letters, digits and '-'"),
+                         id=entry_id)
+            return
+        ok = self.once("entry", entry_id, file, raw.mark_of("id"))
+        what = Msg(N_("the entry {id!r}"), {"id": entry_id})
+        kind = raw.get("kind", "fact")
+        if self.string(file, raw, "kind") and kind not in ENTRY_KINDS:
+            self.problem(file, raw.mark_of("kind"), N_("'kind' must be one of: {expected}"),
+                         expected=", ".join(ENTRY_KINDS))
+        questions: dict[str, tuple[str, ...]] = {}
+        if "questions" not in raw:
+            self.problem(file, raw.mark, N_("{what} has no 'questions'"), what=what)
+        else:
+            for lang in self.localized(file, raw["questions"], raw.mark_of("questions"),
+                                       Msg(N_("the questions of {entry!r}"), {"entry": entry_id}), languages):
+                usable = self.phrasings(file, entry_id, lang, raw["questions"])
+                if usable:
+                    questions[lang] = usable
+        answers: dict[str, str] = {}
+        if "answer" not in raw:
+            self.problem(file, raw.mark, N_("{what} has no 'answer'"), what=what)
+        else:
+            what_answer = Msg(N_("the answer of {entry!r}"), {"entry": entry_id})
+            answers = self.localized(file, raw["answer"], raw.mark_of("answer"), what_answer, languages)
+            self.texts(file, answers, raw["answer"], what_answer)
+        related = raw.get("related", LList())
+        if not isinstance(related, LList) or not all(isinstance(r, str) for r in related):
+            findings = [(where, not_text(item, scalar)) for item, where, scalar in
+                        zip(related, getattr(related, "item_marks", []), getattr(related, "item_scalars", []))]
+            for where, finding in findings:
+                if finding is not None:
+                    self.report(file, where, finding)
+            if not any(finding for _, finding in findings):
+                self.problem(file, raw.mark_of("related"), N_("'related' must be a list of entry ids"))
+            related = LList()
+        topic = raw.get("topic")
+        if topic is not None and not isinstance(topic, str):
+            if self.string(file, raw, "topic"):
+                self.problem(file, raw.mark_of("topic"), N_("'topic' must be the key of a topic"))
+            topic = None
+        if ok and questions and answers:
+            entry = Entry(entry_id, kind, topic, MappingProxyType(questions), MappingProxyType(answers),
+                          tuple(related), f"{file}:{raw.mark.line}")
+            self.entries.append((entry, file, raw))
+
+    def phrasings(self, file: str, entry_id: str, lang: str, parent: LMap) -> tuple[str, ...]:
+        value, mark = parent[lang], parent.mark_of(lang)
+        if isinstance(value, LList):
+            items = list(zip(value, value.item_marks, value.item_scalars))
+        elif isinstance(value, LMap) or value == "" or (value is None and not getattr(parent.scalar_of(lang),
+                                                                                       "text", "")):
+            items = []
+        else:                       # one phrasing written without a list
+            items = [(value, mark, parent.scalar_of(lang))]
+        if not items:
+            self.problem(file, mark, N_("the questions of {entry!r} in {lang!r} must be a non-empty list of texts"),
+                         entry=entry_id, lang=lang)
+            return ()
+        usable: list[str] = []
+        for text, where, scalar in items:
+            errors = self.errors()
+            if not self.text(file, where, text, scalar):
+                if self.errors() == errors:
+                    self.problem(file, where, N_("a question must be a non-empty text"))
+                continue
+            self.phrasing_marks[(entry_id, lang, len(usable))] = (file, where)
+            usable.append(text.strip())
+        return tuple(usable)
+
+    # -- cross-references ----------------------------------------------------------------------
+    def finish(self, sources: list[Source]) -> KnowledgeBase | None:
+        """The knowledge base of `sources`, or None when any problem is an error."""
+        ids = {entry.id for entry, _, _ in self.entries}
+        for entry, file, raw in self.entries:
+            if entry.topic is not None and entry.topic not in self.topics:
+                self.problem(file, raw.mark_of("topic"), N_("unknown topic {topic!r}; topics are: {expected}"),
+                             topic=entry.topic, expected=", ".join(sorted(self.topics)) or "-")
+            related = raw.get("related", LList())
+            marks = getattr(related, "item_marks", [])
+            for target, where in zip(entry.related, marks or [raw.mark] * len(entry.related)):
+                if target == entry.id:
+                    self.problem(file, where, N_("{entry!r} lists itself as related"), entry=entry.id)
+                elif target not in ids:
+                    self.problem(file, where, N_("{entry!r} is related to {target!r}, which does not exist"),
+                                 entry=entry.id, target=target)
+            for lang, template in entry.answer.items():
+                crosscheck.template(self, file, raw["answer"].mark_of(lang), entry.id, lang, template)
+        for event, file, raw in self.events:
+            for key, texts in (("title", event.title), ("description", event.description), ("venue", event.venue)):
+                for lang, template in texts.items():
+                    crosscheck.template(self, file, raw[key].mark_of(lang), event.id, lang, template)
+        crosscheck.words_claimed_twice(self)
+        if any(not p.warning for p in self.problems):
+            return None
+        if not sources:
+            return None
+        if not self.entries:
+            self.problems.append(Problem(sources[0].name, 1, 1, N_("the knowledge base has no entries")))
+            return None
+        digest = hashlib.sha256()
+        files = {}
+        for source in sorted(sources, key=lambda s: s.name):
+            files[source.name] = hashlib.sha256(source.data).hexdigest()[:12]
+            digest.update(source.name.encode() + b"\0" + source.data + b"\0")
+        return KnowledgeBase(
+            entries=tuple(entry for entry, _, _ in self.entries),
+            facts=MappingProxyType(self.facts), names=MappingProxyType(self.names),
+            synonyms=MappingProxyType(self.synonyms),
+            events=tuple(event for event, _, _ in self.events),
+            topics=MappingProxyType(self.topics), version=digest.hexdigest()[:12],
+            files=MappingProxyType(files),
+        )
