@@ -28,8 +28,9 @@ INDONESIAN_CHAT = {"brp", "yg", "gmn", "gimana", "kpn", "dmn", "dgn", "tdk", "ga
                    "jateng", "emang", "bener", "apaan", "ngapain", "jelasin", "ceritain", "kak", "min", "kamu", "aku"}
 # A polite Korean question or exclamation ends in -요, -니까 or -니다 (누구세요?, 무엇인가요?, 감사합니다!).
 KOREAN_POLITE_END = re.compile(r"(요|니까|니다)[?!]$")
-# Proper names that contain another name's spelling ("Technopark" in "Klaster Technopark").
-OTHER_PROPER_TERMS = ("Klaster Technopark", "Technopark Cluster", "테크노파크 클러스터")
+# Proper names that contain another name's spelling ("Technopark" in "Klaster Technopark"; PT KITB is
+# the company, named so in the article).
+OTHER_PROPER_TERMS = ("Klaster Technopark", "Technopark Cluster", "테크노파크 클러스터", "PT KITB")
 
 _LATIN = "A-Za-z0-9"
 
@@ -55,7 +56,7 @@ def _display_forms(name) -> set[str]:
             forms.add(inner.group(1))
             forms.add(bare[:inner.start()].strip())
     if name.key == "chungbuk":
-        forms.add("충북")            # the Korean short form after the first mention
+        forms |= {"충북", "충북도"}   # Korean short forms after the first mention (충북도: its government)
     return forms
 
 
@@ -112,12 +113,19 @@ def test_the_first_phrasing_of_every_entry_is_a_polished_suggestion(bundled_kb):
     ("Apa itu Chungbuk Technopark?", []),
     ("Apa itu Klaster Technopark?", []),
     ("김영환 충청북도지사는 누구인가요?", []),
-    ("충북도 정부가 KITB에 투자하나요?", ["충북도"]),
+    ("바탕산업단지는 어디에 있나요?", ["바탕산업단지"]),
     ("중부자바주와 충북은 어떤 관계인가요?", []),
     ("What is the Batang Integrated Industrial Estate?", []),
 ])
 def test_the_name_rule_itself_tells_display_names_from_aliases(bundled_kb, text, wrong):
     assert misspelt_names(text, bundled_kb.names) == wrong
+
+
+def test_answers_and_topics_spell_names_as_the_display_names(bundled_kb):
+    texts = [(e.id, lang, bundled_kb.answer_text(e, lang)) for e in bundled_kb.entries for lang in LANGUAGES]
+    texts += [(key, lang, title) for key, topic in bundled_kb.topics.items() for lang, title in topic.items()]
+    wrong = [(where, lang, found) for where, lang, text in texts if (found := misspelt_names(text, bundled_kb.names))]
+    assert wrong == []
 
 
 def _sentences(text: str) -> list[str]:
