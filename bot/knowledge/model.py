@@ -7,12 +7,15 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
 
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
 
 from bot.knowledge.template import render
 
 DATE_STYLES = {"long": "long", "full": "full", "medium": "medium", "short": "short", "weekday": "EEEE"}
+# Styles that need the locale's own order of fields, so they are skeletons, not patterns:
+# "month" is the month and year only (Juli 2023 / 2023년 7월 / July 2023), for dating a source.
+DATE_SKELETONS = {"month": "yMMMM"}
 FACT_KINDS = ("number", "date", "year")
 
 
@@ -23,9 +26,11 @@ class Fact:
     value: int | float | dt.date
 
     def styles(self) -> set[str | None]:
-        return {None, *DATE_STYLES} if self.kind == "date" else {None}
+        return {None, *DATE_STYLES, *DATE_SKELETONS} if self.kind == "date" else {None}
 
     def format(self, lang: str, style: str | None = None) -> str:
+        if self.kind == "date" and style in DATE_SKELETONS:
+            return format_skeleton(DATE_SKELETONS[style], self.value, locale=lang)
         if self.kind == "date":
             return format_date(self.value, DATE_STYLES[style or "long"], locale=lang)
         if self.kind == "year":
