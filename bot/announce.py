@@ -20,10 +20,10 @@ import time
 from dataclasses import dataclass
 from typing import Awaitable, Callable, Iterable
 
+from bot.config import Settings
 from bot.knowledge.events import Event, offset_label
 from bot.store import Store
 
-MAX_ATTEMPTS = 5          # network failures before a delivery is given up
 FLAGS = {"id": "🇮🇩", "ko": "🇰🇷", "en": "🇬🇧"}
 
 
@@ -80,10 +80,12 @@ def compose(texts: dict[str, str], languages: Iterable[str]) -> str:
 
 
 class Outbox:
-    def __init__(self, store: Store, clock=time.time):
+    def __init__(self, store: Store, clock: Callable[[], float] = time.time,
+                 max_attempts: int = Settings.model_fields["delivery_attempts"].default) -> None:
         self.store = store
         self.db = store.db
         self.clock = clock
+        self.max_attempts = max_attempts      # network failures before a delivery is given up
 
     # -- groups ---------------------------------------------------------------------------------
     def group(self, chat_id: int) -> Group | None:
@@ -277,7 +279,7 @@ async def deliver_pending(outbox: Outbox, send: Send, limit: int = 100) -> int:
         except RetryLater as wait:
             outbox.retry_at(delivery.id, outbox.clock() + wait.seconds, False, "rate limited")
         except Transient as error:
-            if delivery.attempts + 1 >= MAX_ATTEMPTS:
+            if delivery.attempts + 1 >= outbox.max_attempts:
                 outbox.mark_failed(delivery.id, f"network: {error}")
             else:
                 outbox.retry_at(delivery.id, outbox.clock() + 2 ** delivery.attempts, True, f"network: {error}")

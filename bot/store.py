@@ -216,3 +216,23 @@ class Store:
         """(installed at, by whom, how) of the latest record of `version`."""
         return self.db.execute("SELECT at, user_id, action FROM kb_versions WHERE version = ? ORDER BY id DESC "
                                "LIMIT 1", (version,)).fetchone()
+
+    # -- administration helpers (bot/admin) --------------------------------------------------
+    def unanswered_rows(self, since: float, limit: int = 1000) -> list[tuple[int, str, str]]:
+        """(row id, text, language) of the unanswered questions since `since`, newest first."""
+        return self.db.execute("SELECT id, text, lang FROM unanswered WHERE created_at >= ? ORDER BY id DESC LIMIT ?",
+                               (since, limit)).fetchall()
+
+    def forget_unanswered(self, ids: list[int]) -> int:
+        """Remove these rows from the unanswered log (the question was taught); returns how many."""
+        with self.db:
+            cursor = self.db.executemany("DELETE FROM unanswered WHERE id = ?", [(i,) for i in ids])
+        return cursor.rowcount
+
+    def question_count(self, start: float, end: float) -> int:
+        """Questions asked in [start, end) (seconds since the epoch)."""
+        return self.db.execute("SELECT COUNT(*) FROM questions WHERE at >= ? AND at < ?", (start, end)).fetchone()[0]
+
+    def unanswered_row(self, row_id: int) -> tuple[str, str] | None:
+        """(text, language) of one unanswered-log row, or None when it is gone."""
+        return self.db.execute("SELECT text, lang FROM unanswered WHERE id = ?", (row_id,)).fetchone()

@@ -8,7 +8,6 @@ import os
 import signal
 import socket
 import sys
-from dataclasses import replace
 
 import httpx
 import pytest
@@ -110,7 +109,7 @@ def free_port() -> int:
 async def test_webhook_mode_answers_and_rejects_requests_without_the_secret(tmp_path, bundled_kb, catalogs):
     port = free_port()
     async with FakeTelegram() as server:
-        settings = replace(Settings(), token=server.token, api_url=server.root, data_dir=tmp_path,
+        settings = Settings(_env_file=None, token=server.token, api_url=server.root, data_dir=tmp_path,
                            webhook_url=f"http://127.0.0.1:{port}/telegram", webhook_secret="s3cret-webhook",
                            webhook_listen="127.0.0.1", webhook_port=port)
         store = Store(tmp_path)
