@@ -1,4 +1,5 @@
-"""Command line: run, chat, ask, kb check, kb eval (also installed as `sahabat`)."""
+"""Command line: run, chat, ask, announce, kb check | eval | versions | rollback | suggest | teach
+(also installed as `sahabat`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from pathlib import Path
 
 from bot import LANGUAGES
 from bot.config import ConfigError, Settings
+
+
+ADMIN_COMMANDS = ("versions", "rollback", "suggest", "teach")
 
 
 def _add_kb_option(parser: argparse.ArgumentParser) -> None:
@@ -44,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("file", type=Path)
     _add_kb_option(evaluate)
     evaluate.add_argument("--json", action="store_true", help="print one summary object")
+    from bot.cli_admin import add_commands
+    add_commands(kb_commands, commands)
+    for sub in (kb_commands.choices[name] for name in ADMIN_COMMANDS):
+        _add_kb_option(sub)
+    _add_kb_option(commands.choices["announce"])
     return parser
 
 
@@ -67,6 +76,9 @@ def _main(argv: list[str] | None) -> int:
     kb_dir = getattr(args, "dir", None) or getattr(args, "kb", None) or settings.knowledge_dir
     if args.command == "kb" and args.kb_command == "check":
         return check_command(kb_dir, settings, args.strict)
+    if args.command == "announce" or (args.command == "kb" and args.kb_command in ADMIN_COMMANDS):
+        from bot.cli_admin import run
+        return run(args, settings, kb_dir)
     if args.command == "run":
         from bot.telegram.runner import run_bot
         return run_bot(settings, kb_dir)

@@ -6,12 +6,11 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import LANGUAGES
+from bot import LANGUAGES, MESSAGE_LIMIT
 from bot.answer import Choice, Reply
 from bot.i18n import _, language_name
 from bot.telegram.callbacks import Answer, GroupLanguage, Topic, UserLanguage
 
-MESSAGE_LIMIT = 4096
 BUTTON_TEXT_LIMIT = 60
 FLAGS = {"id": "🇮🇩", "ko": "🇰🇷", "en": "🇬🇧"}
 

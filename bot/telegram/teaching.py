@@ -70,11 +70,11 @@ async def on_teach_button(update: Update, context: BotContext) -> None:
     if button is None:
         await query.answer(context.t(STALE), show_alert=True)
         return
-    await query.answer()
     result = await context.teacher.teach_logged(update.effective_user.id, button.row_id, button.entry_id)
     gettext = context.runtime.catalogs.for_language(context.lang)
     if isinstance(result, Notice):
-        await reply_long(query.message, result.render(gettext))
+        await query.answer(result.render(gettext)[:200], show_alert=True)
         return
+    await query.answer()
     await reply_long(query.message, taught_text(result, gettext))
 
