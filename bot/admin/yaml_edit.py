@@ -29,8 +29,11 @@ class EditError(ValueError):
 def quoted(text: str) -> str:
     """`text` as a YAML double-quoted scalar that reads back exactly (JSON strings are valid YAML)."""
     for candidate in (json.dumps(text, ensure_ascii=False), json.dumps(text)):
-        if yaml.safe_load(candidate) == text:
-            return candidate
+        try:
+            if yaml.safe_load(candidate) == text:
+                return candidate
+        except yaml.YAMLError:       # a character YAML does not allow raw: the escaped form follows
+            continue
     raise EditError(_("the phrasing cannot be written safely"))
 
 
@@ -98,13 +101,22 @@ def _line_end(text: str, index: int) -> int:
     return len(text) if end < 0 else end
 
 
+def _end_of(node: Node) -> int:
+    """Index of the last character of `node`'s own text. A block collection's end mark is where the
+    next token starts (possibly lines later), so descend to its last scalar or flow collection."""
+    while isinstance(node, (SequenceNode, MappingNode)) and not node.flow_style and node.value:
+        last = node.value[-1]
+        node = last[1] if isinstance(last, tuple) else last
+    return max(node.end_mark.index - 1, node.start_mark.index)
+
+
 def _append_block(text: str, sequence: SequenceNode, value: str) -> str:
     last = sequence.value[-1]
     start = _line_start(text, last.start_mark.index)
     dash = text.rfind("-", start, last.start_mark.index)
     if dash < 0 or text[start:dash].strip():
         raise EditError(_("unexpected layout near line {line}"), line=last.start_mark.line + 1)
-    end = _line_end(text, max(last.end_mark.index - 1, last.start_mark.index))
+    end = _line_end(text, _end_of(last))
     return text[:end] + "\n" + text[start:dash] + "- " + value + text[end:]
 
 
@@ -120,8 +132,7 @@ def _add_language(text: str, questions: MappingNode, lang: str, value: str) -> s
     indent = text[_line_start(text, first_key.start_mark.index):first_key.start_mark.index]
     if indent.strip():
         raise EditError(_("unexpected layout near line {line}"), line=first_key.start_mark.line + 1)
-    last = questions.value[-1][1]
-    end = _line_end(text, max(last.end_mark.index - 1, last.start_mark.index))
+    end = _line_end(text, _end_of(questions.value[-1][1]))
     return text[:end] + "\n" + indent + f"{lang}: [{value}]" + text[end:]
 
 
