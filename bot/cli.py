@@ -8,10 +8,13 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import LANGUAGES
 from bot.config import ConfigError, Settings
 
+if TYPE_CHECKING:
+    from bot.answer import Engine
 
 ADMIN_COMMANDS = ("versions", "rollback", "suggest", "teach")
 
@@ -102,7 +105,7 @@ def _main(argv: list[str] | None) -> int:
     return eval_command(engine, args)
 
 
-def load_engine(kb_dir: Path, settings: Settings):
+def load_engine(kb_dir: Path, settings: Settings) -> Engine | None:
     from bot.answer import Engine
     from bot.i18n import CatalogError, Catalogs
     from bot.knowledge.loader import load_directory
@@ -143,7 +146,7 @@ def check_command(kb_dir: Path, settings: Settings, strict: bool) -> int:
     return 0
 
 
-def ask_command(engine, args) -> int:
+def ask_command(engine: Engine, args: argparse.Namespace) -> int:
     # Each argument is one question (quote it); with none, one question per line of standard input.
     source = args.question or (line.rstrip("\n") for line in sys.stdin)
     for question in source:
@@ -165,7 +168,7 @@ def ask_command(engine, args) -> int:
     return 0
 
 
-def eval_command(engine, args) -> int:
+def eval_command(engine: Engine, args: argparse.Namespace) -> int:
     from bot.evaluate import EvalFileError, evaluate, format_report, read_cases
     try:
         cases = read_cases(args.file)

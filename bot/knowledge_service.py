@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +32,7 @@ class ReloadOutcome:
 
 class KnowledgeService:
     def __init__(self, knowledge_dir: Path, data_dir: Path, engine: Engine, catalogs: Catalogs, store: Store,
-                 default_language: str = "en", clock=time.time):
+                 default_language: str = "en", clock: Callable[[], float] = time.time):
         self.knowledge_dir = Path(knowledge_dir)
         self.installer = Installer(knowledge_dir, data_dir, clock)
         self.engine = engine

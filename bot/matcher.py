@@ -10,6 +10,7 @@ however alike the strings look.
 
 from __future__ import annotations
 
+import bisect
 import gc
 import heapq
 import math
@@ -18,11 +19,9 @@ from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein, OSA
+from rapidfuzz.distance import OSA, Levenshtein
 
 from bot.knowledge.model import KnowledgeBase
-import bisect
-
 from bot.normalize import GRAMMAR_WORDS, KO_ENDINGS, KO_PARTICLES, Analyzer, has_hangul, jamo, strip_korean
 
 COVERAGE_WEIGHT = 0.5

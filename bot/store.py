@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,7 +115,7 @@ class Unanswered:
 
 
 class Store:
-    def __init__(self, data_dir: Path, clock=time.time):
+    def __init__(self, data_dir: Path, clock: Callable[[], float] = time.time):
         self.path = Path(data_dir) / DATABASE_NAME
         self.clock = clock
         try:

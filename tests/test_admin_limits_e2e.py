@@ -61,7 +61,8 @@ async def test_announcement_preview_and_delivery_of_three_long_texts_stay_under_
     server.push_my_chat_member(GROUP, user_id=101, old_status="left", new_status="member", chat_type="supergroup")
     await server.wait_for("sendMessage", chat_id=GROUP, timeout=10)
     await say(server, "/subscribe", user_id=101, chat_id=GROUP)
-    texts = {lang: f"{lang}: " + (word * 500)[:1400] for lang, word in (("id", "kata "), ("ko", "공지 "), ("en", "word "))}
+    words = (("id", "kata "), ("ko", "공지 "), ("en", "word "))
+    texts = {lang: f"{lang}: " + (word * 500)[:1400] for lang, word in words}
     mark = server.mark()
     server.push_message("/announce\n" + "\n".join(texts.values()), user_id=ADMIN, chat_id=ADMIN,
                         language_code="en")

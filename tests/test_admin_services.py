@@ -13,7 +13,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.admin.announcements import AnnouncementDesk, Draft, DeliveryReport, parse_announcement
+from bot.admin.announcements import AnnouncementDesk, DeliveryReport, Draft, parse_announcement
 from bot.admin.knowledge import KnowledgeAdmin, UploadPreview
 from bot.admin.notice import Notice
 from bot.admin.teach import Taught, Teacher

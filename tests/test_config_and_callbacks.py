@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from bot.config import ConfigError, Settings
 from bot.telegram import callbacks
-from bot.telegram.callbacks import ALL, Answer, AnnouncementLanguages, CancelAnnouncement, Teach, UploadDecision
+from bot.telegram.callbacks import ALL, AnnouncementLanguages, Answer, CancelAnnouncement, Teach, UploadDecision
 
 ENV_NAMES = ("TELEGRAM_BOT_TOKEN", "BOT_ADMINS", "BOT_TIMEZONE", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET",
              "BOT_MAX_UPLOAD_BYTES", "BOT_WATCH_INTERVAL", "BOT_DEFAULT_LANGUAGE", "TELEGRAM_WEBHOOK_PORT")

@@ -158,6 +158,7 @@ async def test_lang_choice_survives_a_restart_of_the_process(tmp_path):
 async def test_sighup_reloads_the_knowledge_base_and_tells_the_admins(tmp_path):
     import shutil
     import textwrap
+
     from bot.config import BUNDLED_KNOWLEDGE_DIR
     from tests.test_admin_e2e import NEW_ENTRY
     kb_dir = tmp_path / "knowledge"
@@ -181,6 +182,7 @@ async def test_sighup_reloads_the_knowledge_base_and_tells_the_admins(tmp_path):
 
 async def test_killed_in_the_middle_of_a_300_group_broadcast_every_group_gets_it_once(tmp_path):
     import collections
+
     from bot.announce import Outbox
     data = tmp_path / "data"
     store = Store(data)

@@ -28,10 +28,12 @@ from bot.knowledge.model import KnowledgeBase
 from bot.store import Store
 
 _LANG_LINE = re.compile(r"^\s*(id|ko|en)\s*:\s*(.*)$", re.IGNORECASE)
-_AT_LINE = re.compile(r"^\s*at\s*:\s*(\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2})\s*([A-Za-z]+)?\s*$", re.IGNORECASE)
+_AT_LINE = re.compile(r"^\s*at\s*:\s*(\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2})\s*([A-Za-z]+)?\s*$",
+                      re.IGNORECASE)
 USAGE = _("Write the announcement after /announce. One text for every language:\n/announce The seminar starts "
           "at 09:00.\nOr one text per language, and optionally a time (WIB or KST):\n/announce\nat: 2026-12-01 "
-          "09:00 WIB\nid: Seminar dimulai pukul 09.00.\nko: 세미나는 9시에 시작합니다.\nen: The seminar starts at 09:00.")
+          "09:00 WIB\nid: Seminar dimulai pukul 09.00.\nko: 세미나는 9시에 시작합니다.\n"
+          "en: The seminar starts at 09:00.")
 
 
 def parse_announcement(text: str, default_zone: str,

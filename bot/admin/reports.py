@@ -6,6 +6,7 @@ Telegram handlers and the command line. Telegram's message limit is the caller's
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -64,7 +65,8 @@ def version_text(info: VersionReport, gettext: Gettext, lang: str, zone: ZoneInf
         lines.append(t(_("Installed {when} by {who} ({action}).")).format(
             when=format_datetime(info.installed_at, "medium", tzinfo=zone, locale=lang), who=who,
             action=info.action))
-    lines.append(t(_("Loaded {ago} ago.")).format(ago=format_timedelta(info.loaded_ago_s, locale=lang)))
+    ago = format_timedelta(dt.timedelta(seconds=info.loaded_ago_s), locale=lang)
+    lines.append(t(_("Loaded {ago} ago.")).format(ago=ago))
     lines += [f"{name}  {digest}" for name, digest in info.files.items()]
     return "\n".join(lines)
 
@@ -98,7 +100,8 @@ def stats_text(stats: Stats, gettext: Gettext, lang: str) -> str:
         refused=share(kinds.get("fallback", 0))))
     lines.append(t(_("Most asked: {entries}")).format(
         entries=", ".join(f"{entry} ({count})" for entry, count in stats.top_entries) or "-"))
-    lines.append(t(_("Last reload: {ago} ago.")).format(ago=format_timedelta(stats.loaded_ago_s, locale=lang)))
+    ago = format_timedelta(dt.timedelta(seconds=stats.loaded_ago_s), locale=lang)
+    lines.append(t(_("Last reload: {ago} ago.")).format(ago=ago))
     return "\n".join(lines)
 
 

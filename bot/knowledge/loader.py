@@ -14,9 +14,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, NamedTuple
 
-from bot import LANGUAGES, MESSAGE_LIMIT
-from bot.knowledge.located import LList, LMap, Mark, N_, YamlProblem, parse_yaml, MAX_FILE_BYTES
+from bot import LANGUAGES
 from bot.knowledge.events import Event, parse_offset, zone_or_none
+from bot.knowledge.located import MAX_FILE_BYTES, N_, LList, LMap, Mark, YamlProblem, parse_yaml
 from bot.knowledge.model import Entry, Fact, KnowledgeBase, Name
 from bot.knowledge.template import TemplateError, placeholders
 
@@ -122,7 +122,7 @@ def load_sources(sources: Iterable[Source], strict: bool = False) -> LoadResult:
     problems = builder.problems
     index = None
     if kb is not None:
-        from bot.matcher import Index, phrasing_collisions   # the matcher decides what "too alike" means
+        from bot.matcher import Index, phrasing_collisions  # the matcher decides what "too alike" means
         index = Index(kb)
         for first, second, lang in phrasing_collisions(index):
             file, line = builder.phrasing_marks.get((second.entry_id, lang, second.index), ("?", Mark(1, 1)))
@@ -133,27 +133,12 @@ def load_sources(sources: Iterable[Source], strict: bool = False) -> LoadResult:
                                      "other_text": first.text, "other": first.entry_id},
                                     warning=not strict))
     if kb is not None:
+        from bot.knowledge.sendable import long_answers
         problems += long_answers(kb)
     if any(not p.warning for p in problems):
         kb = index = None
     problems.sort(key=lambda p: (p.file, p.line, p.column))
     return LoadResult(kb, problems, index)
-
-
-def long_answers(kb: KnowledgeBase, limit: int = MESSAGE_LIMIT) -> list[Problem]:
-    """A warning for every answer that, with its facts filled in, is too long for one message."""
-    problems = []
-    for entry in kb.entries:
-        file, _sep, line = entry.source.rpartition(":")
-        for lang in entry.answer:
-            length = len(kb.answer_text(entry, lang))
-            if length > limit:
-                problems.append(Problem(file or entry.source, int(line) if line.isdigit() else 1, 1,
-                                        N_("the {lang!r} answer of {entry!r} is {length} characters long; one "
-                                           "message holds {limit}, so it will arrive in parts"),
-                                        {"lang": lang, "entry": entry.id, "length": length, "limit": limit},
-                                        warning=True))
-    return problems
 
 
 class _Builder:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
@@ -28,7 +28,7 @@ from bot.telegram.sending import reply_long, send_long
 from bot.telegram.teaching import on_teach_button, on_unanswered
 
 log = logging.getLogger(__name__)
-Handler = Callable[[Update, BotContext], Awaitable[None]]
+Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 REFUSAL = _("Sorry, only the bot's administrators can do that.")
 
 
@@ -171,7 +171,7 @@ async def on_upload_button(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
-    await reply_long(query.message, outcome_text(outcome, _gettext(context)))
+    await reply_long(message_of(update), outcome_text(outcome, _gettext(context)))
 
 
 # -- watching the knowledge directory -------------------------------------------------------------

@@ -6,8 +6,7 @@ import logging
 from typing import Any
 
 from telegram import ChatMember, ChatMemberUpdated, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import (BaseHandler, CallbackQueryHandler, ChatMemberHandler, CommandHandler, MessageHandler,
-                          filters)
+from telegram.ext import BaseHandler, CallbackQueryHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
 from telegram.ext.filters import BaseFilter
 
 from bot import LANGUAGES
@@ -93,8 +92,8 @@ async def on_languages(update: Update, context: BotContext) -> None:
     if codes and all(code in LANGUAGES for code in codes):
         await _set_languages(update, runtime, tuple(dict.fromkeys(codes)), lang)
         return
-    rows = [[InlineKeyboardButton(" + ".join(language_name(c) for c in choice), callback_data=AnnouncementLanguages(choice).encode())]
-            for choice in LANGUAGE_CHOICES]
+    rows = [[InlineKeyboardButton(" + ".join(language_name(c) for c in choice),
+                                  callback_data=AnnouncementLanguages(choice).encode())] for choice in LANGUAGE_CHOICES]
     await update.effective_message.reply_text(
         runtime.t(lang, _("In which languages should announcements come here? (or: /languages id ko)")),
         reply_markup=InlineKeyboardMarkup(rows))

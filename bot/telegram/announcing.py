@@ -61,7 +61,7 @@ async def on_announce_button(update: Update, context: BotContext) -> None:
             return
         await query.answer()
         await query.edit_message_reply_markup(None)
-        await query.message.reply_text(context.t(_("Cancelled: nothing was sent.")))
+        await message_of(update).reply_text(context.t(_("Cancelled: nothing was sent.")))
         return
     announcement_id = desk.confirm(sender(update), decision.token)
     if announcement_id is None:
@@ -69,10 +69,11 @@ async def on_announce_button(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
-    await query.message.reply_text(context.t(_("Announcement #{id} is in the outbox; you will get a delivery "
+    await message_of(update).reply_text(context.t(_("Announcement #{id} is in the outbox; you will get a delivery "
                                                 "report.")).format(id=announcement_id))
-    assert context.job_queue is not None
-    context.job_queue.run_once(outbox_tick, 0)
+    job_queue: Any = context.application.job_queue      # typed by the application's context, BotContext
+    assert job_queue is not None
+    job_queue.run_once(outbox_tick, 0)
 
 
 @admin_only("announcement-cancel")
@@ -128,7 +129,7 @@ async def send_to_group(context: BotContext, chat_id: int, text: str) -> int:
 
 async def outbox_tick(context: BotContext) -> None:
     """Release due announcements, deliver, report (one tick at a time, see AnnouncementDesk.tick)."""
-    runtime: Runtime = context.application.bot_data[RUNTIME_KEY]
+    runtime = context.runtime
 
     async def send(chat_id: int, text: str) -> int:
         try:

@@ -4,24 +4,32 @@ from __future__ import annotations
 
 import logging
 import time
-
 from collections.abc import Callable
 from typing import Any
 
 from telegram import Update
-from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler,
-                          Defaults, InlineQueryHandler, MessageHandler, filters)
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.answer import Engine
 from bot.config import Settings
-from bot.i18n import Catalogs, _
+from bot.i18n import Catalogs
 from bot.knowledge_service import KnowledgeService
 from bot.store import Store
 from bot.telegram import admin, announcements, announcing, groups, inline, private
 from bot.telegram.callbacks import STALE, Answer, GroupLanguage, Topic, UserLanguage
 from bot.telegram.context import CONTEXT_TYPES, BotContext
-from bot.telegram.errors import on_error
 from bot.telegram.conversation import on_answer_button, on_topic_button, on_user_language_button
+from bot.telegram.errors import on_error
 from bot.telegram.menus import set_command_menus
 from bot.telegram.runtime import RUNTIME_KEY, Runtime
 

@@ -9,9 +9,9 @@ from telegram.constants import ParseMode
 
 from bot.answer import Reply
 from bot.i18n import _, language_name
-from bot.telegram.render import choice_buttons, language_keyboard, reply_html
 from bot.telegram.callbacks import Answer, GroupLanguage, Topic, UserLanguage
 from bot.telegram.context import BotContext
+from bot.telegram.render import choice_buttons, language_keyboard, reply_html
 from bot.telegram.runtime import Runtime
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,6 @@ from bot.telegram.context import BotContext
 
 log = logging.getLogger(__name__)
 NOTIFY_EVERY_S = 60.0          # at most one notice per kind of error per minute: a broken path must not flood
-_last_notice: dict[str, float] = {}
 
 
 def describe(update: object) -> str:
@@ -48,13 +47,13 @@ async def on_error(update: object, context: BotContext) -> None:
                                            context.t(_("Sorry, something went wrong. Please try again.")))
         except Exception:   # noqa: BLE001 - the error report itself must not raise
             log.warning("could not tell the user about the error")
+    runtime = context.runtime
     kind = type(error).__name__
     now = time.monotonic()
-    if now - _last_notice.get(kind, -NOTIFY_EVERY_S) < NOTIFY_EVERY_S:
+    if now - runtime.error_notices.get(kind, -NOTIFY_EVERY_S) < NOTIFY_EVERY_S:
         return
-    _last_notice[kind] = now
+    runtime.error_notices[kind] = now
     detail = redact(f"{kind}: {str(error)[:300]}", context.settings.token_value)
-    runtime = context.runtime
     try:
         await notify_admins(context.application, lambda lang: runtime.t(lang, _(
             "⚠️ An error occurred while handling {update}: {error}")).format(update=where, error=detail))

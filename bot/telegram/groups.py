@@ -7,9 +7,9 @@ import logging
 from telegram import ChatMember, MessageEntity, Update
 
 from bot.i18n import _, language_name
-from bot.telegram.conversation import answer_question, ask_language, chosen_language
 from bot.telegram.callbacks import GroupLanguage
 from bot.telegram.context import BotContext
+from bot.telegram.conversation import answer_question, ask_language, chosen_language
 
 log = logging.getLogger(__name__)
 ADMIN_STATUSES = (ChatMember.ADMINISTRATOR, ChatMember.OWNER)

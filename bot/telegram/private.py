@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.i18n import _
-from bot.telegram.conversation import answer_question, ask_language, send_reply, send_topic, send_topics
 from bot.telegram.callbacks import UserLanguage
 from bot.telegram.context import BotContext
+from bot.telegram.conversation import answer_question, ask_language, send_reply, send_topic, send_topics
 
 
 async def on_text(update: Update, context: BotContext) -> None:

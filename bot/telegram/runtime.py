@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import defaultdict, deque
-from typing import Callable
 from dataclasses import dataclass, field
+from typing import Callable
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot.admin.access import AdminGate
 from bot.admin.announcements import AnnouncementDesk
@@ -28,7 +27,7 @@ RUNTIME_KEY = "sahabat"
 class ChatRateLimit:
     """At most `per_minute` answers per chat in any 60-second window (groups only)."""
 
-    def __init__(self, per_minute: int, clock=time.monotonic):
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic):
         self.per_minute = per_minute
         self.clock = clock
         self.sent: dict[int, deque[float]] = defaultdict(deque)
@@ -57,6 +56,7 @@ class Runtime:
     knowledge_admin: KnowledgeAdmin = field(init=False)
     desk: AnnouncementDesk = field(init=False)
     teacher: Teacher = field(init=False)
+    error_notices: dict[str, float] = field(default_factory=dict)   # kind of error → when the admins were told
 
     def __post_init__(self) -> None:
         settings = self.settings
@@ -78,10 +78,6 @@ class Runtime:
         """The current engine; replaced as a whole on reload, so read it once per update."""
         return self.knowledge.engine
 
-    def is_admin(self, update: Update) -> bool:
-        user = update.effective_user
-        return user is not None and user.id in self.settings.admins
-
     def t(self, lang: str, message: str) -> str:
         return self.catalogs.gettext(lang, message)
 
@@ -101,6 +97,3 @@ class Runtime:
                 return chosen
         return self.user_language(update)
 
-
-def runtime_of(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
-    return context.application.bot_data[RUNTIME_KEY]

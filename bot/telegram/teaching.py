@@ -76,5 +76,5 @@ async def on_teach_button(update: Update, context: BotContext) -> None:
         await query.answer(result.render(gettext)[:200], show_alert=True)
         return
     await query.answer()
-    await reply_long(query.message, taught_text(result, gettext))
+    await reply_long(update.effective_message, taught_text(result, gettext))
 
