@@ -187,18 +187,10 @@ class Store:
         self.db.execute("INSERT INTO questions(at, lang, kind, entry_id, chat_type) VALUES (?, ?, ?, ?, ?)",
                         (self.clock(), lang, kind, entry_id, chat_type))
 
-    def question_stats(self, since: float, utc_offset_s: int = 0) -> dict:
-        """Counts since `since`: per day (in the bot's time zone), per language, per kind, top entries."""
-        q = self.db.execute
-        per_day = q("SELECT date(at + ?, 'unixepoch') AS day, COUNT(*) FROM questions WHERE at >= ? "
-                    "GROUP BY day ORDER BY day", (utc_offset_s, since)).fetchall()
-        per_lang = q("SELECT lang, COUNT(*) FROM questions WHERE at >= ? GROUP BY lang ORDER BY 2 DESC",
-                     (since,)).fetchall()
-        per_kind = q("SELECT kind, COUNT(*) FROM questions WHERE at >= ? GROUP BY kind", (since,)).fetchall()
-        top = q("SELECT entry_id, COUNT(*) FROM questions WHERE at >= ? AND entry_id IS NOT NULL "
-                "GROUP BY entry_id ORDER BY 2 DESC, entry_id LIMIT 5", (since,)).fetchall()
-        return {"per_day": per_day, "per_language": per_lang, "per_kind": dict(per_kind), "top_entries": top,
-                "total": sum(n for _, n in per_lang)}
+    def question_breakdown(self, since: float) -> list[tuple[str, str, str | None, int]]:
+        """(language, kind, entry id, count) of the questions since `since`: one pass over the rows."""
+        return self.db.execute("SELECT lang, kind, entry_id, COUNT(*) FROM questions WHERE at >= ? "
+                               "GROUP BY lang, kind, entry_id", (since,)).fetchall()
 
     # -- audit and knowledge-base versions ---------------------------------------------------
     def audit(self, user_id: int | None, action: str, outcome: str, detail: str = "") -> None:

@@ -199,7 +199,14 @@ class KnowledgeAdmin:
         """Counts over the last `stats_days` days; days are calendar days in `zone` (the bot's)."""
         now = self.clock()
         since = now - self.stats_days * 86400
-        raw = self.store.question_stats(since)
+        per_language: dict[str, int] = {}
+        per_kind: dict[str, int] = {}
+        per_entry: dict[str, int] = {}
+        for lang, kind, entry_id, count in self.store.question_breakdown(since):
+            per_language[lang] = per_language.get(lang, 0) + count
+            per_kind[kind] = per_kind.get(kind, 0) + count
+            if entry_id is not None:
+                per_entry[entry_id] = per_entry.get(entry_id, 0) + count
         per_day = []
         day = dt.datetime.fromtimestamp(since, zone).date()
         last = dt.datetime.fromtimestamp(now, zone).date()
@@ -213,8 +220,10 @@ class KnowledgeAdmin:
                 per_day.append((day, count))
             day = following
         self.store.audit(user_id, "stats", "ok")
-        return Stats(self.stats_days, raw["total"], per_day, raw["per_language"], raw["per_kind"],
-                     raw["top_entries"], now - self.knowledge.loaded_at)
+        return Stats(self.stats_days, sum(per_language.values()), per_day,
+                     sorted(per_language.items(), key=lambda item: (-item[1], item[0])), per_kind,
+                     sorted(per_entry.items(), key=lambda item: (-item[1], item[0]))[:5],
+                     now - self.knowledge.loaded_at)
 
     def question_groups(self, limit: int = 10) -> list[tuple[QuestionGroup, tuple[int, ...]]]:
         """Recent unanswered questions grouped into near-duplicates, most frequent first, each with

@@ -76,5 +76,6 @@ async def on_teach_button(update: Update, context: BotContext) -> None:
         await query.answer(result.render(gettext)[:200], show_alert=True)
         return
     await query.answer()
+    assert update.effective_message is not None
     await reply_long(update.effective_message, taught_text(result, gettext))
 
