@@ -205,3 +205,26 @@ async def test_the_error_handler_tells_the_administrators_with_ids_only(server, 
     assert "RuntimeError: boom" in notice.text and f"user {ADMIN}" in notice.text
     assert any("went wrong" in c.text for c in calls)
     assert server.token not in notice.text and server.token not in caplog.text
+
+
+async def test_an_upload_preview_too_long_for_one_message_arrives_in_parts_with_its_buttons(server, bot, kb_copy):
+    entries = "".join(
+        f"  - id: uploaded-entry-with-a-long-name-{n:03d}\n"
+        f"    questions: {{id: [\"pertanyaan unik {n} {n * 7919}\"], ko: [\"질문 {n} {n * 7919}\"],\n"
+        f"                en: [\"unique question {n} {n * 7919}\"]}}\n"
+        f"    answer: {{id: \"jawaban {n}\", ko: \"답 {n}\", en: \"answer {n}\"}}\n" for n in range(150))
+    mark = server.mark()
+    server.push_document(("entries:\n" + entries).encode(), "many.yaml", user_id=ADMIN, chat_id=ADMIN,
+                         language_code="en")
+    parts = await replies_until(server, mark, ADMIN, lambda c: bool(c.buttons()), timeout=30)
+    assert len(parts) >= 2 and all(not p.failed and len(p.result["text"]) <= MESSAGE_LIMIT for p in parts)
+    assert "many.yaml is valid" in parts[0].text
+    assert "uploaded-entry-with-a-long-name-149" in "".join(p.text for p in parts)
+    install = next(b["callback_data"] for b in parts[-1].buttons() if b["text"] == "Install")
+    mark = server.mark()
+    server.push_callback_query(install, chat_id=ADMIN, user_id=ADMIN, message_id=parts[-1].result["message_id"],
+                               language_code="en")
+    reports = await replies_until(server, mark, ADMIN, lambda c: "uploaded-entry-with-a-long-name-149" in c.text,
+                                  timeout=30)
+    assert "✅" in reports[0].text and all(len(r.result["text"]) <= MESSAGE_LIMIT for r in reports)
+    assert (kb_copy / "many.yaml").exists()

@@ -262,3 +262,15 @@ def test_cancel_and_discard_are_audited(desk, store):
     assert ("announce", "cancelled") in rows and ("announcement-cancel", "ok") in rows and \
         ("announcement-cancel", "too late") in rows
     assert DATABASE_NAME in str(store.path)
+
+
+def test_an_answer_too_long_for_one_message_is_a_warning_at_its_entry():
+    from bot.knowledge.loader import Source, load_sources
+    text = "entries:\n  - id: long\n    questions: {id: [panjang], ko: [긴 답], en: [long one]}\n" \
+           f"    answer: {{id: \"{'kata ' * 900}\", ko: \"짧아요\", en: \"{{area}} short\"}}\n" \
+           "facts:\n  area: 4300\n"
+    result = load_sources([Source("long.yaml", text.encode())])
+    assert result.kb is not None
+    (warning,) = result.warnings
+    where = (warning.file, warning.line, warning.params["lang"], warning.params["length"])
+    assert where == ("long.yaml", 2, "id", 4500)
