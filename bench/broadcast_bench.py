@@ -16,7 +16,6 @@ import asyncio
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,7 +68,7 @@ async def outbox_overhead(n: int) -> tuple[float, float]:
 async def through_fake_server(n: int, rate: int, kb, catalogs) -> dict:
     async with FakeTelegram() as server:
         with tempfile.TemporaryDirectory() as folder:
-            settings = replace(Settings(), token=server.token, api_url=server.root, data_dir=Path(folder),
+            settings = Settings(_env_file=None, token=server.token, api_url=server.root, data_dir=Path(folder),
                                poll_timeout=1.0, messages_per_second=rate, outbox_interval=0.2)
             store = Store(settings.data_dir)
             groups = set(subscribe_groups(store, n))

@@ -19,7 +19,6 @@ import random
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +50,7 @@ async def run_load(build, n_questions: int, n_users: int, rate: int, pace: float
     """`pace` questions per second (0: all at once, a burst that measures queueing too)."""
     async with FakeTelegram() as server:
         with tempfile.TemporaryDirectory() as data:
-            settings = replace(Settings(), token=server.token, api_url=server.root, data_dir=Path(data),
+            settings = Settings(_env_file=None, token=server.token, api_url=server.root, data_dir=Path(data),
                                poll_timeout=1.0, messages_per_second=rate)
             application, store = build(settings)
             stop = asyncio.Event()

@@ -18,12 +18,12 @@ import datetime as dt
 import json
 import time
 from dataclasses import dataclass
-from typing import Awaitable, Callable, Iterable
+from typing import Any, Awaitable, Callable, Iterable
 
+from bot.config import Settings
 from bot.knowledge.events import Event, offset_label
 from bot.store import Store
 
-MAX_ATTEMPTS = 5          # network failures before a delivery is given up
 FLAGS = {"id": "🇮🇩", "ko": "🇰🇷", "en": "🇬🇧"}
 
 
@@ -80,10 +80,12 @@ def compose(texts: dict[str, str], languages: Iterable[str]) -> str:
 
 
 class Outbox:
-    def __init__(self, store: Store, clock=time.time):
+    def __init__(self, store: Store, clock: Callable[[], float] = time.time,
+                 max_attempts: int = Settings.model_fields["delivery_attempts"].default) -> None:
         self.store = store
         self.db = store.db
         self.clock = clock
+        self.max_attempts = max_attempts      # network failures before a delivery is given up
 
     # -- groups ---------------------------------------------------------------------------------
     def group(self, chat_id: int) -> Group | None:
@@ -203,12 +205,13 @@ class Outbox:
         """sent, pending and failed deliveries, and the failures' reasons."""
         rows = self.db.execute("SELECT status, error, COUNT(*) FROM deliveries WHERE announcement_id = ? "
                                "GROUP BY status, error", (announcement_id,)).fetchall()
-        counts = {"sent": 0, "pending": 0, "failed": 0, "reasons": {}}
+        counts: dict[str, Any] = {"sent": 0, "pending": 0, "failed": 0}
+        reasons: dict[str, int] = {}
         for status, error, n in rows:
             counts[status] = counts.get(status, 0) + n
             if status == "failed":
-                counts["reasons"][error] = counts["reasons"].get(error, 0) + n
-        return counts
+                reasons[error] = reasons.get(error, 0) + n
+        return counts | {"reasons": reasons}
 
     def announcement(self, announcement_id: int) -> dict | None:
         row = self.db.execute("SELECT id, created_by, send_at, texts, status, dedupe_key FROM announcements "
@@ -224,7 +227,8 @@ class Outbox:
             "SELECT id FROM announcements WHERE status = 'scheduled' ORDER BY send_at LIMIT ?", (limit,))]
         ids += [r[0] for r in self.db.execute(
             "SELECT id FROM announcements WHERE status != 'scheduled' ORDER BY id DESC LIMIT ?", (limit,))]
-        return [self.announcement(i) | {"counts": self.counts(i)} for i in ids[:limit]]
+        found = ((i, self.announcement(i)) for i in ids[:limit])
+        return [item | {"counts": self.counts(i)} for i, item in found if item is not None]
 
     # -- event reminders -----------------------------------------------------------------------------
     def sync_reminders(self, events: Iterable[Event], texts_for: Callable[[Event, dt.timedelta], dict]) -> dict:
@@ -245,16 +249,16 @@ class Outbox:
             if status == "scheduled" and key not in wanted:
                 self.db.execute("UPDATE announcements SET status = 'cancelled' WHERE id = ?", (announcement_id,))
                 cancelled += 1
-        for key, (at, texts) in wanted.items():
+        for key, (when, texts) in wanted.items():
             encoded = json.dumps(texts, ensure_ascii=False)
             if key not in existing:
-                self.schedule(texts, at, None, key)
+                self.schedule(texts, when, None, key)
                 added += 1
                 continue
             announcement_id, status, old_texts = existing[key]
             if status in ("scheduled", "cancelled") and (status == "cancelled" or old_texts != encoded):
                 self.db.execute("UPDATE announcements SET status = 'scheduled', texts = ?, send_at = ? WHERE id = ?",
-                                (encoded, at, announcement_id))
+                                (encoded, when, announcement_id))
                 updated += 1
         return {"added": added, "cancelled": cancelled, "updated": updated}
 
@@ -277,7 +281,7 @@ async def deliver_pending(outbox: Outbox, send: Send, limit: int = 100) -> int:
         except RetryLater as wait:
             outbox.retry_at(delivery.id, outbox.clock() + wait.seconds, False, "rate limited")
         except Transient as error:
-            if delivery.attempts + 1 >= MAX_ATTEMPTS:
+            if delivery.attempts + 1 >= outbox.max_attempts:
                 outbox.mark_failed(delivery.id, f"network: {error}")
             else:
                 outbox.retry_at(delivery.id, outbox.clock() + 2 ** delivery.attempts, True, f"network: {error}")

@@ -143,13 +143,22 @@ class Engine:
                 return False
         return True
 
+    @staticmethod
+    def _is_own_phrasing(best: Candidate, candidates: Sequence[Candidate]) -> bool:
+        def exact(c: Candidate) -> bool:
+            return c.f1 >= 0.999 and c.similarity >= 0.999
+        return exact(best) and not any(exact(c) for c in candidates[1:])
+
     def decide(self, candidates: list[Candidate], terms: Sequence[QueryTerm], lang: str,
                now: dt.datetime | None = None) -> Reply:
         best = candidates[0] if candidates else None
         if best is None:
             return self.fallback(lang, 0.0)
         score, margin = confidence(candidates)
-        kind = self.rule.kind(score, margin, self.answerable(best, terms), best.entry_index)
+        answerable = self.answerable(best, terms)
+        kind = self.rule.kind(score, margin, answerable, best.entry_index)
+        if kind != "answer" and answerable and self._is_own_phrasing(best, candidates):
+            kind = "answer"   # the question is one of this entry's own phrasings, and of no other's
         if kind == "answer":
             return self.answer(self.kb.entries[best.entry_index], lang, score, now)
         if kind == "fallback":

@@ -1,4 +1,5 @@
-"""Command line: run, chat, ask, kb check, kb eval (also installed as `sahabat`)."""
+"""Command line: run, chat, ask, announce, kb check | eval | versions | rollback | suggest | teach
+(also installed as `sahabat`)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,15 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from bot import LANGUAGES
 from bot.config import ConfigError, Settings
+
+if TYPE_CHECKING:
+    from bot.answer import Engine
+
+ADMIN_COMMANDS = ("versions", "rollback", "suggest", "teach")
 
 
 def _add_kb_option(parser: argparse.ArgumentParser) -> None:
@@ -44,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("file", type=Path)
     _add_kb_option(evaluate)
     evaluate.add_argument("--json", action="store_true", help="print one summary object")
+    from bot.cli_admin import add_commands
+    add_commands(kb_commands, commands)
+    for sub in (kb_commands.choices[name] for name in ADMIN_COMMANDS):
+        _add_kb_option(sub)
+    _add_kb_option(commands.choices["announce"])
     return parser
 
 
@@ -67,6 +79,9 @@ def _main(argv: list[str] | None) -> int:
     kb_dir = getattr(args, "dir", None) or getattr(args, "kb", None) or settings.knowledge_dir
     if args.command == "kb" and args.kb_command == "check":
         return check_command(kb_dir, settings, args.strict)
+    if args.command == "announce" or (args.command == "kb" and args.kb_command in ADMIN_COMMANDS):
+        from bot.cli_admin import run
+        return run(args, settings, kb_dir)
     if args.command == "run":
         from bot.telegram.runner import run_bot
         return run_bot(settings, kb_dir)
@@ -90,7 +105,7 @@ def _main(argv: list[str] | None) -> int:
     return eval_command(engine, args)
 
 
-def load_engine(kb_dir: Path, settings: Settings):
+def load_engine(kb_dir: Path, settings: Settings) -> Engine | None:
     from bot.answer import build_engine
     from bot.i18n import CatalogError, Catalogs
     from bot.knowledge.loader import load_directory
@@ -137,7 +152,7 @@ def check_command(kb_dir: Path, settings: Settings, strict: bool) -> int:
     return 0
 
 
-def calibration_text(engine, gettext, lang: str) -> str:
+def calibration_text(engine: Engine, gettext: Callable[[str], str], lang: str) -> str:
     """What the engine calibrated on this base, for `kb check` and `kb eval`."""
     from babel.numbers import format_decimal, format_percent
     c = engine.calibration
@@ -159,7 +174,7 @@ def calibration_text(engine, gettext, lang: str) -> str:
         near=pct(c.near_miss_answered))
 
 
-def ask_command(engine, args) -> int:
+def ask_command(engine: Engine, args: argparse.Namespace) -> int:
     # Each argument is one question (quote it); with none, one question per line of standard input.
     source = args.question or (line.rstrip("\n") for line in sys.stdin)
     for question in source:
@@ -181,7 +196,7 @@ def ask_command(engine, args) -> int:
     return 0
 
 
-def eval_command(engine, args) -> int:
+def eval_command(engine: Engine, args: argparse.Namespace) -> int:
     from bot.evaluate import EvalFileError, evaluate, format_report, read_cases
     try:
         cases = read_cases(args.file, engine.kb.by_id)

@@ -1,10 +1,18 @@
-"""The one place where configuration is read: environment variables (and a `.env` file)."""
+"""The one place where configuration lives: typed settings from the environment and a `.env` file.
+
+Each field has its one default here and its environment variable beside it. Real environment
+variables win over `.env`. Values that are wrong stop start-up with a ConfigError naming the
+variable. The token and the webhook secret are SecretStr: they never show in a repr or a log.
+"""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
@@ -15,110 +23,132 @@ class ConfigError(ValueError):
     """A setting is missing or malformed; the message says which and how to fix it."""
 
 
-def read_dotenv(path: Path) -> dict[str, str]:
-    """Parse KEY=VALUE lines; blank lines and # comments are ignored, quotes are stripped."""
-    values: dict[str, str] = {}
-    if not path.is_file():
-        return values
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, _, value = line.partition("=")
-        key = key.strip().removeprefix("export ").strip()
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        values[key] = value
-    return values
+def env(name: str, default: Any, description: str, **constraints: Any) -> Any:
+    """A field read from the environment variable `name` (or set by its field name in code)."""
+    return Field(default, validation_alias=AliasChoices(name), description=description, **constraints)
 
 
-def _parse_admins(text: str) -> frozenset[int]:
-    admins = set()
-    for part in text.replace(" ", "").split(","):
-        if not part:
-            continue
-        if not part.lstrip("-").isdigit():
-            raise ConfigError(f"BOT_ADMINS must be comma-separated numeric Telegram user ids, got {part!r}")
-        admins.add(int(part))
-    return frozenset(admins)
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True,
+                                      validate_by_name=True, validate_by_alias=True, case_sensitive=True)
 
+    # -- where things are --------------------------------------------------------------------------
+    knowledge_dir: Path = env("BOT_KNOWLEDGE_DIR", BUNDLED_KNOWLEDGE_DIR, "the knowledge base directory")
+    locales_dir: Path = env("BOT_LOCALES_DIR", BUNDLED_LOCALES_DIR, "gettext catalogs")
+    data_dir: Path = env("BOT_DATA_DIR", Path("data"), "where the SQLite database and kept versions live")
+    # -- Telegram --------------------------------------------------------------------------------------
+    token: SecretStr | None = env("TELEGRAM_BOT_TOKEN", None, "the bot's token from @BotFather")
+    api_url: str = env("TELEGRAM_API_URL", "https://api.telegram.org", "Bot API server root")
+    admins: Annotated[frozenset[int], NoDecode] = env("BOT_ADMINS", frozenset(),
+                                                      "comma-separated user ids of the bot's administrators")
+    webhook_url: str | None = env("TELEGRAM_WEBHOOK_URL", None, "serve a webhook here instead of long polling")
+    webhook_secret: SecretStr | None = env("TELEGRAM_WEBHOOK_SECRET", None, "required with a webhook URL")
+    webhook_listen: str = env("TELEGRAM_WEBHOOK_LISTEN", "0.0.0.0", "webhook server address")
+    webhook_port: int = env("TELEGRAM_WEBHOOK_PORT", 8443, "webhook server port", ge=1, le=65535)
+    poll_timeout: float = env("BOT_POLL_TIMEOUT", 10.0, "seconds a getUpdates long poll waits", gt=0)
+    concurrent_updates: int = env("BOT_CONCURRENT_UPDATES", 16, "updates handled at the same time", ge=1)
+    # -- languages and time ----------------------------------------------------------------------------
+    default_language: Literal["id", "ko", "en"] = env("BOT_DEFAULT_LANGUAGE", "en",
+                                                      "interface language when nothing else tells")
+    timezone: str = env("BOT_TIMEZONE", "Asia/Jakarta", "time zone of the dates the bot shows and schedules")
+    announcement_zones: dict[str, str] = env("BOT_ANNOUNCEMENT_ZONES", {"WIB": "Asia/Jakarta", "KST": "Asia/Seoul"},
+                                             "abbreviations an announcement's 'at:' line may use (JSON)")
+    # -- limits ------------------------------------------------------------------------------------------
+    group_answers_per_minute: int = env("BOT_GROUP_ANSWERS_PER_MINUTE", 10, "answers per chat per minute", ge=1)
+    messages_per_second: int = env("BOT_MESSAGES_PER_SECOND", 30, "overall sending rate; 0 turns the limiter off",
+                                   ge=0)
+    send_retries: int = env("BOT_SEND_RETRIES", 2, "times a request Telegram refused with 429 is retried", ge=0)
+    max_upload_bytes: int = env("BOT_MAX_UPLOAD_BYTES", 1024 * 1024, "largest knowledge file accepted", ge=1)
+    # -- knowledge administration ------------------------------------------------------------------------
+    watch_knowledge: bool = env("BOT_WATCH_KNOWLEDGE", False, "reload when the knowledge files change")
+    watch_interval: float = env("BOT_WATCH_INTERVAL", 1.0, "seconds between two looks at the files", gt=0)
+    unanswered_days: int = env("BOT_UNANSWERED_DAYS", 30, "days of unanswered questions /unanswered shows", ge=1)
+    stats_days: int = env("BOT_STATS_DAYS", 7, "days /stats counts", ge=1)
+    # -- announcements -----------------------------------------------------------------------------------
+    outbox_interval: float = env("BOT_OUTBOX_INTERVAL", 2.0, "seconds between two looks at the outbox", gt=0)
+    delivery_attempts: int = env("BOT_DELIVERY_ATTEMPTS", 5, "network failures before a delivery is given up",
+                                 ge=1)
+    # -- answering ---------------------------------------------------------------------------------------
+    target_wrong_rate: float = env("BOT_TARGET_WRONG_RATE", 0.03,
+                                   "the answer engine's calibration target: share of wrong answers it may give on "
+                                   "answerable questions and on near misses", gt=0, lt=1)
 
-@dataclass(frozen=True)
-class Settings:
-    knowledge_dir: Path = BUNDLED_KNOWLEDGE_DIR
-    locales_dir: Path = BUNDLED_LOCALES_DIR
-    data_dir: Path = Path("data")
-    timezone: str = "Asia/Jakarta"
-    default_language: str = "en"
-    token: str | None = field(default=None, repr=False)  # never shown in logs or repr
-    api_url: str = "https://api.telegram.org"
-    admins: frozenset[int] = frozenset()
-    webhook_url: str | None = None
-    webhook_secret: str | None = field(default=None, repr=False)
-    webhook_listen: str = "0.0.0.0"
-    webhook_port: int = 8443
-    group_answers_per_minute: int = 10
-    poll_timeout: float = 10.0     # seconds a getUpdates long poll waits
-    messages_per_second: int = 30  # Telegram's overall limit for one bot; 0 turns our limiter off
-    watch_knowledge: bool = False  # reload automatically when the knowledge files change
-    outbox_interval: float = 2.0   # seconds between two looks at the announcement outbox
-    target_wrong_rate: float = 0.03   # the answer engine's calibration target for wrong answers
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _parse_admins(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        admins = set()
+        for part in value.replace(" ", "").split(","):
+            if not part:
+                continue
+            if not part.lstrip("-").isdigit():
+                raise ValueError(f"comma-separated numeric Telegram user ids, got {part!r}")
+            admins.add(int(part))
+        return frozenset(admins)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        _zone(value)
+        return value
+
+    @field_validator("announcement_zones")
+    @classmethod
+    def _known_zones(cls, value: dict[str, str]) -> dict[str, str]:
+        for zone in value.values():
+            _zone(zone)
+        return {abbreviation.upper(): zone for abbreviation, zone in value.items()}
+
+    @field_validator("api_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("token", "webhook_url", "webhook_secret", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _webhook_has_secret(self) -> Settings:
+        if self.webhook_url and not self.webhook_secret:
+            raise ValueError("TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not: "
+                             "a webhook without a secret would accept updates from anyone")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def token_value(self) -> str | None:
+        """The token itself, for the one place that needs it (building the application)."""
+        return self.token.get_secret_value() if self.token else None
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None, dotenv: Path | None = Path(".env")) -> "Settings":
-        env: dict[str, str] = {}
-        if dotenv is not None:
-            env.update(read_dotenv(dotenv))
-        env.update(os.environ if environ is None else environ)
-
-        def get(name: str, default: str | None = None) -> str | None:
-            value = env.get(name, "").strip()
-            return value or default
-
-        port = get("TELEGRAM_WEBHOOK_PORT", "8443")
-        per_minute = get("BOT_GROUP_ANSWERS_PER_MINUTE", "10")
-        per_second = get("BOT_MESSAGES_PER_SECOND", "30")
-        for name, value in (("TELEGRAM_WEBHOOK_PORT", port), ("BOT_GROUP_ANSWERS_PER_MINUTE", per_minute),
-                            ("BOT_MESSAGES_PER_SECOND", per_second)):
-            if not value.isdigit():
-                raise ConfigError(f"{name} must be a whole number, got {value!r}")
-        wrong_rate = get("BOT_TARGET_WRONG_RATE", "0.03")
+    def from_env(cls, dotenv: Path | None = Path(".env")) -> Settings:
+        """Settings from the environment (and `dotenv`, if it exists); ConfigError when a value is wrong."""
         try:
-            target_wrong_rate = float(wrong_rate)
-        except ValueError:
-            target_wrong_rate = -1.0
-        if not 0.0 < target_wrong_rate < 1.0:
-            raise ConfigError(f"BOT_TARGET_WRONG_RATE must be a share between 0 and 1 (such as 0.03), got {wrong_rate!r}")
-        default_language = get("BOT_DEFAULT_LANGUAGE", "en")
-        if default_language not in ("id", "ko", "en"):
-            raise ConfigError(f"BOT_DEFAULT_LANGUAGE must be id, ko or en, got {default_language!r}")
-        timezone = get("BOT_TIMEZONE", "Asia/Jakarta")
-        try:
-            from zoneinfo import ZoneInfo
-            ZoneInfo(timezone)
-        except (ValueError, KeyError, OSError):
-            raise ConfigError(f"BOT_TIMEZONE {timezone!r} is not a known time zone (for example Asia/Jakarta)") from None
-        webhook_url = get("TELEGRAM_WEBHOOK_URL")
-        webhook_secret = get("TELEGRAM_WEBHOOK_SECRET")
-        if webhook_url and not webhook_secret:
-            raise ConfigError("TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not: "
-                              "a webhook without a secret would accept updates from anyone")
-        return cls(
-            knowledge_dir=Path(get("BOT_KNOWLEDGE_DIR", str(BUNDLED_KNOWLEDGE_DIR))),
-            locales_dir=Path(get("BOT_LOCALES_DIR", str(BUNDLED_LOCALES_DIR))),
-            data_dir=Path(get("BOT_DATA_DIR", "data")),
-            timezone=timezone,
-            default_language=default_language,
-            token=get("TELEGRAM_BOT_TOKEN"),
-            api_url=get("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/"),
-            admins=_parse_admins(get("BOT_ADMINS", "")),
-            webhook_url=webhook_url,
-            webhook_secret=webhook_secret,
-            webhook_listen=get("TELEGRAM_WEBHOOK_LISTEN", "0.0.0.0"),
-            webhook_port=int(port),
-            group_answers_per_minute=int(per_minute),
-            messages_per_second=int(per_second),
-            watch_knowledge=get("BOT_WATCH_KNOWLEDGE", "0") in ("1", "true", "yes", "on"),
-            target_wrong_rate=target_wrong_rate,
-        )
+            return cls(_env_file=dotenv)  # type: ignore[call-arg]
+        except ValidationError as exc:
+            raise ConfigError(describe(exc)) from None
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError, OSError):
+        raise ValueError(f"{name!r} is not a known time zone (for example Asia/Jakarta)") from None
+
+
+def describe(error: ValidationError) -> str:
+    """One line per wrong value, named by its environment variable; never the value of a secret."""
+    names = {name: field.validation_alias.choices[0] for name, field in Settings.model_fields.items()
+             if isinstance(field.validation_alias, AliasChoices)}
+    lines = []
+    for item in error.errors(include_input=False, include_url=False):
+        where = str(item["loc"][0]) if item["loc"] else ""
+        message = str(item["msg"]).removeprefix("Value error, ")
+        lines.append(f"{names.get(where, where)}: {message}" if where else message)
+    return "; ".join(lines)

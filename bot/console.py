@@ -8,7 +8,6 @@ from bot import LANGUAGES
 from bot.answer import Choice, Engine, Reply
 from bot.i18n import _, language_name
 
-
 CONSOLE_USER = 0   # the console's row in the users table: it remembers its language like a Telegram user
 
 

@@ -12,6 +12,7 @@ import asyncio
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from bot.answer import Engine, build_engine
 from bot.i18n import Catalogs
@@ -31,7 +32,8 @@ class ReloadOutcome:
 
 class KnowledgeService:
     def __init__(self, knowledge_dir: Path, data_dir: Path, engine: Engine, catalogs: Catalogs, store: Store,
-                 default_language: str = "en", clock=time.time, target_wrong_rate: float | None = None):
+                 default_language: str = "en", clock: Callable[[], float] = time.time,
+                 target_wrong_rate: float | None = None):
         self.knowledge_dir = Path(knowledge_dir)
         self.installer = Installer(knowledge_dir, data_dir, clock)
         self.engine = engine

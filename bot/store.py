@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,7 +115,7 @@ class Unanswered:
 
 
 class Store:
-    def __init__(self, data_dir: Path, clock=time.time):
+    def __init__(self, data_dir: Path, clock: Callable[[], float] = time.time):
         self.path = Path(data_dir) / DATABASE_NAME
         self.clock = clock
         try:
@@ -186,18 +187,10 @@ class Store:
         self.db.execute("INSERT INTO questions(at, lang, kind, entry_id, chat_type) VALUES (?, ?, ?, ?, ?)",
                         (self.clock(), lang, kind, entry_id, chat_type))
 
-    def question_stats(self, since: float, utc_offset_s: int = 0) -> dict:
-        """Counts since `since`: per day (in the bot's time zone), per language, per kind, top entries."""
-        q = self.db.execute
-        per_day = q("SELECT date(at + ?, 'unixepoch') AS day, COUNT(*) FROM questions WHERE at >= ? "
-                    "GROUP BY day ORDER BY day", (utc_offset_s, since)).fetchall()
-        per_lang = q("SELECT lang, COUNT(*) FROM questions WHERE at >= ? GROUP BY lang ORDER BY 2 DESC",
-                     (since,)).fetchall()
-        per_kind = q("SELECT kind, COUNT(*) FROM questions WHERE at >= ? GROUP BY kind", (since,)).fetchall()
-        top = q("SELECT entry_id, COUNT(*) FROM questions WHERE at >= ? AND entry_id IS NOT NULL "
-                "GROUP BY entry_id ORDER BY 2 DESC, entry_id LIMIT 5", (since,)).fetchall()
-        return {"per_day": per_day, "per_language": per_lang, "per_kind": dict(per_kind), "top_entries": top,
-                "total": sum(n for _, n in per_lang)}
+    def question_breakdown(self, since: float) -> list[tuple[str, str, str | None, int]]:
+        """(language, kind, entry id, count) of the questions since `since`: one pass over the rows."""
+        return self.db.execute("SELECT lang, kind, entry_id, COUNT(*) FROM questions WHERE at >= ? "
+                               "GROUP BY lang, kind, entry_id", (since,)).fetchall()
 
     # -- audit and knowledge-base versions ---------------------------------------------------
     def audit(self, user_id: int | None, action: str, outcome: str, detail: str = "") -> None:
@@ -216,3 +209,23 @@ class Store:
         """(installed at, by whom, how) of the latest record of `version`."""
         return self.db.execute("SELECT at, user_id, action FROM kb_versions WHERE version = ? ORDER BY id DESC "
                                "LIMIT 1", (version,)).fetchone()
+
+    # -- administration helpers (bot/admin) --------------------------------------------------
+    def unanswered_rows(self, since: float, limit: int = 1000) -> list[tuple[int, str, str]]:
+        """(row id, text, language) of the unanswered questions since `since`, newest first."""
+        return self.db.execute("SELECT id, text, lang FROM unanswered WHERE created_at >= ? ORDER BY id DESC LIMIT ?",
+                               (since, limit)).fetchall()
+
+    def forget_unanswered(self, ids: list[int]) -> int:
+        """Remove these rows from the unanswered log (the question was taught); returns how many."""
+        with self.db:
+            cursor = self.db.executemany("DELETE FROM unanswered WHERE id = ?", [(i,) for i in ids])
+        return cursor.rowcount
+
+    def question_count(self, start: float, end: float) -> int:
+        """Questions asked in [start, end) (seconds since the epoch)."""
+        return self.db.execute("SELECT COUNT(*) FROM questions WHERE at >= ? AND at < ?", (start, end)).fetchone()[0]
+
+    def unanswered_row(self, row_id: int) -> tuple[str, str] | None:
+        """(text, language) of one unanswered-log row, or None when it is gone."""
+        return self.db.execute("SELECT text, lang FROM unanswered WHERE id = ?", (row_id,)).fetchone()

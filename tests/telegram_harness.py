@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import replace
 from pathlib import Path
 
 from bot.answer import Engine
@@ -21,7 +20,7 @@ from tests.fake_telegram import FakeTelegram
 @contextlib.asynccontextmanager
 async def running_bot(server: FakeTelegram, kb: KnowledgeBase, catalogs: Catalogs, data_dir: Path, clock=None,
                       **overrides):
-    settings = replace(Settings(), token=server.token, api_url=server.root, data_dir=data_dir,
+    settings = Settings(_env_file=None, token=server.token, api_url=server.root, data_dir=data_dir,
                        poll_timeout=1.0, **overrides)
     store = Store(settings.data_dir)
     extra = {"clock": clock} if clock is not None else {}

@@ -133,7 +133,7 @@ async def test_a_scheduled_announcement_goes_out_at_its_time(server, bot, clock)
     await announce(server, "\nat: 2026-12-01 11:00 WIB\nThis one is cancelled.")
     listing = await command(server, "/announcements", ADMIN, ADMIN)
     assert "scheduled" in listing.text
-    cancel = [b["callback_data"] for b in listing.buttons() if b["callback_data"].startswith("an:cancel:")]
+    cancel = [b["callback_data"] for b in listing.buttons() if b["callback_data"].startswith("ac1:")]
     assert len(cancel) == 4                           # the two announcements and the seminar's two reminders
     newest = max(cancel, key=lambda data: int(data.rsplit(":", 1)[1]))
     mark = server.mark()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot import LANGUAGES
-from bot.knowledge.loader import load_directory
 from bot.config import BUNDLED_KNOWLEDGE_DIR
+from bot.knowledge.loader import load_directory
 
 
 def test_bundled_base_loads_without_warnings_even_when_strict():

@@ -207,6 +207,7 @@ def test_missing_directory(tmp_path):
 
 def test_the_documented_event_example_is_valid_with_the_bundled_base(tmp_path):
     import shutil
+
     from bot.config import BUNDLED_KNOWLEDGE_DIR
     target = tmp_path / "kb"
     shutil.copytree(BUNDLED_KNOWLEDGE_DIR, target)

@@ -49,7 +49,7 @@ async def test_did_you_mean_buttons_and_pressing_one(server, bot, bundled_kb):
     call = await ask(server, "investment", language_code="id")
     buttons = call.buttons()
     assert 2 <= len(buttons) <= 3, call.params
-    assert all(b["callback_data"].startswith("a:") for b in buttons)
+    assert all(b["callback_data"].startswith("a1:") for b in buttons)
     mark = server.mark()
     server.push_callback_query(buttons[0]["callback_data"], chat_id=501, user_id=501)
     answered = await server.wait_for("answerCallbackQuery", since=mark)
@@ -63,7 +63,7 @@ async def test_did_you_mean_buttons_and_pressing_one(server, bot, bundled_kb):
 async def test_fallback_is_localized_and_logged(server, bot, tmp_path):
     call = await ask(server, "Siapa presiden Amerika?", language_code="id")
     assert "Maaf" in call.text
-    assert any(b["callback_data"].startswith("t:") for b in call.buttons())
+    assert any(b["callback_data"].startswith("t1:") for b in call.buttons())
     rows = sqlite3.connect(tmp_path / "data" / DATABASE_NAME).execute(
         "SELECT text, lang, chat_type, best_score FROM unanswered").fetchall()
     assert rows and rows[0][:3] == ("Siapa presiden Amerika?", "id", "private")
@@ -74,12 +74,12 @@ async def test_fallback_is_localized_and_logged(server, bot, tmp_path):
 async def test_start_greets_in_the_telegram_language(server, bot, language_code, needle):
     call = await ask(server, "/start", language_code=language_code, user_id=600 + len(needle))
     assert needle in call.text
-    assert any(b["callback_data"].startswith("t:") for b in call.buttons())
+    assert any(b["callback_data"].startswith("t1:") for b in call.buttons())
 
 
 async def test_start_deep_link_opens_a_topic(server, bot):
     call = await ask(server, "/start kitb", language_code="en")
-    assert all(b["callback_data"].startswith("a:en:kitb") for b in call.buttons())
+    assert all(b["callback_data"].startswith("a1:en:kitb") for b in call.buttons())
 
 
 async def test_topics_browse(server, bot):
@@ -88,7 +88,7 @@ async def test_topics_browse(server, bot):
     mark = server.mark()
     server.push_callback_query(topic, chat_id=501, user_id=501)
     listing = await server.wait_for("sendMessage", since=mark)
-    assert listing.buttons() and all(b["callback_data"].startswith("a:ko:") for b in listing.buttons())
+    assert listing.buttons() and all(b["callback_data"].startswith("a1:ko:") for b in listing.buttons())
 
 
 async def test_help(server, bot):

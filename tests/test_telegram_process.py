@@ -8,7 +8,6 @@ import os
 import signal
 import socket
 import sys
-from dataclasses import replace
 
 import httpx
 import pytest
@@ -110,7 +109,7 @@ def free_port() -> int:
 async def test_webhook_mode_answers_and_rejects_requests_without_the_secret(tmp_path, bundled_kb, catalogs):
     port = free_port()
     async with FakeTelegram() as server:
-        settings = replace(Settings(), token=server.token, api_url=server.root, data_dir=tmp_path,
+        settings = Settings(_env_file=None, token=server.token, api_url=server.root, data_dir=tmp_path,
                            webhook_url=f"http://127.0.0.1:{port}/telegram", webhook_secret="s3cret-webhook",
                            webhook_listen="127.0.0.1", webhook_port=port)
         store = Store(tmp_path)
@@ -159,6 +158,7 @@ async def test_lang_choice_survives_a_restart_of_the_process(tmp_path):
 async def test_sighup_reloads_the_knowledge_base_and_tells_the_admins(tmp_path):
     import shutil
     import textwrap
+
     from bot.config import BUNDLED_KNOWLEDGE_DIR
     from tests.test_admin_e2e import NEW_ENTRY
     kb_dir = tmp_path / "knowledge"
@@ -182,6 +182,7 @@ async def test_sighup_reloads_the_knowledge_base_and_tells_the_admins(tmp_path):
 
 async def test_killed_in_the_middle_of_a_300_group_broadcast_every_group_gets_it_once(tmp_path):
     import collections
+
     from bot.announce import Outbox
     data = tmp_path / "data"
     store = Store(data)

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.knowledge.loader import Source, knowledge_files
@@ -35,7 +36,7 @@ def safe_file_name(name: str | None) -> str:
 
 
 class Installer:
-    def __init__(self, knowledge_dir: Path, data_dir: Path, clock=time.time):
+    def __init__(self, knowledge_dir: Path, data_dir: Path, clock: Callable[[], float] = time.time):
         self.knowledge_dir = Path(knowledge_dir)
         self.history_dir = Path(data_dir) / "history"
         self.clock = clock

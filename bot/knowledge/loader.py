@@ -87,6 +87,9 @@ def load_sources(sources: Iterable[Source], strict: bool = False) -> LoadResult:
         builder.add_file(source)
     kb = builder.finish(sources)
     problems = builder.problems
+    if kb is not None:
+        from bot.knowledge.sendable import long_answers
+        problems += long_answers(kb)
     if any(not p.warning for p in problems):
         kb = None
     problems.sort(key=lambda p: (p.file, p.line, p.column))

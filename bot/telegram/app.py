@@ -4,44 +4,59 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from typing import Any
 
 from telegram import Update
-from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler,
-                          ContextTypes, Defaults, InlineQueryHandler, MessageHandler, filters)
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.answer import Engine
 from bot.config import Settings
-from bot.i18n import Catalogs, _
+from bot.i18n import Catalogs
 from bot.knowledge_service import KnowledgeService
 from bot.store import Store
-from bot.telegram import admin, announcements, groups, inline, private
+from bot.telegram import admin, announcements, announcing, groups, inline, private
+from bot.telegram.callbacks import STALE, Answer, GroupLanguage, Topic, UserLanguage
+from bot.telegram.context import CONTEXT_TYPES, BotContext
 from bot.telegram.conversation import on_answer_button, on_topic_button, on_user_language_button
+from bot.telegram.errors import on_error
 from bot.telegram.menus import set_command_menus
-from bot.telegram.runtime import RUNTIME_KEY, Runtime, runtime_of
+from bot.telegram.runtime import RUNTIME_KEY, Runtime
 
 log = logging.getLogger(__name__)
 
 
 def build_application(settings: Settings, engine: Engine, store: Store, catalogs: Catalogs,
-                      clock=time.time) -> Application:
+                      clock: Callable[[], float] = time.time) -> Application[Any, Any, Any, Any, Any, Any]:
     knowledge = KnowledgeService(settings.knowledge_dir, settings.data_dir, engine, catalogs, store,
                                  settings.default_language, clock)
     runtime = Runtime(settings, store, catalogs, knowledge, clock)
 
-    async def post_init(application: Application) -> None:
+    async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         await set_command_menus(application.bot, catalogs, settings.admins)
         if settings.watch_knowledge:
             admin.start_watching(application)
-        announcements.start(application)
+        announcing.start(application)
 
     application = (
         ApplicationBuilder()
-        .token(settings.token)
+        .token(settings.token_value or "")
+        .context_types(CONTEXT_TYPES)
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
-        .defaults(Defaults(parse_mode=None, tzinfo=_zone(settings.timezone)))
-        .rate_limiter(AIORateLimiter(overall_max_rate=settings.messages_per_second, max_retries=2))
-        .concurrent_updates(16)
+        .defaults(Defaults(parse_mode=None, tzinfo=settings.zone))
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.messages_per_second, max_retries=settings.send_retries))
+        .concurrent_updates(settings.concurrent_updates)
         .post_init(post_init)
         .build()
     )
@@ -63,32 +78,24 @@ def build_application(settings: Settings, engine: Engine, store: Store, catalogs
         CommandHandler("lang", groups.on_group_lang, filters=group_chat),
         MessageHandler(group_chat & filters.TEXT & ~filters.COMMAND
                        & (filters.Entity("mention") | filters.REPLY), groups.on_group_text),
-        # Buttons: a:<lang>:<entry> answers, t:<lang>:<topic> topics, l:<lang> user, g:<lang> group language.
-        CallbackQueryHandler(on_answer_button, pattern=r"^a:"),
-        CallbackQueryHandler(on_topic_button, pattern=r"^t:"),
-        CallbackQueryHandler(on_user_language_button, pattern=r"^l:"),
-        CallbackQueryHandler(groups.on_group_language_button, pattern=r"^g:"),
+        # Buttons (bot/telegram/callbacks.py): answers, topics, the user's and the group's language.
+        CallbackQueryHandler(on_answer_button, pattern=Answer.pattern()),
+        CallbackQueryHandler(on_topic_button, pattern=Topic.pattern()),
+        CallbackQueryHandler(on_user_language_button, pattern=UserLanguage.pattern()),
+        CallbackQueryHandler(groups.on_group_language_button, pattern=GroupLanguage.pattern()),
         # Inline mode in any chat.
         InlineQueryHandler(inline.on_inline_query),
         # Events, group subscriptions (group administrators), announcements (bot administrators).
-        *announcements.handlers(private_chat, group_chat),
+        *announcements.handlers(group_chat),
+        *announcing.handlers(private_chat),
+        # Any other button: old (from a retired version) or forged data gets a polite answer.
+        CallbackQueryHandler(on_stale_button),
     ]
     application.add_handlers(handlers)
     application.add_error_handler(on_error)
     return application
 
 
-def _zone(name: str):
-    from zoneinfo import ZoneInfo
-    return ZoneInfo(name)
-
-
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    log.error("error while handling an update: %s", context.error, exc_info=context.error)
-    if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == "private":
-        runtime = runtime_of(context)
-        try:
-            await context.bot.send_message(update.effective_chat.id, runtime.t(
-                runtime.user_language(update), _("Sorry, something went wrong. Please try again.")))
-        except Exception:   # noqa: BLE001 - the error report itself must not raise
-            log.warning("could not tell the user about the error")
+async def on_stale_button(update: Update, context: BotContext) -> None:
+    assert update.callback_query is not None
+    await update.callback_query.answer(context.t(STALE), show_alert=True)

@@ -6,13 +6,13 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.ext import ContextTypes
 
-from bot import LANGUAGES
 from bot.answer import Reply
 from bot.i18n import _, language_name
+from bot.telegram.callbacks import Answer, GroupLanguage, Topic, UserLanguage
+from bot.telegram.context import BotContext
 from bot.telegram.render import choice_buttons, language_keyboard, reply_html
-from bot.telegram.runtime import Runtime, runtime_of
+from bot.telegram.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +25,9 @@ async def send_reply(message: Message, runtime: Runtime, reply: Reply, quote: bo
                                  do_quote=quote and index == 0)
 
 
-async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str,
+async def answer_question(update: Update, context: BotContext, question: str,
                           quote: bool = False) -> None:
-    runtime = runtime_of(context)
+    runtime = context.runtime
     engine = runtime.engine          # one snapshot for the whole question, even if a reload happens
     preferred = runtime.user_language(update)
     reply = engine.ask(question, preferred=preferred, now=runtime.now())
@@ -38,13 +38,12 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     await send_reply(update.effective_message, runtime, reply, quote=quote)
 
 
-async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_answer_button(update: Update, context: BotContext) -> None:
     """`a:<lang>:<entry>`: a "did you mean" choice or a follow-up was pressed."""
     query = update.callback_query
-    runtime = runtime_of(context)
-    _prefix, lang, entry_id = query.data.split(":", 2)
-    reply = runtime.engine.answer_by_id(entry_id, lang if lang in LANGUAGES else runtime.user_language(update),
-                                        now=runtime.now())
+    runtime = context.runtime
+    button = Answer.decode(query.data)
+    reply = runtime.engine.answer_by_id(button.entry_id, button.lang, now=runtime.now()) if button else None
     if reply is None:   # the entry disappeared in a reload since the button was sent
         await query.answer(runtime.t(runtime.user_language(update), _("That question is no longer available.")),
                            show_alert=True)
@@ -55,7 +54,7 @@ async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 def topics_keyboard(runtime: Runtime, lang: str) -> InlineKeyboardMarkup:
     kb = runtime.engine.kb
-    rows = [[InlineKeyboardButton(titles.get(lang) or titles["en"], callback_data=f"t:{lang}:{key}")]
+    rows = [[InlineKeyboardButton(titles.get(lang) or titles["en"], callback_data=Topic(lang, key).encode())]
             for key, titles in kb.topics.items() if any(e.topic == key for e in kb.entries)]
     return InlineKeyboardMarkup(rows)
 
@@ -76,30 +75,30 @@ async def send_topic(message: Message, runtime: Runtime, lang: str, topic: str) 
     return True
 
 
-async def on_topic_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_topic_button(update: Update, context: BotContext) -> None:
     """`t:<lang>:<topic>` shows the topic's questions; `t:<lang>:` lists the topics."""
     query = update.callback_query
-    runtime = runtime_of(context)
-    _prefix, lang, topic = query.data.split(":", 2)
-    lang = lang if lang in LANGUAGES else runtime.user_language(update)
+    runtime = context.runtime
+    button = Topic.decode(query.data)
+    lang, topic = (button.lang, button.topic) if button else (runtime.user_language(update), "")
     await query.answer()
     if not topic or not await send_topic(query.message, runtime, lang, topic):
         await send_topics(query.message, runtime, lang)
 
 
 async def chosen_language(update: Update) -> str | None:
-    """The language of a `l:<lang>` / `g:<lang>` button; a forged value is answered and dropped."""
-    lang = update.callback_query.data.split(":", 1)[1]
-    if lang in LANGUAGES:
-        return lang
+    """The language of a user- or group-language button; a forged value is answered and dropped."""
+    button = UserLanguage.decode(update.callback_query.data) or GroupLanguage.decode(update.callback_query.data)
+    if button is not None:
+        return button.lang
     await update.callback_query.answer()
     return None
 
 
-async def on_user_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_user_language_button(update: Update, context: BotContext) -> None:
     """`l:<lang>` sets the user's own language (private chats)."""
     query = update.callback_query
-    runtime = runtime_of(context)
+    runtime = context.runtime
     lang = await chosen_language(update)
     if lang is None:
         return
@@ -109,5 +108,6 @@ async def on_user_language_button(update: Update, context: ContextTypes.DEFAULT_
     await query.edit_message_text(text)
 
 
-async def ask_language(message: Message, runtime: Runtime, lang: str, prefix: str) -> None:
-    await message.reply_text(runtime.t(lang, _("Choose your language:")), reply_markup=language_keyboard(prefix))
+async def ask_language(message: Message, runtime: Runtime, lang: str,
+                       button: type[UserLanguage] | type[GroupLanguage]) -> None:
+    await message.reply_text(runtime.t(lang, _("Choose your language:")), reply_markup=language_keyboard(button))

@@ -5,31 +5,31 @@ from __future__ import annotations
 import logging
 
 from telegram import ChatMember, MessageEntity, Update
-from telegram.ext import ContextTypes
 
 from bot.i18n import _, language_name
+from bot.telegram.callbacks import GroupLanguage
+from bot.telegram.context import BotContext
 from bot.telegram.conversation import answer_question, ask_language, chosen_language
-from bot.telegram.runtime import runtime_of
 
 log = logging.getLogger(__name__)
 ADMIN_STATUSES = (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 
 
-async def _answer_in_group(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
-    runtime = runtime_of(context)
+async def _answer_in_group(update: Update, context: BotContext, question: str) -> None:
+    runtime = context.runtime
     if not runtime.group_limit.allow(update.effective_chat.id):
         log.info("per-chat answer limit reached in chat %s; question ignored", update.effective_chat.id)
         return
     await answer_question(update, context, question, quote=True)
 
 
-async def on_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_ask(update: Update, context: BotContext) -> None:
     """`/ask <question>` (also `/ask@BotName`)."""
     if update.effective_user.is_bot:
         return
     question = " ".join(context.args or [])
     if not question.strip():
-        runtime = runtime_of(context)
+        runtime = context.runtime
         await update.effective_message.reply_text(
             runtime.t(runtime.chat_language(update), _("Write your question after /ask, for example: "
                                                        "/ask How big is KITB?")))
@@ -49,7 +49,7 @@ def _mentions_bot(update: Update, username: str) -> str | None:
     return None
 
 
-async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_group_text(update: Update, context: BotContext) -> None:
     """A plain group message: answered only when it mentions the bot or replies to the bot."""
     message = update.effective_message
     if message.from_user is None or message.from_user.is_bot:
@@ -62,18 +62,18 @@ async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await _answer_in_group(update, context, question)
 
 
-async def is_chat_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def is_chat_admin(update: Update, context: BotContext) -> bool:
     """Asked of Telegram every time: admin rights change without the bot being told."""
     member = await context.bot.get_chat_member(update.effective_chat.id, update.effective_user.id)
     return member.status in ADMIN_STATUSES
 
 
-async def require_group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE, refusal: str) -> bool:
+async def require_group_admin(update: Update, context: BotContext, refusal: str) -> bool:
     """True for a group administrator; anyone else gets `refusal` (a msgid): a reply to a command,
     an alert in their own language to a button."""
     if update.effective_user and not update.effective_user.is_bot and await is_chat_admin(update, context):
         return True
-    runtime = runtime_of(context)
+    runtime = context.runtime
     if update.callback_query:
         await update.callback_query.answer(runtime.t(runtime.user_language(update), refusal), show_alert=True)
     else:
@@ -84,17 +84,17 @@ async def require_group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE
 LANGUAGE_REFUSAL = _("Only the group's administrators can change the group's language.")
 
 
-async def on_group_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_group_lang(update: Update, context: BotContext) -> None:
     if not await require_group_admin(update, context, LANGUAGE_REFUSAL):
         return
-    runtime = runtime_of(context)
-    await ask_language(update.effective_message, runtime, runtime.chat_language(update), "g")
+    runtime = context.runtime
+    await ask_language(update.effective_message, runtime, runtime.chat_language(update), GroupLanguage)
 
 
-async def on_group_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_group_language_button(update: Update, context: BotContext) -> None:
     """`g:<lang>`: checked again on press; whoever presses must be an administrator now."""
     query = update.callback_query
-    runtime = runtime_of(context)
+    runtime = context.runtime
     lang = await chosen_language(update)
     if lang is None or not await require_group_admin(update, context, LANGUAGE_REFUSAL):
         return

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
-from telegram.ext import ContextTypes
 
 from bot.i18n import negotiate
-from bot.telegram.runtime import runtime_of
+from bot.telegram.context import BotContext
 
 MAX_RESULTS = 5
 
 
-async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_inline_query(update: Update, context: BotContext) -> None:
     query = update.inline_query
-    runtime = runtime_of(context)
+    runtime = context.runtime
     text = query.query.strip()
     if not text:
         await query.answer([], cache_time=5)

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from telegram import (Bot, BotCommand, BotCommandScopeAllChatAdministrators, BotCommandScopeAllGroupChats,
-                      BotCommandScopeAllPrivateChats, BotCommandScopeChat)
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+)
 from telegram.error import TelegramError
 
 from bot.i18n import Catalogs, _

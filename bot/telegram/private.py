@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot.i18n import _
+from bot.telegram.callbacks import UserLanguage
+from bot.telegram.context import BotContext
 from bot.telegram.conversation import answer_question, ask_language, send_reply, send_topic, send_topics
-from bot.telegram.runtime import runtime_of
 
 
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_text(update: Update, context: BotContext) -> None:
     await answer_question(update, context, update.effective_message.text)
 
 
@@ -21,9 +21,9 @@ def greeting(runtime, lang: str) -> str:
                              "question, or choose a topic:"))
 
 
-async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_start(update: Update, context: BotContext) -> None:
     """`/start`, or `/start <topic>` / `/start <entry-id>` from a deep link."""
-    runtime = runtime_of(context)
+    runtime = context.runtime
     lang = runtime.user_language(update)
     message = update.effective_message
     payload = context.args[0] if context.args else ""
@@ -44,16 +44,16 @@ def help_text(runtime, lang: str) -> str:
                              "In groups: /ask followed by your question, mention me, or reply to my message."))
 
 
-async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    runtime = runtime_of(context)
+async def on_help(update: Update, context: BotContext) -> None:
+    runtime = context.runtime
     await update.effective_message.reply_text(help_text(runtime, runtime.chat_language(update)))
 
 
-async def on_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    runtime = runtime_of(context)
-    await ask_language(update.effective_message, runtime, runtime.user_language(update), "l")
+async def on_lang(update: Update, context: BotContext) -> None:
+    runtime = context.runtime
+    await ask_language(update.effective_message, runtime, runtime.user_language(update), UserLanguage)
 
 
-async def on_topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    runtime = runtime_of(context)
+async def on_topics(update: Update, context: BotContext) -> None:
+    runtime = context.runtime
     await send_topics(update.effective_message, runtime, runtime.chat_language(update))

@@ -6,11 +6,11 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import LANGUAGES
+from bot import LANGUAGES, MESSAGE_LIMIT
 from bot.answer import Choice, Reply
 from bot.i18n import _, language_name
+from bot.telegram.callbacks import Answer, GroupLanguage, Topic, UserLanguage
 
-MESSAGE_LIMIT = 4096
 BUTTON_TEXT_LIMIT = 60
 FLAGS = {"id": "🇮🇩", "ko": "🇰🇷", "en": "🇬🇧"}
 
@@ -48,7 +48,7 @@ def _short(text: str) -> str:
 
 
 def choice_buttons(choices: tuple[Choice, ...] | list[Choice], lang: str) -> list[list[InlineKeyboardButton]]:
-    return [[InlineKeyboardButton(_short(c.text), callback_data=f"a:{lang}:{c.entry_id}")] for c in choices]
+    return [[InlineKeyboardButton(_short(c.text), callback_data=Answer(lang, c.entry_id).encode())] for c in choices]
 
 
 def reply_html(reply: Reply, gettext) -> tuple[list[str], InlineKeyboardMarkup | None]:
@@ -64,11 +64,11 @@ def reply_html(reply: Reply, gettext) -> tuple[list[str], InlineKeyboardMarkup |
             lines.append("")
             lines.append(gettext(_("You could ask, for example:")))
             lines += [f"• {example}" for example in reply.examples]
-        rows = [[InlineKeyboardButton(gettext(_("Browse topics")), callback_data=f"t:{reply.lang}:")]]
+        rows = [[InlineKeyboardButton(gettext(_("Browse topics")), callback_data=Topic(reply.lang, "").encode())]]
     parts = split_message("\n".join(lines))
     return parts, InlineKeyboardMarkup(rows) if rows else None
 
 
-def language_keyboard(prefix: str) -> InlineKeyboardMarkup:
+def language_keyboard(button: type[UserLanguage] | type[GroupLanguage]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(f"{FLAGS[lang]} {language_name(lang)}",
-                                                       callback_data=f"{prefix}:{lang}")] for lang in LANGUAGES])
+                                                       callback_data=button(lang).encode())] for lang in LANGUAGES])

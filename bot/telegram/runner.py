@@ -41,7 +41,8 @@ class RedactSecrets(logging.Filter):
 def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets(settings.token, settings.webhook_secret))
+    handler.addFilter(RedactSecrets(settings.token_value,
+                                   settings.webhook_secret.get_secret_value() if settings.webhook_secret else None))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
@@ -116,7 +117,8 @@ async def serve(application, settings: Settings, stop: asyncio.Event) -> None:
             await application.updater.start_webhook(
                 listen=settings.webhook_listen, port=settings.webhook_port,
                 url_path=_webhook_path(settings.webhook_url), webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret, allowed_updates=ALL_UPDATES)
+                secret_token=settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
+                allowed_updates=ALL_UPDATES)
         else:
             log.info("long polling %s", settings.api_url)
             await application.updater.start_polling(allowed_updates=ALL_UPDATES, poll_interval=0.0,

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import time
 from collections import defaultdict, deque
-from typing import Callable
 from dataclasses import dataclass, field
+from typing import Callable
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
+from bot.admin.access import AdminGate
+from bot.admin.announcements import AnnouncementDesk
+from bot.admin.knowledge import KnowledgeAdmin
+from bot.admin.teach import Teacher
 from bot.announce import Outbox
 from bot.answer import Engine
 from bot.config import Settings
@@ -25,7 +27,7 @@ RUNTIME_KEY = "sahabat"
 class ChatRateLimit:
     """At most `per_minute` answers per chat in any 60-second window (groups only)."""
 
-    def __init__(self, per_minute: int, clock=time.monotonic):
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic):
         self.per_minute = per_minute
         self.clock = clock
         self.sent: dict[int, deque[float]] = defaultdict(deque)
@@ -50,13 +52,23 @@ class Runtime:
     clock: Callable[[], float] = time.time          # injectable, so tests can move time forward
     group_limit: ChatRateLimit = field(init=False)
     outbox: Outbox = field(init=False)
-    outbox_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    pending_uploads: dict = field(default_factory=dict)        # admin id → the upload awaiting confirmation
-    pending_announcements: dict = field(default_factory=dict)  # admin id → the announcement awaiting confirmation
+    gate: AdminGate = field(init=False)                 # bot administrators, asked every time
+    knowledge_admin: KnowledgeAdmin = field(init=False)
+    desk: AnnouncementDesk = field(init=False)
+    teacher: Teacher = field(init=False)
+    error_notices: dict[str, float] = field(default_factory=dict)   # kind of error → when the admins were told
 
     def __post_init__(self) -> None:
-        self.group_limit = ChatRateLimit(self.settings.group_answers_per_minute)
-        self.outbox = Outbox(self.store, self.clock)
+        settings = self.settings
+        self.group_limit = ChatRateLimit(settings.group_answers_per_minute)
+        self.outbox = Outbox(self.store, self.clock, max_attempts=settings.delivery_attempts)
+        self.gate = AdminGate(self.store, settings.admins)
+        self.knowledge_admin = KnowledgeAdmin(self.knowledge, self.store, max_upload_bytes=settings.max_upload_bytes,
+                                              unanswered_days=settings.unanswered_days,
+                                              stats_days=settings.stats_days, clock=self.clock)
+        self.teacher = Teacher(self.knowledge_admin)
+        self.desk = AnnouncementDesk(self.outbox, self.store, timezone=settings.timezone,
+                                     zones=settings.announcement_zones, clock=self.clock)
 
     def now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self.clock(), dt.timezone.utc)
@@ -65,10 +77,6 @@ class Runtime:
     def engine(self) -> Engine:
         """The current engine; replaced as a whole on reload, so read it once per update."""
         return self.knowledge.engine
-
-    def is_admin(self, update: Update) -> bool:
-        user = update.effective_user
-        return user is not None and user.id in self.settings.admins
 
     def t(self, lang: str, message: str) -> str:
         return self.catalogs.gettext(lang, message)
@@ -89,16 +97,3 @@ class Runtime:
                 return chosen
         return self.user_language(update)
 
-
-def take_pending(pending: dict, user_id: int, token: str) -> tuple | None:
-    """What waits for this user's confirmation under `token`, removed from `pending`; None when
-    it is stale (another one replaced it, or it was already confirmed or cancelled)."""
-    entry = pending.get(user_id)
-    if entry is None or entry[0] != token:
-        return None
-    del pending[user_id]
-    return entry[1:]
-
-
-def runtime_of(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
-    return context.application.bot_data[RUNTIME_KEY]

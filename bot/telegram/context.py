@@ -1,0 +1,86 @@
+"""The context every handler and job receives: typed access to the bot's shared services.
+
+Registered through `ContextTypes(context=BotContext)`. It also knows the update it was made for,
+so `context.lang` is the reader's interface language without each handler working it out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+
+from bot.admin.access import AdminGate
+from bot.admin.announcements import AnnouncementDesk
+from bot.admin.knowledge import KnowledgeAdmin
+from bot.admin.teach import Teacher
+from bot.answer import Engine
+from bot.config import Settings
+from bot.store import Store
+from bot.telegram.runtime import RUNTIME_KEY, Runtime
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    _update: Update | None = None
+
+    @classmethod
+    def from_update(cls, update: object, application: Application[Any, Any, Any, Any, Any, Any]) -> BotContext:
+        context = super().from_update(update, application)
+        context._update = update if isinstance(update, Update) else None
+        return context
+
+    @property
+    def runtime(self) -> Runtime:
+        runtime: Runtime = self.application.bot_data[RUNTIME_KEY]
+        return runtime
+
+    @property
+    def engine(self) -> Engine:
+        """The current engine; a reload replaces it, so read it once per update."""
+        return self.runtime.engine
+
+    @property
+    def store(self) -> Store:
+        return self.runtime.store
+
+    @property
+    def settings(self) -> Settings:
+        return self.runtime.settings
+
+    @property
+    def knowledge_admin(self) -> KnowledgeAdmin:
+        return self.runtime.knowledge_admin
+
+    @property
+    def announcements(self) -> AnnouncementDesk:
+        return self.runtime.desk
+
+    @property
+    def teacher(self) -> Teacher:
+        return self.runtime.teacher
+
+    @property
+    def admins(self) -> AdminGate:
+        return self.runtime.gate
+
+    @property
+    def lang(self) -> str:
+        """The reader's interface language (their choice, else Telegram's language_code, else the default)."""
+        if self._update is None:
+            return self.runtime.settings.default_language
+        return self.runtime.user_language(self._update)
+
+    @property
+    def chat_lang(self) -> str:
+        """The language to write in this chat: a group's chosen language, else the reader's."""
+        if self._update is None:
+            return self.runtime.settings.default_language
+        return self.runtime.chat_language(self._update)
+
+    def t(self, message: str, lang: str | None = None) -> str:
+        """`message` (a msgid) in `lang`, by default the reader's language."""
+        return self.runtime.t(lang or self.lang, message)
+
+
+CONTEXT_TYPES = ContextTypes(context=BotContext)
