@@ -25,7 +25,7 @@ from bot.normalize import Analyzer
 from bot.retrieval import Candidate, Index, QueryTerm, phrasing_collisions
 
 MAX_QUESTION_CHARS = 500   # longer text is cut before matching; nobody asks a FAQ in an essay
-_SENTENCE = re.compile(r"[^.!?…\n]+[.!?…]*")
+_SENTENCE = re.compile(r"[^.!?？…\n]+[.!?？…]*")
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,9 @@ class Engine:
         reply_lang = detected or self._vote(terms) or fallback_lang
         sentences = [s.strip() for s in _SENTENCE.findall(question) if s.strip()]
         if len(sentences) > 1:
-            for sentence in sentences:
+            # Sentences that end with a question mark are the questions; a greeting before them is not.
+            asked = [s for s in sentences if s.endswith(("?", "？"))] or sentences
+            for sentence in asked:
                 found, found_terms = self._search(sentence, reply_lang, lang)
                 if found and (not candidates or self._confidence(found) > self._confidence(candidates)):
                     candidates, terms = found, found_terms

@@ -198,7 +198,7 @@ def _fit(positives: list[_Sample], negatives: list[_Sample], target: float, near
     all_margin = np.concatenate((p.margin, n.margin))
     margins = np.unique(np.concatenate(([0.0], np.quantile(all_margin, np.linspace(0.0, 0.95, 40)))
                                        if len(all_margin) else [0.0]))
-    best_rule, best_right = (1.01, 1.01, 1.0), -1
+    feasible: list[tuple[int, float, float, float]] = []    # (right, margin, score, guard quantile)
     for quantile in GUARD_QUANTILES:
         folds = [_guards([s for s in negatives if s.fold != f], quantile) for f in (0, 1)]
         p_guard = np.array([folds[s.fold].get(s.winner, -1.0) for s in positives])
@@ -206,6 +206,7 @@ def _fit(positives: list[_Sample], negatives: list[_Sample], target: float, near
         for margin in margins:
             p_pass = p.ok & (p.margin >= margin) & (p.best > p_guard)
             n_pass = n.ok & (n.margin >= margin) & (n.best > n_guard)
+            best: tuple[int, float, float, float] | None = None
             for score in scores[::-1]:        # from strict to lenient
                 answered = p_pass & (p.best >= score)
                 wrong = int(np.count_nonzero(answered & ~p.right))
@@ -213,8 +214,15 @@ def _fit(positives: list[_Sample], negatives: list[_Sample], target: float, near
                 near = int(np.count_nonzero(n_pass & (n.best >= score)))
                 if wrong > target * max(len(positives), 1) or near > target * max(len(negatives), 1):
                     break     # more lenient scores only add answers
-                if right > best_right:
-                    best_rule, best_right = (float(score), float(margin), quantile), right
+                if best is None or right > best[0]:
+                    best = (right, float(margin), float(score), quantile)
+            if best is not None:
+                feasible.append(best)
+    # The most right answers; among equals, the first found (the smallest margin and guard quantile).
+    best_rule = (1.01, 1.01, 1.0)
+    if feasible:
+        _right, margin, score, quantile = max(feasible, key=lambda r: r[0])
+        best_rule = (score, margin, quantile)
     answer_score, answer_margin, quantile = best_rule
     if len(n.best):
         clarify = float(np.quantile(n.best, 1.0 - near_miss_clarify)) if near_miss_clarify < 1 else 0.0

@@ -96,8 +96,20 @@ class Report:
     misses: list[dict] = field(default_factory=list)
 
     def accuracy(self, lang: str) -> float:
+        """Share of `lang`'s answerable questions answered outright from the expected entry."""
         row = self.per_language.get(lang, {})
         return row.get("correct", 0) / row["answerable"] if row.get("answerable") else 1.0
+
+    def reach(self, lang: str) -> float:
+        """Share answered right, or offered in a "did you mean" (one tap away)."""
+        row = self.per_language.get(lang, {})
+        return (row.get("correct", 0) + row.get("offered", 0)) / row["answerable"] if row.get("answerable") else 1.0
+
+    @property
+    def wrong_rate(self) -> float:
+        """Wrong answers per answerable question (off-topic answers included)."""
+        answerable = sum(row["answerable"] for row in self.per_language.values())
+        return self.answered_wrongly / answerable if answerable else 0.0
 
     @property
     def offtopic_refusal_rate(self) -> float:
@@ -111,6 +123,7 @@ class Report:
         return {
             "questions": self.total,
             "top1_accuracy": {lang: round(self.accuracy(lang), 4) for lang in self.per_language},
+            "answered_or_offered": {lang: round(self.reach(lang), 4) for lang in self.per_language},
             "answerable": {lang: row["answerable"] for lang, row in self.per_language.items()},
             "offtopic": self.offtopic_total,
             "offtopic_refused": self.offtopic_refused,
@@ -131,7 +144,7 @@ def evaluate(engine: Engine, cases: list[Case]) -> Report:
         detected = detect_language(case.question)
         if reply.lang == case.lang:
             report.language_correct += 1
-        row = report.per_language.setdefault(case.lang, {"answerable": 0, "correct": 0})
+        row = report.per_language.setdefault(case.lang, {"answerable": 0, "correct": 0, "offered": 0})
         if reply.kind == "clarify":
             report.clarified += 1
         ok = False
@@ -143,6 +156,7 @@ def evaluate(engine: Engine, cases: list[Case]) -> Report:
             row["answerable"] += 1
             ok = reply.kind == "answer" and reply.entry_id == case.expect
             row["correct"] += ok
+            row["offered"] += reply.kind == "clarify" and any(c.entry_id == case.expect for c in reply.choices)
         if reply.kind == "answer" and reply.entry_id != case.expect:
             report.answered_wrongly += 1
         if not ok or reply.lang != case.lang:
@@ -159,7 +173,8 @@ def format_report(report: Report) -> str:
     for lang in LANGUAGES:
         if lang in report.per_language:
             row = report.per_language[lang]
-            lines.append(f"top-1 accuracy [{lang}]: {row['correct']}/{row['answerable']} = {report.accuracy(lang):.1%}")
+            lines.append(f"top-1 accuracy [{lang}]: {row['correct']}/{row['answerable']} = {report.accuracy(lang):.1%}; "
+                         f"answered or offered in \"did you mean\": {report.reach(lang):.1%}")
     lines += [
         f"off-topic refused: {report.offtopic_refused}/{report.offtopic_total} = {report.offtopic_refusal_rate:.1%}",
         f"answered wrongly: {report.answered_wrongly}",

@@ -212,7 +212,7 @@ def test_an_upload_of_a_yml_twin_is_refused_by_the_check(tmp_path):
 
 
 def test_watch_mode_sees_yml_files(tmp_path):
-    from bot.telegram.admin import fingerprint
+    from bot.admin.knowledge import fingerprint
     directory = write_kb(tmp_path / "kb", dict(MINIMAL_KB))
     before = fingerprint(directory)
     write_kb(directory, {"canteen.yml": NEW_FILE})

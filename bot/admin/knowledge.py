@@ -126,9 +126,7 @@ class KnowledgeAdmin:
         return files
 
     def fingerprint(self) -> tuple[tuple[str, int, int], ...]:
-        """Names, sizes and modification times of the knowledge files (watch mode compares them)."""
-        return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns)
-                     for p in knowledge_files(self.knowledge.knowledge_dir))
+        return fingerprint(self.knowledge.knowledge_dir)
 
     # -- uploads ------------------------------------------------------------------------------------
     def admit_upload(self, user_id: int | None, file_name: str | None, size: int | None) -> str | Notice:
@@ -244,3 +242,8 @@ class KnowledgeAdmin:
             result.append(UnansweredGroup(group, ids, nearest))
         self.store.audit(user_id, "unanswered", "ok", f"{len(result)} groups")
         return result
+
+
+def fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times of the knowledge files (watch mode compares them)."""
+    return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in knowledge_files(directory))

@@ -1,0 +1,135 @@
+"""The inputs the engine must handle: chat noise, code-mixing, attributes of the wrong party, and
+candidates on every reply. Each noisy question must get exactly the reply of its clean form."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer import Engine, Reply
+
+
+def same_reply(a: Reply, b: Reply) -> tuple:
+    return (a.kind, a.lang, a.entry_id, a.text, [c.entry_id for c in a.choices]) == \
+        (b.kind, b.lang, b.entry_id, b.text, [c.entry_id for c in b.choices])
+
+
+@pytest.mark.parametrize("noisy, clean", [
+    # compatibility jamo (laughter, tears), attached or separate
+    ("kitb 면적 얼마야ㅋㅋ", "kitb 면적 얼마야"),
+    ("kitb 면적 얼마야 ㅋㅋㅋ", "kitb 면적 얼마야"),
+    ("kitb 면적 얼마야ㅎㅎ", "kitb 면적 얼마야"),
+    ("kitb 면적 얼마야 ㅠㅠ", "kitb 면적 얼마야"),
+    ("ㅜㅜ MoU 언제예요?", "MoU 언제예요?"),
+    ("MoU 언제예요?ㅋㅋ", "MoU 언제예요?"),
+    # laughter in letters, in every language
+    ("berapa luas kitb wkwkwk", "berapa luas kitb"),
+    ("wkwk berapa luas kitb", "berapa luas kitb"),
+    ("berapa luas kitb hahaha", "berapa luas kitb"),
+    ("berapa luas kitb hehehe", "berapa luas kitb"),
+    ("how big is kitb lol", "how big is kitb"),
+    ("how big is kitb hahaha", "how big is kitb"),
+    ("kitb 면적 얼마야 하하하", "kitb 면적 얼마야"),
+    # Korean vowel elongation
+    ("MoU 언제예요오오?", "MoU 언제예요?"),
+    ("MoU 언제예요오?", "MoU 언제예요?"),
+    ("KITB 면적은 얼마인가요오오?", "KITB 면적은 얼마인가요?"),
+    # invisible format characters inside a word
+    ("lu\u200bas kitb brp", "luas kitb brp"),
+    ("lu\u200cas kitb brp", "luas kitb brp"),
+    ("how b\u200big is kitb", "how big is kitb"),
+    ("KITB 면\u200b적은 얼마인가요?", "KITB 면적은 얼마인가요?"),
+    ("\ufeffluas kitb brp", "luas kitb brp"),
+    # Turkish dotted and dotless i, accents on short words
+    ("KİTB luasnya berapa", "KITB luasnya berapa"),
+    ("kıtb luasnya berapa", "KITB luasnya berapa"),
+    ("luás kitb brp", "luas kitb brp"),
+    ("hów big is kitb", "how big is kitb"),
+    # emoji
+    ("berapa luas kitb 🙏🙏", "berapa luas kitb"),
+    ("KITB 면적은 얼마인가요? 😊", "KITB 면적은 얼마인가요?"),
+])
+def test_chat_noise_does_not_change_the_reply(engine: Engine, noisy, clean):
+    assert same_reply(engine.ask(noisy), engine.ask(clean)), (engine.ask(noisy), engine.ask(clean))
+
+
+@pytest.mark.parametrize("chatty, clean", [
+    ("Halo min, saya mau tanya soal kawasan industri yang di Batang itu… sebenarnya berapa luas kawasan "
+     "KITB itu?", "sebenarnya berapa luas kawasan KITB itu?"),
+    ("Hi there! I have a question about the industrial estate in Batang. How big is KITB?", "How big is KITB?"),
+    ("안녕하세요! 바탕 산업단지에 대해 궁금한 게 있어요. KITB 면적은 얼마인가요?", "KITB 면적은 얼마인가요?"),
+])
+def test_a_greeting_before_the_question_does_not_change_the_reply(engine, chatty, clean):
+    assert same_reply(engine.ask(chatty), engine.ask(clean)), (engine.ask(chatty), engine.ask(clean))
+
+
+def test_the_chat_shorthand_of_the_base_still_works(engine):
+    """ㅎㅇ (hi) and ㄳ (thanks) are words, not noise."""
+    assert engine.ask("ㅎㅇ").entry_id == "greeting"
+    assert engine.ask("ㄳ").entry_id == "thanks"
+    assert engine.ask("ㅋㅋㅋ").kind == "fallback"
+
+
+@pytest.mark.parametrize("question, lang", [
+    ("berapa jumlah tenant kitb", "id"),          # an Indonesian sentence with an English noun
+    ("total area kitb brp ha", "id"),
+    ("kapan MoU signing-nya", "id"),
+    ("how many tenant di kitb", "en"),            # an English sentence with Indonesian words
+    ("where is kawasan industri batang", "en"),
+    ("what is 면적 of kitb", "en"),                # an English sentence with a Korean noun
+    ("KITB total area 얼마예요", "ko"),             # a Korean sentence with English nouns
+    ("MoU signing 장소가 어디예요?", "ko"),
+    ("investasi", "id"),
+])
+def test_the_reply_language_follows_the_sentence_not_its_borrowed_words(engine, question, lang):
+    assert engine.ask(question).lang == lang
+
+
+@pytest.mark.parametrize("question, wrong", [
+    ("size of chungbuk technopark", {"mou-purpose", "kitb-area"}),
+    ("luas chungbuk technopark", {"mou-purpose", "kitb-area"}),
+    ("충북테크노파크 면적", {"mou-purpose", "kitb-area"}),
+    ("berapa luas chungbuk technopark?", {"mou-purpose", "kitb-area"}),
+    ("how big is central java", {"kitb-area"}),
+    ("중부자바 면적은 얼마예요?", {"kitb-area"}),
+    ("when was chungbuk technopark founded", {"mou-date"}),
+    ("kapan chungbuk technopark didirikan", {"mou-date"}),
+    ("MoU 2024년에 체결했어요?", {"kitb-phase1-ready", "mou-date"}),
+    ("apakah mou ditandatangani tahun 2024", {"kitb-phase1-ready", "mou-date"}),
+])
+def test_an_attribute_of_one_party_is_not_answered_with_another_partys(engine, question, wrong):
+    reply = engine.ask(question)
+    assert not (reply.kind == "answer" and reply.entry_id in wrong), reply
+
+
+def test_naming_a_party_the_entry_never_mentions_caps_the_reply_at_did_you_mean(engine):
+    """The rule itself, on an entry that ranks first: KITB's area asked of another party."""
+    reply = engine.ask("berapa luas chungbuk technopark?")
+    assert reply.candidates[0].entry_id == "kitb-area"
+    assert reply.kind == "clarify"
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Berapa luas KITB?", "answer"),
+    ("investasi", "clarify"),
+    ("what is the weather in london", "fallback"),
+])
+def test_every_reply_carries_its_top_three_candidates(engine, question, kind):
+    reply = engine.ask(question)
+    assert reply.kind == kind
+    assert 1 <= len(reply.candidates) <= 3
+    assert all(c.entry_id in engine.kb.by_id and 0.0 <= c.score <= 1.0 for c in reply.candidates)
+    assert [c.score for c in reply.candidates] == sorted((c.score for c in reply.candidates), reverse=True) \
+        or kind != "answer"
+
+
+def test_an_unknown_word_lowers_the_score_without_vetoing_the_match(engine):
+    with_unknown = engine.ask("how big is kitb london")
+    assert with_unknown.candidates[0].entry_id == "kitb-area"
+    assert 0.3 < with_unknown.candidates[0].score < engine.ask("how big is kitb").candidates[0].score
+
+
+def test_an_exact_phrasing_of_one_entry_is_answered(engine):
+    for entry in engine.kb.entries:
+        for lang, phrasings in entry.questions.items():
+            reply = engine.ask(phrasings[0])
+            assert reply.candidates[0].entry_id == entry.id or reply.kind != "answer", (entry.id, phrasings[0])
