@@ -75,7 +75,8 @@ def load_engine(bench: dict[str, Any], entries: list[dict[str, Any]], catalogs: 
         engine, problems = build_engine(result, catalogs, bench["languages"][0], target)
         seconds = time.perf_counter() - started
     if engine is None:
-        raise SystemExit("the benchmark did not load: " + "; ".join(p.render() for p in problems if not p.warning)[:2000])
+        errors = "; ".join(p.render() for p in problems if not p.warning)
+        raise SystemExit("the benchmark did not load: " + errors[:2000])
     return engine, ids, seconds
 
 

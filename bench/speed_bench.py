@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import argparse
 import gc
-import resource
-import subprocess
-import tempfile
 import random
+import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -32,9 +32,8 @@ from types import MappingProxyType
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rapidfuzz import fuzz, process  # noqa: E402
-
 import yaml  # noqa: E402
+from rapidfuzz import fuzz, process  # noqa: E402
 
 from bot.answer import Engine, build_engine  # noqa: E402
 from bot.config import BUNDLED_KNOWLEDGE_DIR, BUNDLED_LOCALES_DIR  # noqa: E402
@@ -207,7 +206,8 @@ def main() -> None:
             peak = f"{row['peak_mb']:.0f}" if row["peak_mb"] is not None else "-"
             cold = f"{row['cold_s']:.2f}" if row["cold_s"] is not None else "-"
             rss = f"{row['rss_mb']:.0f}" if row["rss_mb"] is not None else "-"
-            print(f"{row['entries']:>8} {row['method']:<16} {row['queries']:>7} {cold:>9} {rss:>7} {build:>8} {peak:>8} "
+            print(f"{row['entries']:>8} {row['method']:<16} {row['queries']:>7} {cold:>9} {rss:>7} {build:>8} "
+                  f"{peak:>8} "
                   f"{row['p50_ms']:>8.3f} {row['p99_ms']:>8.3f} {row['top1']:>6.1%}", flush=True)
 
 

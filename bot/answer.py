@@ -233,7 +233,7 @@ def build_engine(result: LoadResult, catalogs: Catalogs, default_language: str =
     if engine is not None:
         for first, second in phrasing_collisions(engine.index):
             problems.append(phrasing_problem(
-                result, second.entry_id, second.lang, second.index,
+                result, second.entry_id, second.lang, second.number,
                 N_("phrasing {text!r} of {entry} is too alike {other_text!r} of {other} to tell them apart"),
                 {"text": second.text, "entry": second.entry_id, "other_text": first.text, "other": first.entry_id},
                 warning=True))

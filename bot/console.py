@@ -7,6 +7,7 @@ from typing import Callable, TextIO
 from bot import LANGUAGES
 from bot.answer import Choice, Engine, Reply
 from bot.i18n import _, language_name
+from bot.store import Store
 
 CONSOLE_USER = 0   # the console's row in the users table: it remembers its language like a Telegram user
 
@@ -14,7 +15,7 @@ CONSOLE_USER = 0   # the console's row in the users table: it remembers its lang
 class Conversation:
     """State of one console chat: the reader's language and the numbered choices on screen."""
 
-    def __init__(self, engine: Engine, lang: str, store=None):
+    def __init__(self, engine: Engine, lang: str, store: Store | None = None):
         self.engine = engine
         self.store = store
         self.lang = (store.user_language(CONSOLE_USER) if store else None) or lang
@@ -70,7 +71,7 @@ class Conversation:
         return "\n".join(lines)
 
 
-def run_console(engine: Engine, lang: str, store=None, read: Callable[[str], str] = input,
+def run_console(engine: Engine, lang: str, store: Store | None = None, read: Callable[[str], str] = input,
                 out: TextIO | None = None) -> int:
     import sys
     out = out or sys.stdout

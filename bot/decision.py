@@ -24,10 +24,10 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
-from types import MappingProxyType
 
 from bot.retrieval import Candidate, Index, LeaveOut, QueryTerm
 

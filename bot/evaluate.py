@@ -9,7 +9,7 @@ from typing import Any, Iterable
 
 from bot import LANGUAGES
 from bot.answer import Engine
-from bot.knowledge.located import LList, LMap, N_, YamlProblem, parse_yaml
+from bot.knowledge.located import N_, LList, LMap, YamlProblem, parse_yaml
 from bot.knowledge.problems import Gettext, Msg, Problem
 from bot.knowledge.scalars import not_text
 from bot.language import detect_language
@@ -173,7 +173,8 @@ def format_report(report: Report) -> str:
     for lang in LANGUAGES:
         if lang in report.per_language:
             row = report.per_language[lang]
-            lines.append(f"top-1 accuracy [{lang}]: {row['correct']}/{row['answerable']} = {report.accuracy(lang):.1%}; "
+            lines.append(f"top-1 accuracy [{lang}]: {row['correct']}/{row['answerable']} = "
+                         f"{report.accuracy(lang):.1%}; "
                          f"answered or offered in \"did you mean\": {report.reach(lang):.1%}")
     lines += [
         f"off-topic refused: {report.offtopic_refused}/{report.offtopic_total} = {report.offtopic_refusal_rate:.1%}",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Callable
 
 from babel import Locale, negotiate_locale
 from babel.messages.mofile import write_mo
@@ -71,7 +72,7 @@ class Catalogs:
     def ngettext(self, lang: str, singular: str, plural: str, n: int) -> str:
         return self.translations.get(lang, self.translations["en"]).ngettext(singular, plural, n)
 
-    def for_language(self, lang: str):
+    def for_language(self, lang: str) -> Callable[[str], str]:
         return lambda message: self.gettext(lang, message)
 
 
@@ -88,4 +89,4 @@ def negotiate(language_code: str | None, default: str = "en") -> str:
 
 def language_name(lang: str) -> str:
     """The language's own name for itself: Bahasa Indonesia, 한국어, English."""
-    return Locale.parse(lang).get_display_name(lang).capitalize() if lang != "id" else "Bahasa Indonesia"
+    return (Locale.parse(lang).get_display_name(lang) or lang).capitalize() if lang != "id" else "Bahasa Indonesia"

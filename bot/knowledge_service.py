@@ -40,7 +40,8 @@ class KnowledgeService:
         self.catalogs = catalogs
         self.store = store
         self.default_language = default_language
-        self.target_wrong_rate = target_wrong_rate if target_wrong_rate is not None else engine.calibration.target_wrong_rate
+        self.target_wrong_rate = (target_wrong_rate if target_wrong_rate is not None
+                                  else engine.calibration.target_wrong_rate)
         self.clock = clock
         self.loaded_at = clock()
         self._lock = asyncio.Lock()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Container, Iterable
+from typing import Callable, Container, Iterable
 
 HANGUL = "\uac00-\ud7a3\u3131-\u318e\u1100-\u11ff"  # syllables, compatibility and conjoining jamo
 _TOKEN = re.compile(rf"@[a-z0-9_]+|[{HANGUL}]+|[a-z\u00c0-\u024f]+|[0-9]+")
@@ -336,7 +336,8 @@ class Analyzer:
         return pattern, lookup
 
     @staticmethod
-    def _replace(compiled, text: str, make) -> str:
+    def _replace(compiled: tuple[re.Pattern[str], dict[str, str]] | None, text: str,
+                 make: Callable[[str], str]) -> str:
         if compiled is None:
             return text
         pattern, lookup = compiled
@@ -386,7 +387,7 @@ class Analyzer:
         folded = _LATIN_WORD.sub(lambda m: _expand(m.group(0)), folded)
         folded = self._replace(self._names, folded, lambda key: f"@{key}")
         folded = self._replace(self._phrases, folded, lambda word: word)
-        result = []
+        result: list[str] = []
         for token in _TOKEN.findall(folded):
             result.extend(normalize_word(token, lang))
         return result

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import bisect
 import gc
-from array import array
 import heapq
 import math
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple, Protocol, Sequence
@@ -439,11 +439,8 @@ class Index:
         if leave_out is not None and leave_out.whole_entry:
             blended[leave_out.entry_index] = -1.0
         pool = max(limit, RERANK)
-        if len(blended) > pool:
-            top = np.argpartition(-blended, pool - 1)[:pool]
-        else:
-            top = np.arange(len(blended))
-        top = [int(i) for i in top if blended[i] > 0]
+        pooled = np.argpartition(-blended, pool - 1)[:pool] if len(blended) > pool else np.arange(len(blended))
+        top = [int(i) for i in pooled if blended[i] > 0]
         if not top:
             return []
         top.sort(key=lambda i: -blended[i])
@@ -455,7 +452,8 @@ class Index:
         scale = max(float(blended[top[0]]), self.reference)
         query = " ".join(self.words[t.token_id] if t.token_id is not None else t.text for t in terms)
         idf = self.idf
-        query_weight = sum(float(idf[t]) * q for t, q in word_terms.items()) + unknown_words * self.word_view.unknown_idf
+        query_weight = (sum(float(idf[t]) * q for t, q in word_terms.items())
+                        + unknown_words * self.word_view.unknown_idf)
         dropped = leave_out.phrasings if leave_out is not None else frozenset()
         results = []
         for entry_index in top:
@@ -498,7 +496,7 @@ def _typo_form(token: str) -> str:
 class PhrasingRef(NamedTuple):
     entry_id: str
     lang: str
-    index: int
+    number: int          # position in the entry's list for that language
     text: str
 
 

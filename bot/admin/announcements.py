@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -172,12 +173,16 @@ class AnnouncementDesk:
         return self.outbox.sync_reminders(kb.events, lambda event, offset: reminder_texts(kb, catalogs, event, offset))
 
 
+def _render(kb: KnowledgeBase, text: str, lang: str) -> str:
+    return kb.render(text, lang)
+
+
 def reminder_texts(kb: KnowledgeBase, catalogs: Catalogs, event: Event, offset: dt.timedelta) -> dict[str, str]:
     texts = {}
     for lang in LANGUAGES:
         when = format_timedelta(offset, add_direction=True, locale=lang)
         header = catalogs.gettext(lang, _("⏰ Reminder: {when}")).format(when=when)
-        texts[lang] = header + "\n" + event_text(event, lang, lambda t, lang=lang: kb.render(t, lang))
+        texts[lang] = header + "\n" + event_text(event, lang, functools.partial(_render, kb, lang=lang))
     return texts
 
 

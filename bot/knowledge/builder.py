@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator
 from bot import LANGUAGES
 from bot.knowledge import crosscheck, event_fields
 from bot.knowledge.events import Event
-from bot.knowledge.located import LList, LMap, Mark, N_, Scalar, YamlProblem, parse_yaml
+from bot.knowledge.located import N_, LList, LMap, Mark, Scalar, YamlProblem, parse_yaml
 from bot.knowledge.model import Entry, Fact, KnowledgeBase, Name
 from bot.knowledge.problems import Msg, Problem
 from bot.knowledge.scalars import ID_PATTERN, KEY_PATTERN, Finding, fact_of, not_text, text_findings

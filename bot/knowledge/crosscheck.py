@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.knowledge.located import Mark, N_
+from bot.knowledge.located import N_, Mark
 from bot.knowledge.problems import Msg
 from bot.knowledge.template import TemplateError, placeholders
 from bot.normalize import fold

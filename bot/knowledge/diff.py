@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot import LANGUAGES
-from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.model import Entry, KnowledgeBase
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def diff(old: KnowledgeBase | None, new: KnowledgeBase) -> KbDiff:
     )
 
 
-def _entry_key(entry) -> tuple:
+def _entry_key(entry: Entry) -> tuple[object, ...]:
     return (entry.kind, entry.topic, tuple(sorted((k, tuple(v)) for k, v in entry.questions.items())),
             tuple(sorted(entry.answer.items())), entry.related)
 

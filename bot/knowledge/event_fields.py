@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.knowledge.events import Event, parse_offset, wall_clock_issue, zone_or_none
-from bot.knowledge.located import LList, LMap, Mark, N_
+from bot.knowledge.located import N_, LList, LMap, Mark
 from bot.knowledge.problems import Msg
 from bot.knowledge.scalars import ID_PATTERN
 

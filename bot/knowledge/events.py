@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Callable, Iterable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date, format_datetime, format_time
@@ -39,7 +39,7 @@ class Event:
 
     def starts_at(self) -> dt.datetime:
         """The moment the event starts (a whole-day event: midnight in its time zone)."""
-        if self.all_day:
+        if not isinstance(self.start, dt.datetime):
             return dt.datetime.combine(self.start, dt.time(0), ZoneInfo(self.timezone))
         return self.start
 
@@ -108,7 +108,7 @@ def when_text(event: Event, lang: str) -> str:
     return text
 
 
-def event_text(event: Event, lang: str, render=lambda text: text) -> str:
+def event_text(event: Event, lang: str, render: Callable[[str], str] = lambda text: text) -> str:
     """Title, time in WIB and KST, venue and description, in `lang` (the event's first language
     when it has not that one)."""
     def pick(texts: Mapping[str, str]) -> str:
@@ -121,11 +121,11 @@ def event_text(event: Event, lang: str, render=lambda text: text) -> str:
     return "\n".join(lines)
 
 
-def upcoming(events, now: dt.datetime) -> list[Event]:
+def upcoming(events: Iterable[Event], now: dt.datetime) -> list[Event]:
     return sorted((e for e in events if e.ends_at() > now), key=lambda e: e.starts_at())
 
 
-def past(events, now: dt.datetime) -> list[Event]:
+def past(events: Iterable[Event], now: dt.datetime) -> list[Event]:
     return sorted((e for e in events if e.ends_at() <= now), key=lambda e: e.starts_at(), reverse=True)
 
 

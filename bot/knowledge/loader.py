@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from bot.knowledge.builder import Builder, Source
-from bot.knowledge.located import Mark, N_, MAX_FILE_BYTES
+from bot.knowledge.located import MAX_FILE_BYTES, N_, Mark
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.problems import Msg, Problem
 

@@ -60,7 +60,7 @@ class YamlProblem(Exception):
         self.params = params
 
 
-class LMap(dict):   # type: ignore[type-arg]
+class LMap(dict[Any, Any]):
     """A mapping that remembers where it and each of its keys and values stand."""
     def __init__(self, *args: Any, mark: Mark = Mark(1, 1)) -> None:
         super().__init__(*args)
@@ -77,7 +77,7 @@ class LMap(dict):   # type: ignore[type-arg]
         return self.scalars.get(key)
 
 
-class LList(list):   # type: ignore[type-arg]
+class LList(list[Any]):
     """A list that remembers where it and each of its items stand."""
     def __init__(self, *args: Any, mark: Mark = Mark(1, 1)) -> None:
         super().__init__(*args)

@@ -29,13 +29,14 @@ class Fact:
         return {None, *DATE_STYLES, *DATE_SKELETONS} if self.kind == "date" else {None}
 
     def format(self, lang: str, style: str | None = None) -> str:
-        if self.kind == "date" and style in DATE_SKELETONS:
-            return format_skeleton(DATE_SKELETONS[style], self.value, locale=lang)
-        if self.kind == "date":
-            return format_date(self.value, DATE_STYLES[style or "long"], locale=lang)
+        value = self.value
+        if isinstance(value, dt.date):
+            if style in DATE_SKELETONS:
+                return format_skeleton(DATE_SKELETONS[style], value, locale=lang)
+            return format_date(value, DATE_STYLES[style or "long"], locale=lang)
         if self.kind == "year":
-            return str(self.value)
-        return format_decimal(self.value, locale=lang)
+            return str(value)
+        return format_decimal(value, locale=lang)
 
 
 @dataclass(frozen=True)

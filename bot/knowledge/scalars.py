@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from babel.numbers import format_decimal
 
-from bot.knowledge.located import LMap, N_, Scalar
+from bot.knowledge.located import N_, LMap, Scalar
 from bot.knowledge.model import Fact
 from bot.knowledge.problems import Msg
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 _TOKEN = re.compile(r"\{\{|\}\}|\{([A-Za-z0-9_]*)(?::([A-Za-z]*))?\}|[{}]")
 
@@ -34,7 +35,7 @@ def placeholders(template: str) -> list[Placeholder]:
     return found
 
 
-def render(template: str, resolve) -> str:
+def render(template: str, resolve: Callable[[str, str | None], str]) -> str:
     """Replace each placeholder with resolve(name, style); literal braces are unescaped."""
     def substitute(match: re.Match) -> str:
         text = match.group(0)
