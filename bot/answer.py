@@ -61,15 +61,26 @@ class Engine:
 
     def __init__(self, kb: KnowledgeBase, catalogs: Catalogs, default_language: str = "en",
                  target_wrong_rate: float = DEFAULT_TARGET_WRONG_RATE):
+        groups = [(name.key, name.spellings()) for name in kb.names.values()] + list(kb.synonyms.items())
+        self._attach(kb, Index(kb, Analyzer(groups)), catalogs, default_language)
+        self.calibration: Calibration = calibrate(self.index, self.answerable, target_wrong_rate)
+        self.rule = self.calibration.rule
+
+    @classmethod
+    def restore(cls, kb: KnowledgeBase, index: Index, calibration: Calibration, catalogs: Catalogs,
+                default_language: str = "en") -> Engine:
+        """An engine from parts built earlier for the same knowledge base (`bot.engine_cache`)."""
+        engine = cls.__new__(cls)
+        engine._attach(kb, index, catalogs, default_language)
+        engine.calibration, engine.rule = calibration, calibration.rule
+        return engine
+
+    def _attach(self, kb: KnowledgeBase, index: Index, catalogs: Catalogs, default_language: str) -> None:
         self.kb = kb
         self.catalogs = catalogs
         self.default_language = default_language
-        groups = [(name.key, name.spellings()) for name in kb.names.values()] + list(kb.synonyms.items())
-        self.index = Index(kb, Analyzer(groups))
-        self.entities = frozenset(self.index.vocabulary[f"@{key}"] for key in kb.names
-                                  if f"@{key}" in self.index.vocabulary)
-        self.calibration: Calibration = calibrate(self.index, self.answerable, target_wrong_rate)
-        self.rule = self.calibration.rule
+        self.index = index
+        self.entities = frozenset(index.vocabulary[f"@{key}"] for key in kb.names if f"@{key}" in index.vocabulary)
 
     def ask(self, question: str, lang: str | None = None, preferred: str | None = None,
             now: dt.datetime | None = None) -> Reply:

@@ -106,16 +106,15 @@ def _main(argv: list[str] | None) -> int:
 
 
 def load_engine(kb_dir: Path, settings: Settings) -> Engine | None:
-    from bot.answer import build_engine
+    from bot.engine_cache import load_engine as load_cached
     from bot.i18n import CatalogError, Catalogs
-    from bot.knowledge.loader import load_directory
     try:
         catalogs = Catalogs(settings.locales_dir)
     except CatalogError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return None
-    result = load_directory(kb_dir)
-    engine, problems = build_engine(result, catalogs, settings.default_language, settings.target_wrong_rate)
+    engine, problems = load_cached(kb_dir, catalogs, settings.data_dir / "cache", settings.default_language,
+                                   settings.target_wrong_rate)
     if engine is None:
         gettext = catalogs.for_language(settings.default_language)
         for problem in problems:

@@ -29,6 +29,7 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
+from bot import gc_paused
 from bot.retrieval import Candidate, Index, LeaveOut, QueryTerm
 
 DEFAULT_TARGET_WRONG_RATE = 0.03   # at most 3 wrong answers in 100 answerable questions, and in 100 near misses
@@ -112,6 +113,12 @@ def calibrate(index: Index, answerable: Answerable, target_wrong_rate: float = D
     Deterministic for a given base and seed. Raises ValueError for a target outside (0, 1)."""
     if not 0.0 < target_wrong_rate < 1.0 or not 0.0 <= near_miss_clarify <= 1.0:
         raise ValueError("target_wrong_rate must be in (0, 1) and near_miss_clarify in [0, 1]")
+    with gc_paused():
+        return _calibrate(index, answerable, target_wrong_rate, near_miss_clarify, max_samples, seed)
+
+
+def _calibrate(index: Index, answerable: Answerable, target_wrong_rate: float, near_miss_clarify: float,
+               max_samples: int, seed: int) -> Calibration:
     started = time.perf_counter()
     positives: list[_Sample] = []
     negatives: list[_Sample] = []

@@ -176,14 +176,21 @@ def fold(text: str) -> str:
     """Unicode-normalize, lowercase, drop chat noise (invisible characters, accents, laughter,
     stray jamo, elongation), turn punctuation into spaces, and separate Latin from Hangul
     ('MoU언제' → 'mou 언제', 'KITB가' → 'kitb 가')."""
-    text = text.translate(_INVISIBLE)
-    text = _JAMO_RUN.sub(_jamo_word, text)
-    text = _strip_accents(unicodedata.normalize("NFKC", text).casefold())
-    text = text.replace("'", "").replace("\u2019", "").replace("`", "")
+    plain = text.isascii()       # most Latin text: the Unicode steps cannot change it
+    if plain:
+        text = text.lower()
+    else:
+        text = text.translate(_INVISIBLE)
+        text = _JAMO_RUN.sub(_jamo_word, text)
+        text = _strip_accents(unicodedata.normalize("NFKC", text).casefold())
+        text = text.replace("\u2019", "")
+    text = text.replace("'", "").replace("`", "")
     text = _NOT_WORD.sub(" ", text).strip()
     text = _REDUPLICATION.sub(r"\1 \1", text)
     text = _ELONGATION.sub(r"\1", text)
     text = _LAUGHTER.sub(" ", text)
+    if plain:
+        return text.strip()
     text = _HANGUL_WORD.sub(lambda m: _unelongate(m.group(0)), text)
     return _SCRIPT_BOUNDARY.sub(" ", text).strip()
 

@@ -22,7 +22,6 @@ Deciding what to say from these scores is `bot.decision`'s job.
 from __future__ import annotations
 
 import bisect
-import gc
 import heapq
 import math
 import unicodedata
@@ -35,6 +34,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
+from bot import gc_paused
 from bot.knowledge.model import KnowledgeBase
 
 K1 = 1.2                # BM25 term-frequency saturation (standard default)
@@ -225,13 +225,8 @@ class Index:
     afterwards, safe to share between threads); `search` is the query path."""
 
     def __init__(self, kb: KnowledgeBase, analyzer: Analyzer):
-        was_enabled = gc.isenabled()
-        gc.disable()   # building allocates many long-lived small objects; the cyclic GC only slows it
-        try:
+        with gc_paused():
             self._build(kb, analyzer)
-        finally:
-            if was_enabled:
-                gc.enable()
 
     def _build(self, kb: KnowledgeBase, analyzer: Analyzer) -> None:
         self.kb = kb

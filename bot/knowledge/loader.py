@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from bot import gc_paused
 from bot.knowledge.builder import Builder, Source
 from bot.knowledge.located import MAX_FILE_BYTES, N_, Mark
 from bot.knowledge.model import KnowledgeBase
@@ -80,6 +81,11 @@ def load_directory(directory: Path, strict: bool = False) -> LoadResult:
 
 
 def load_sources(sources: Iterable[Source], strict: bool = False) -> LoadResult:
+    with gc_paused():
+        return _load_sources(sources, strict)
+
+
+def _load_sources(sources: Iterable[Source], strict: bool) -> LoadResult:
     builder = Builder(strict)
     sources = list(sources)
     builder.check_file_names(source.name for source in sources)

@@ -56,9 +56,8 @@ def run_bot(settings: Settings, kb_dir: Path) -> int:
         print(NO_TOKEN, file=sys.stderr)
         return 2
     configure_logging(settings)
-    from bot.answer import build_engine
+    from bot.engine_cache import load_engine
     from bot.i18n import CatalogError, Catalogs
-    from bot.knowledge.loader import load_directory
     from bot.store import Store, StoreError
     from bot.telegram.app import build_application
     try:
@@ -66,9 +65,9 @@ def run_bot(settings: Settings, kb_dir: Path) -> int:
     except CatalogError as exc:
         log.error("%s", exc)
         return 1
-    result = load_directory(kb_dir)
-    engine, problems = build_engine(result, catalogs, settings.default_language, settings.target_wrong_rate)
-    if engine is None or result.kb is None:
+    engine, problems = load_engine(kb_dir, catalogs, settings.data_dir / "cache", settings.default_language,
+                                   settings.target_wrong_rate)
+    if engine is None:
         gettext = catalogs.for_language(settings.default_language)
         for problem in problems:
             if not problem.warning:
@@ -81,7 +80,7 @@ def run_bot(settings: Settings, kb_dir: Path) -> int:
         log.error("%s", exc)
         return 1
     application = build_application(settings, engine, store, catalogs)
-    log.info("knowledge base %s: %d entries; data in %s", result.kb.version, len(result.kb.entries), store.path)
+    log.info("knowledge base %s: %d entries; data in %s", engine.kb.version, len(engine.kb.entries), store.path)
     try:
         asyncio.run(serve_until_signal(application, settings))
     finally:

@@ -1,0 +1,97 @@
+"""Start-up without re-reading: the engine of a knowledge directory, kept on disk between runs.
+
+Loading, validating, indexing and calibrating a 10,000-entry base takes seconds; reading the same
+files again should not. The cache key is a SHA-256 of the knowledge files (names and bytes), the
+calibration target, and the source of every module that shapes the engine, so any change to the
+files or to the code builds afresh. Only a base without errors is kept, and a cache file that
+cannot be read is ignored and rebuilt.
+
+Costs: disk space in BOT_DATA_DIR/cache (about 4.5 MB per 1,000 entries; the newest
+`KEEP` files are kept), and the first start after a change pays the full build plus writing the
+file. The cache is a pickle: it is trusted like the database next to it, so the data directory
+must be writable by the bot alone.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+import types
+from pathlib import Path
+from typing import Any
+
+import bot
+from bot.answer import Engine, build_engine
+from bot.i18n import Catalogs
+from bot.knowledge.loader import Problem, load_sources, read_sources
+
+log = logging.getLogger(__name__)
+
+KEEP = 3
+_ENGINE_MODULES = ("answer.py", "decision.py", "retrieval.py", "normalize.py", "language.py", "knowledge")
+
+
+def _proxy(mapping: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
+    return types.MappingProxyType(mapping)
+
+
+def _reduce_proxy(proxy: types.MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[Any, Any]]]:
+    return _proxy, (dict(proxy),)
+
+
+copyreg.pickle(types.MappingProxyType, _reduce_proxy)
+
+
+def code_version() -> str:
+    """A hash of the source of the modules that shape the engine."""
+    digest = hashlib.sha256()
+    root = Path(bot.__file__).parent
+    for name in _ENGINE_MODULES:
+        path = root / name
+        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            digest.update(file.name.encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def load_engine(directory: Path, catalogs: Catalogs, cache_dir: Path | None, default_language: str = "en",
+                target_wrong_rate: float = 0.03) -> tuple[Engine | None, list[Problem]]:
+    """The engine of `directory` and its problems, from `cache_dir` when the files, the target and
+    the code are unchanged; otherwise built (see `bot.answer.build_engine`) and then kept.
+    `cache_dir` None: always build. Never raises for a broken or missing cache file."""
+    sources, unreadable = read_sources(directory)
+    if unreadable:
+        return None, unreadable + load_sources(sources).problems
+    key = hashlib.sha256(f"{code_version()}|{target_wrong_rate}".encode())
+    for source in sources:
+        key.update(source.name.encode() + b"\0" + hashlib.sha256(source.data).digest())
+    path = cache_dir / f"engine-{key.hexdigest()[:40]}.pickle" if cache_dir is not None else None
+    if path is not None and path.is_file():
+        try:
+            with path.open("rb") as file:
+                kb, index, calibration, problems = pickle.load(file)
+            path.touch()
+            return Engine.restore(kb, index, calibration, catalogs, default_language), problems
+        except Exception as exc:      # an old or damaged file: build afresh
+            log.warning("ignoring the engine cache %s: %s", path.name, exc)
+    engine, problems = build_engine(load_sources(sources), catalogs, default_language, target_wrong_rate)
+    if engine is not None and path is not None:
+        _keep(path, (engine.kb, engine.index, engine.calibration, problems))
+    return engine, problems
+
+
+def _keep(path: Path, state: tuple[Any, ...]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as file:
+            pickle.dump(state, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(file.name, path)
+        kept = sorted(path.parent.glob("engine-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError as exc:           # a read-only or full disk only costs the next start its speed
+        log.warning("could not keep the engine cache: %s", exc)
