@@ -207,7 +207,9 @@ def eval_command(engine: Engine, args: argparse.Namespace) -> int:
         return 1
     report = evaluate(engine, cases)
     if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False))
+        print(json.dumps({**report.as_dict(), "calibration": engine.calibration.as_dict()}, ensure_ascii=False))
     else:
+        gettext = engine.catalogs.for_language(engine.default_language)
+        print(calibration_text(engine, gettext, engine.default_language))
         print(format_report(report))
     return 0
