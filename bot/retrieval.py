@@ -102,6 +102,7 @@ class Phrasing(NamedTuple):
     number: int                 # position in the entry's list for that language
     words: tuple[int, ...]      # word-view term ids, in order (with repeats)
     text: str                   # the normalized words joined, for string similarity
+    distinct: tuple[int, ...]   # its distinct word ids
 
 
 @dataclass(frozen=True)
@@ -254,7 +255,8 @@ class Index:
                         gram_entries.extend([entry_index] * len(gram_ids))
                         self.token_langs[token_id].add(lang)
                     self.entry_phrasings[entry_index].append(len(self.phrasings))
-                    self.phrasings.append(Phrasing(entry_index, lang, number, ids, " ".join(tokens)))
+                    self.phrasings.append(Phrasing(entry_index, lang, number, ids, " ".join(tokens),
+                                                   tuple(set(ids))))
         n = len(kb.entries)
         self.word_view = _View(np.frombuffer(word_entries, dtype=np.int64), np.frombuffer(word_terms, dtype=np.int64),
                                n, len(self.vocabulary))
@@ -263,9 +265,10 @@ class Index:
         self.words = list(self.vocabulary)
         self.df = self.word_view.df
         self.idf = self.word_view.idf
-        idf = self.idf.tolist()
+        self.idf_list: list[float] = self.idf.tolist()     # plain floats: fast in Python loops
+        idf = self.idf_list
         self.grammar = frozenset(i for w, i in self.vocabulary.items() if analyzer.is_grammar(w))
-        self.phrasing_weight = [sum(idf[t] * (GRAMMAR_QUALITY if t in self.grammar else 1.0) for t in set(p.words))
+        self.phrasing_weight = [sum(idf[t] * (GRAMMAR_QUALITY if t in self.grammar else 1.0) for t in p.distinct)
                                 or 1.0 for p in self.phrasings]
         self._build_typo_index()
         self.reference = 1.0
@@ -446,8 +449,8 @@ class Index:
         # when the leader is weaker than that, so a weak leader does not look strong.
         scale = max(float(blended[top[0]]), self.reference)
         query = " ".join(self.words[t.token_id] if t.token_id is not None else t.text for t in terms)
-        idf = self.idf
-        query_weight = (sum(float(idf[t]) * q for t, q in word_terms.items())
+        idf = self.idf_list
+        query_weight = (sum(idf[t] * q for t, q in word_terms.items())
                         + unknown_words * self.word_view.unknown_idf)
         dropped = leave_out.phrasings if leave_out is not None else frozenset()
         results = []
@@ -458,7 +461,7 @@ class Index:
                     continue
                 phrasing = self.phrasings[p]
                 shapes.append(phrasing.text)
-                matched = sum(float(idf[t]) * word_terms[t] for t in set(phrasing.words) if t in word_terms)
+                matched = sum(idf[t] * word_terms[t] for t in phrasing.distinct if t in word_terms)
                 if matched:
                     precision, recall = matched / self.phrasing_weight[p], matched / query_weight
                     f1 = max(f1, 2 * precision * recall / (precision + recall))
@@ -500,7 +503,7 @@ def phrasing_collisions(index: Index) -> Iterable[tuple[PhrasingRef, PhrasingRef
     prefer one over the other, so whichever is asked, the bot can only offer both."""
     first_of: dict[tuple[str, frozenset[int]], int] = {}
     for number, phrasing in enumerate(index.phrasings):
-        other = first_of.setdefault((phrasing.lang, frozenset(phrasing.words)), number)
+        other = first_of.setdefault((phrasing.lang, frozenset(phrasing.distinct)), number)
         if index.phrasings[other].entry_index != phrasing.entry_index:
             yield _ref(index, index.phrasings[other]), _ref(index, phrasing)
 
