@@ -453,6 +453,7 @@ class Index:
         query_weight = (sum(idf[t] * q for t, q in word_terms.items())
                         + unknown_words * self.word_view.unknown_idf)
         dropped = leave_out.phrasings if leave_out is not None else frozenset()
+        weighted = [(t, idf[t] * q) for t, q in word_terms.items()]   # a question has few words
         results = []
         for entry_index in top:
             f1, shapes = 0.0, []
@@ -461,7 +462,11 @@ class Index:
                     continue
                 phrasing = self.phrasings[p]
                 shapes.append(phrasing.text)
-                matched = sum(idf[t] * word_terms[t] for t in phrasing.distinct if t in word_terms)
+                words = phrasing.distinct
+                matched = 0.0
+                for t, weight in weighted:
+                    if t in words:
+                        matched += weight
                 if matched:
                     precision, recall = matched / self.phrasing_weight[p], matched / query_weight
                     f1 = max(f1, 2 * precision * recall / (precision + recall))
