@@ -94,3 +94,35 @@ def test_chat_console_answers_picks_numbered_choices_and_switches_language(tmp_p
     rows = sqlite3.connect(tmp_path / "data" / "sahabat.sqlite3").execute(
         "SELECT text, chat_type FROM unanswered").fetchall()
     assert rows == [("resep rendang", "console")]
+
+
+def test_ask_json_gives_the_top_three_candidates_on_every_kind_of_reply(tmp_path):
+    result = run_cli("ask", "--json", "Berapa luas KITB?", "investasi", "what is the weather in london",
+                     env={"BOT_DATA_DIR": str(tmp_path / "data")})
+    assert result.returncode == 0, result.stderr
+    replies = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["kind"] for r in replies] == ["answer", "clarify", "fallback"]
+    for reply in replies:
+        assert 1 <= len(reply["candidates"]) <= 3
+        assert all(set(c) == {"entry", "score"} and 0 <= c["score"] <= 1 for c in reply["candidates"])
+    assert replies[0]["candidates"][0]["entry"] == "kitb-area"
+
+
+def test_kb_check_and_kb_eval_print_what_was_calibrated(tmp_path):
+    check = run_cli("kb", "check")
+    assert check.returncode == 0, check.stderr
+    assert "Calibrated on" in check.stdout and "near misses answered" in check.stdout
+    evaluation = run_cli("kb", "eval", "--json", str(ROOT / "tests" / "eval" / "questions.yaml"),
+                         env={"BOT_DATA_DIR": str(tmp_path / "data")})
+    assert evaluation.returncode == 0, evaluation.stderr
+    calibration = json.loads(evaluation.stdout)["calibration"]
+    assert 0 < calibration["answer_score"] <= 1 and calibration["target_wrong_rate"] == 0.03
+    assert calibration["positives"] > 100 and 0 <= calibration["expected_answered_wrong"] <= 0.03
+
+
+def test_the_calibration_target_comes_from_the_environment(tmp_path):
+    strict = run_cli("kb", "check", env={"BOT_TARGET_WRONG_RATE": "0.01"})
+    assert strict.returncode == 0, strict.stderr
+    assert "1.0%" in strict.stdout
+    refused = run_cli("kb", "check", env={"BOT_TARGET_WRONG_RATE": "3"})
+    assert refused.returncode == 2 and "BOT_TARGET_WRONG_RATE" in refused.stderr
