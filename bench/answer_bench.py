@@ -17,8 +17,9 @@ same run:
 - near misses: every K-th entry is held out of the base, its queries are asked; share answered;
 - far off-topic: the queries of another benchmark (`--far`); share answered.
 
-The shared benchmarks live outside the repository (`../shared/benchmarks/`); without them this
-script says so and exits 0. Nothing of theirs is used by the engine.
+Needs the `bench` extra (`pip install -e '.[bench]'`, for bm25s). The shared benchmarks live outside
+the repository (`../shared/benchmarks/`); without them this script says so and exits 0. Nothing of
+theirs is used by the engine.
 """
 
 from __future__ import annotations
