@@ -63,6 +63,11 @@ class Settings:
     messages_per_second: int = 30  # Telegram's overall limit for one bot; 0 turns our limiter off
     watch_knowledge: bool = False  # reload automatically when the knowledge files change
     outbox_interval: float = 2.0   # seconds between two looks at the announcement outbox
+    # Added by the edge work (issue 9): answers per user per minute in private chats (0: no limit), and how
+    # long a group join waits before the introduction, so that a join reported before the group's
+    # migration service message is recognised as the same group and not introduced twice.
+    private_answers_per_minute: int = 20
+    introduction_delay: float = 5.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, dotenv: Path | None = Path(".env")) -> "Settings":
@@ -78,8 +83,10 @@ class Settings:
         port = get("TELEGRAM_WEBHOOK_PORT", "8443")
         per_minute = get("BOT_GROUP_ANSWERS_PER_MINUTE", "10")
         per_second = get("BOT_MESSAGES_PER_SECOND", "30")
+        private_per_minute = get("BOT_PRIVATE_ANSWERS_PER_MINUTE", "20")
         for name, value in (("TELEGRAM_WEBHOOK_PORT", port), ("BOT_GROUP_ANSWERS_PER_MINUTE", per_minute),
-                            ("BOT_MESSAGES_PER_SECOND", per_second)):
+                            ("BOT_MESSAGES_PER_SECOND", per_second),
+                            ("BOT_PRIVATE_ANSWERS_PER_MINUTE", private_per_minute)):
             if not value.isdigit():
                 raise ConfigError(f"{name} must be a whole number, got {value!r}")
         default_language = get("BOT_DEFAULT_LANGUAGE", "en")
@@ -111,5 +118,6 @@ class Settings:
             webhook_port=int(port),
             group_answers_per_minute=int(per_minute),
             messages_per_second=int(per_second),
+            private_answers_per_minute=int(private_per_minute),
             watch_knowledge=get("BOT_WATCH_KNOWLEDGE", "0") in ("1", "true", "yes", "on"),
         )

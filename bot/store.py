@@ -97,6 +97,11 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX deliveries_pending ON deliveries(status, next_attempt_at);
     """,
+    # Whether the bot has introduced itself in the group (at most once, even across a migration to a
+    # supergroup). Groups known before this step were introduced when the bot joined them.
+    """
+    ALTER TABLE groups ADD COLUMN introduced INTEGER NOT NULL DEFAULT 1;
+    """,
 ]
 
 

@@ -106,10 +106,21 @@ _SCOPE_TYPES = frozenset({"default", "all_private_chats", "all_group_chats",
                           "all_chat_administrators", "chat", "chat_administrators", "chat_member"})
 # file_id prefixes (Telegram's file_ids encode the file type) and getFile folders, by kind of file
 _FILE_ID_PREFIXES = {"document": "BQAC", "photo": "AgAC", "audio": "CQAC", "voice": "AwAC",
-                     "video": "BAAC", "animation": "CgAC", "sticker": "CAAC"}
+                     "video": "BAAC", "animation": "CgAC", "sticker": "CAAC", "video_note": "DQAC"}
 _FILE_FOLDERS = {"document": "documents", "photo": "photos", "audio": "music", "voice": "voice",
                  "video": "videos", "animation": "animations", "sticker": "stickers"}
 _FLOAT_RE = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?\Z")
+# What Telegram sends besides file_id/file_unique_id/file_size, by kind of media message
+_MEDIA_FIELDS: dict[str, dict[str, Any]] = {
+    "photo": {},
+    "video": {"width": 1280, "height": 720, "duration": 3, "mime_type": "video/mp4"},
+    "animation": {"width": 320, "height": 240, "duration": 2, "mime_type": "video/mp4", "file_name": "a.mp4"},
+    "audio": {"duration": 30, "mime_type": "audio/mpeg", "file_name": "lagu.mp3"},
+    "voice": {"duration": 2, "mime_type": "audio/ogg"},
+    "video_note": {"length": 240, "duration": 4},
+    "sticker": {"type": "regular", "width": 512, "height": 512, "is_animated": False, "is_video": False,
+                "emoji": "👍", "set_name": "HotCherry"},
+}
 
 
 def decode_param(name: str, value: Any) -> Any:
@@ -610,6 +621,11 @@ class FakeTelegram:
         """A message the server knows (pushed or sent by the bot), as JSON."""
         return self._messages.get((int(chat_id), int(message_id)))
 
+    def delete_message(self, chat_id: int, message_id: int) -> None:
+        """A user deletes a message: replies to it are refused from now on, as Telegram does,
+        unless they allow sending without the reply."""
+        self._messages.pop((int(chat_id), int(message_id)), None)
+
     def last_bot_message_id(self, chat_id: int) -> int | None:
         return self._last_bot_message.get(int(chat_id))
 
@@ -799,6 +815,33 @@ class FakeTelegram:
             content.update(extra)
         return self.push_message(None, chat_id, user_id, chat_type, language_code,
                                  extra=content, **options)
+
+    def push_media(self, kind: str, caption: str | None = None, chat_id: int | None = None,
+                   user_id: int = 1001, **options: Any) -> dict[str, Any]:
+        """A user sends a photo, video, animation, audio, voice, video_note or sticker, with a
+        ``caption`` where Telegram allows one (not for stickers and video notes). The JSON has the
+        fields Telegram sends for that kind (a photo is a list of sizes; a sticker has its emoji).
+        ``options`` are those of push_message. Returns the update."""
+        if kind not in _MEDIA_FIELDS:
+            raise ValueError(f"kind must be one of {sorted(_MEDIA_FIELDS)}, not {kind!r}")
+        if caption is not None and kind in ("sticker", "video_note"):
+            raise ValueError(f"a {kind} has no caption")
+        stored = self._store_file(b"\x00" * 64, None, _MEDIA_FIELDS[kind].get("mime_type"), kind)
+        file = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "file_size": 64}
+        if kind == "photo":
+            content: dict[str, Any] = {"photo": [{**file, "width": 90, "height": 60},
+                                                 {**file, "file_id": file["file_id"] + "L", "width": 1280,
+                                                  "height": 853}]}
+        else:
+            content = {kind: {**file, **_MEDIA_FIELDS[kind]}}
+        entities = options.pop("entities", None)
+        if caption is not None:
+            content["caption"] = caption
+            found = detect_entities(caption) if entities is None else entities
+            if found:
+                content["caption_entities"] = found
+        content.update(options.pop("extra", None) or {})
+        return self.push_message(None, chat_id, user_id, extra=content, **options)
 
     def push_callback_query(self, data: str, chat_id: int | None = None, user_id: int = 1001,
                             message_id: int | None = None, language_code: str | None = "id", *,

@@ -19,7 +19,7 @@ from bot.announce import Migrated, Removed, RetryLater, Transient, compose, deli
 from bot.i18n import _, language_name, negotiate
 from bot.knowledge.events import event_text
 from bot.telegram.admin import admin_only, notify_admins, reply_long
-from bot.telegram.groups import require_group_admin
+from bot.telegram.groups import introduce_later, require_group_admin
 from bot.telegram.runtime import RUNTIME_KEY, Runtime, runtime_of, take_pending
 
 log = logging.getLogger(__name__)
@@ -44,11 +44,7 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         runtime.outbox.joined(chat.id, chat.title or "")
         lang = negotiate(change.from_user.language_code if change.from_user else None,
                          runtime.settings.default_language)
-        await context.bot.send_message(chat.id, runtime.t(lang, _(
-            "Hello! I am Sahabat. I answer questions about the KITB – Chungbuk Technopark MoU and the Central Java – "
-            "Chungcheongbuk-do partnership: write /ask and your question, mention me, or reply to my messages.\n"
-            "Group administrators: /subscribe to receive event announcements here, /languages to choose their "
-            "languages (for example /languages id ko), /unsubscribe to stop.")))
+        introduce_later(context, chat.id, lang)     # not now: this may be a migration reported early
     elif was_in and not is_in:
         runtime.outbox.left(chat.id)
 

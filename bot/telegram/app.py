@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from telegram import Update
+from telegram import MessageEntity, Update
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler,
                           ContextTypes, Defaults, InlineQueryHandler, MessageHandler, filters)
 
@@ -15,7 +15,8 @@ from bot.i18n import Catalogs, _
 from bot.knowledge_service import KnowledgeService
 from bot.store import Store
 from bot.telegram import admin, announcements, groups, inline, private
-from bot.telegram.conversation import on_answer_button, on_topic_button, on_user_language_button
+from bot.telegram.conversation import on_answer_button, on_ask, on_topic_button, on_user_language_button
+from bot.telegram.gate import gate_handlers
 from bot.telegram.menus import set_command_menus
 from bot.telegram.runtime import RUNTIME_KEY, Runtime, runtime_of
 
@@ -39,7 +40,8 @@ def build_application(settings: Settings, engine: Engine, store: Store, catalogs
         .token(settings.token)
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
-        .defaults(Defaults(parse_mode=None, tzinfo=_zone(settings.timezone)))
+        # A reply goes out even when the question was deleted meanwhile (Telegram would refuse it).
+        .defaults(Defaults(parse_mode=None, tzinfo=_zone(settings.timezone), allow_sending_without_reply=True))
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.messages_per_second, max_retries=2))
         .concurrent_updates(16)
         .post_init(post_init)
@@ -49,20 +51,31 @@ def build_application(settings: Settings, engine: Engine, store: Store, catalogs
 
     private_chat = filters.ChatType.PRIVATE
     group_chat = filters.ChatType.GROUPS
+    text = filters.TEXT & ~filters.COMMAND | filters.CAPTION          # a caption is text
+    addressed = (filters.Entity(MessageEntity.MENTION) | filters.CaptionEntity(MessageEntity.MENTION)
+                 | filters.CaptionEntity(MessageEntity.BOT_COMMAND) | filters.REPLY)
+    bot_admins = filters.User(user_id=settings.admins)
+    for handler, group in gate_handlers():
+        # Before everything: updates delivered twice, other bots, automatic forwards (bot/telegram/gate.py).
+        application.add_handler(handler, group)
     handlers = [
+        # Private chats: a document with a caption from anyone but a bot administrator is a question;
+        # any other document is a knowledge-base upload (administrators only, refusals audited).
+        MessageHandler(private_chat & filters.Document.ALL & filters.CAPTION & ~bot_admins, private.on_text),
         # Bot administrators (BOT_ADMINS), private chats only; each handler checks the sender itself.
         *admin.handlers(private_chat),
-        # Private chats: commands first, then every other text is a question.
+        # Private chats: commands first, then every other text or caption is a question, and other media a hint.
         CommandHandler("start", private.on_start, filters=private_chat),
         CommandHandler("lang", private.on_lang, filters=private_chat),
         CommandHandler("help", private.on_help),
         CommandHandler("topics", private.on_topics),
-        MessageHandler(private_chat & filters.TEXT & ~filters.COMMAND, private.on_text),
-        # Groups: /ask, administrators' /lang, and mentions of or replies to the bot; nothing else.
-        CommandHandler("ask", groups.on_ask, filters=group_chat),
+        CommandHandler("ask", on_ask),
+        MessageHandler(private_chat & text, private.on_text),
+        MessageHandler(private_chat & filters.ATTACHMENT, private.on_media),
+        # Groups: /start, administrators' /lang, and texts or captions that mention or reply to the bot.
+        CommandHandler("start", groups.on_group_start, filters=group_chat),
         CommandHandler("lang", groups.on_group_lang, filters=group_chat),
-        MessageHandler(group_chat & filters.TEXT & ~filters.COMMAND
-                       & (filters.Entity("mention") | filters.REPLY), groups.on_group_text),
+        MessageHandler(group_chat & text & addressed, groups.on_group_message),
         # Buttons: a:<lang>:<entry> answers, t:<lang>:<topic> topics, l:<lang> user, g:<lang> group language.
         CallbackQueryHandler(on_answer_button, pattern=r"^a:"),
         CallbackQueryHandler(on_topic_button, pattern=r"^t:"),
@@ -72,6 +85,8 @@ def build_application(settings: Settings, engine: Engine, store: Store, catalogs
         InlineQueryHandler(inline.on_inline_query),
         # Events, group subscriptions (group administrators), announcements (bot administrators).
         *announcements.handlers(private_chat, group_chat),
+        # Last: a command nothing above knows, in a private chat, gets a hint (in groups it may be another bot's).
+        MessageHandler(private_chat & filters.COMMAND, private.on_unknown_command),
     ]
     application.add_handlers(handlers)
     application.add_error_handler(on_error)

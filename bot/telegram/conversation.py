@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import LANGUAGES
 from bot.answer import Reply
 from bot.i18n import _, language_name
+from bot.ratelimit import Verdict
+from bot.telegram.addressing import addressing
 from bot.telegram.render import choice_buttons, language_keyboard, reply_html
 from bot.telegram.runtime import Runtime, runtime_of
 
@@ -25,9 +27,33 @@ async def send_reply(message: Message, runtime: Runtime, reply: Reply, quote: bo
                                  do_quote=quote and index == 0)
 
 
+ASK_HINT = _("Write your question after /ask, for example: /ask How big is KITB?")
+MENTION_HINT = _("Write your question after my name, for example: @{bot} How big is KITB?")
+FLOOD_NOTICE = _("You are asking faster than I can answer. Please wait a minute, then ask again.")
+
+
+async def within_budget(update: Update, runtime: Runtime) -> bool:
+    """Whether this question may be answered: per user in private chats, per chat in groups.
+    A private flood gets one notice per minute; a group flood gets silence. Questions over the
+    budget never reach the engine or the unanswered log."""
+    chat = update.effective_chat
+    if chat.type == Chat.PRIVATE:
+        verdict = runtime.user_limit.check(update.effective_user.id if update.effective_user else chat.id)
+        if verdict is Verdict.FIRST_REFUSAL:
+            await update.effective_message.reply_text(runtime.t(runtime.user_language(update), FLOOD_NOTICE))
+    else:
+        verdict = runtime.group_limit.check(chat.id)
+    if verdict is Verdict.ALLOWED:
+        return True
+    log.info("answer limit reached in chat %s; question ignored", chat.id)
+    return False
+
+
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str,
                           quote: bool = False) -> None:
     runtime = runtime_of(context)
+    if not await within_budget(update, runtime):
+        return
     engine = runtime.engine          # one snapshot for the whole question, even if a reload happens
     preferred = runtime.user_language(update)
     reply = engine.ask(question, preferred=preferred, now=runtime.now())
@@ -36,6 +62,17 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     if reply.kind == "fallback":
         runtime.store.log_unanswered(question, reply.lang, chat_type, reply.score)
     await send_reply(update.effective_message, runtime, reply, quote=quote)
+
+
+async def on_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/ask <question>` (also `/ask@BotName`), in groups and in private chats."""
+    message = update.effective_message
+    question = addressing(message, context.bot.username).rest
+    if not question:
+        runtime = runtime_of(context)
+        await message.reply_text(runtime.t(runtime.chat_language(update), ASK_HINT))
+        return
+    await answer_question(update, context, question, quote=message.chat.type != Chat.PRIVATE)
 
 
 async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

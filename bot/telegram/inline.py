@@ -19,7 +19,8 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await query.answer([], cache_time=5)
         return
     engine = runtime.engine
-    preferred = runtime.store.user_language(query.from_user.id) or negotiate(query.from_user.language_code)
+    preferred = runtime.store.user_language(query.from_user.id) or negotiate(query.from_user.language_code,
+                                                                              runtime.settings.default_language)
     results = []
     for reply in engine.suggestions(text, preferred=preferred, limit=MAX_RESULTS):
         entry = engine.kb.by_id[reply.entry_id]
@@ -29,4 +30,5 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             description=reply.text[:200],
             input_message_content=InputTextMessageContent(reply.text),
         ))
-    await query.answer(results, cache_time=30, is_personal=False)
+    # Personal: the results follow the reader's language, so Telegram must not show one reader's cache to another.
+    await query.answer(results, cache_time=30, is_personal=True)

@@ -6,12 +6,40 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.i18n import _
-from bot.telegram.conversation import answer_question, ask_language, send_reply, send_topic, send_topics
+from bot.telegram.addressing import addressing
+from bot.telegram.conversation import (ASK_HINT, MENTION_HINT, answer_question, ask_language, send_reply, send_topic,
+                                       send_topics)
 from bot.telegram.runtime import runtime_of
+
+MEDIA_HINT = _("I can only read text: please type your question.")
+UNKNOWN_COMMAND_HINT = _("I do not know that command. /help shows what I can do.")
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await answer_question(update, context, update.effective_message.text)
+    """Every private text, and every caption, is a question. A leading /ask or a mention of the bot
+    is not part of it; a message with nothing else gets a hint instead of a guess."""
+    message = update.effective_message
+    addressed = addressing(message, context.bot.username)
+    if addressed.command is not None and addressed.command != "ask":
+        await on_unknown_command(update, context)       # a command in a caption
+        return
+    if not addressed.rest:
+        runtime = runtime_of(context)
+        hint = ASK_HINT if addressed.command else MENTION_HINT
+        await message.reply_text(runtime.t(runtime.user_language(update), hint).format(bot=context.bot.username))
+        return
+    await answer_question(update, context, addressed.rest)
+
+
+async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A sticker, voice message, photo without caption...: the bot reads text only, and says so."""
+    runtime = runtime_of(context)
+    await update.effective_message.reply_text(runtime.t(runtime.user_language(update), MEDIA_HINT))
+
+
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    runtime = runtime_of(context)
+    await update.effective_message.reply_text(runtime.t(runtime.user_language(update), UNKNOWN_COMMAND_HINT))
 
 
 def greeting(runtime, lang: str) -> str:

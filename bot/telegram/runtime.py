@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
-from collections import defaultdict, deque
 from typing import Callable
 from dataclasses import dataclass, field
 
@@ -17,28 +16,10 @@ from bot.answer import Engine
 from bot.config import Settings
 from bot.i18n import Catalogs, negotiate
 from bot.knowledge_service import KnowledgeService
+from bot.ratelimit import RateLimit
 from bot.store import Store
 
 RUNTIME_KEY = "sahabat"
-
-
-class ChatRateLimit:
-    """At most `per_minute` answers per chat in any 60-second window (groups only)."""
-
-    def __init__(self, per_minute: int, clock=time.monotonic):
-        self.per_minute = per_minute
-        self.clock = clock
-        self.sent: dict[int, deque[float]] = defaultdict(deque)
-
-    def allow(self, chat_id: int) -> bool:
-        now = self.clock()
-        window = self.sent[chat_id]
-        while window and now - window[0] >= 60:
-            window.popleft()
-        if len(window) >= self.per_minute:
-            return False
-        window.append(now)
-        return True
 
 
 @dataclass
@@ -48,14 +29,16 @@ class Runtime:
     catalogs: Catalogs
     knowledge: KnowledgeService
     clock: Callable[[], float] = time.time          # injectable, so tests can move time forward
-    group_limit: ChatRateLimit = field(init=False)
+    group_limit: RateLimit = field(init=False)      # answers per group chat
+    user_limit: RateLimit = field(init=False)       # answers per user in private chats
     outbox: Outbox = field(init=False)
     outbox_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     pending_uploads: dict = field(default_factory=dict)        # admin id → the upload awaiting confirmation
     pending_announcements: dict = field(default_factory=dict)  # admin id → the announcement awaiting confirmation
 
     def __post_init__(self) -> None:
-        self.group_limit = ChatRateLimit(self.settings.group_answers_per_minute)
+        self.group_limit = RateLimit(self.settings.group_answers_per_minute)
+        self.user_limit = RateLimit(self.settings.private_answers_per_minute)
         self.outbox = Outbox(self.store, self.clock)
 
     def now(self) -> dt.datetime:
