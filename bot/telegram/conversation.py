@@ -36,11 +36,12 @@ async def within_budget(update: Update, runtime: Runtime) -> bool:
     """Whether this question may be answered: per user in private chats, per chat in groups.
     A private flood gets one notice per minute; a group flood gets silence. Questions over the
     budget never reach the engine or the unanswered log."""
-    chat = update.effective_chat
+    chat, message = update.effective_chat, update.effective_message
+    assert chat is not None and message is not None, "questions come in messages"
     if chat.type == Chat.PRIVATE:
         verdict = runtime.user_limit.check(update.effective_user.id if update.effective_user else chat.id)
         if verdict is Verdict.FIRST_REFUSAL:
-            await update.effective_message.reply_text(runtime.t(runtime.user_language(update), FLOOD_NOTICE))
+            await message.reply_text(runtime.t(runtime.user_language(update), FLOOD_NOTICE))
     else:
         verdict = runtime.group_limit.check(chat.id)
     if verdict is Verdict.ALLOWED:
@@ -52,21 +53,22 @@ async def within_budget(update: Update, runtime: Runtime) -> bool:
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str,
                           quote: bool = False) -> None:
     runtime = runtime_of(context)
-    if not await within_budget(update, runtime):
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None or not await within_budget(update, runtime):
         return
     engine = runtime.engine          # one snapshot for the whole question, even if a reload happens
-    preferred = runtime.user_language(update)
-    reply = engine.ask(question, preferred=preferred, now=runtime.now())
-    chat_type = update.effective_chat.type
-    runtime.store.log_question(reply.lang, reply.kind, reply.entry_id, chat_type)
+    reply = engine.ask(question, preferred=runtime.user_language(update), now=runtime.now())
+    runtime.store.log_question(reply.lang, reply.kind, reply.entry_id, chat.type)
     if reply.kind == "fallback":
-        runtime.store.log_unanswered(question, reply.lang, chat_type, reply.score)
-    await send_reply(update.effective_message, runtime, reply, quote=quote)
+        runtime.store.log_unanswered(question, reply.lang, chat.type, reply.score)
+    await send_reply(message, runtime, reply, quote=quote)
 
 
 async def on_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/ask <question>` (also `/ask@BotName`), in groups and in private chats."""
     message = update.effective_message
+    if message is None:
+        return
     question = addressing(message, context.bot.username).rest
     if not question:
         runtime = runtime_of(context)

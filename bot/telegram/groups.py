@@ -32,13 +32,16 @@ def introduce_later(context: ContextTypes.DEFAULT_TYPE, chat_id: int, lang: str)
     """Introduce the bot in a group it just joined, after `introduction_delay` seconds: Telegram may
     report the bot's membership of a supergroup before the service message saying that it is an
     old group migrated, and a migrated group was introduced already (Outbox.claim_introduction)."""
-    delay = runtime_of(context).settings.introduction_delay
-    context.application.job_queue.run_once(_introduce, delay, chat_id=chat_id, data=lang, name=f"introduce {chat_id}")
+    queue = context.application.job_queue
+    assert queue is not None, "python-telegram-bot[job-queue] is a dependency"
+    queue.run_once(_introduce, runtime_of(context).settings.introduction_delay, chat_id=chat_id, data=lang,
+                   name=f"introduce {chat_id}")
 
 
 async def _introduce(context: ContextTypes.DEFAULT_TYPE) -> None:
     runtime = runtime_of(context)
     job = context.job
+    assert job is not None and job.chat_id is not None and isinstance(job.data, str)
     if not runtime.outbox.claim_introduction(job.chat_id):
         return
     lang = runtime.store.chat_language(job.chat_id) or job.data
@@ -67,6 +70,8 @@ async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     """A group message with text or a caption: answered only when it is addressed to the bot; a bare
     mention gets a hint."""
     message = update.effective_message
+    if message is None:
+        return
     question = addressed_question(message, context.bot.username, context.bot.id)
     if question is None:
         return
@@ -81,7 +86,8 @@ async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def on_group_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/start` or `/start@BotName` in a group: how to use the bot here."""
     runtime = runtime_of(context)
-    await update.effective_message.reply_text(introduction(runtime, runtime.chat_language(update)))
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(introduction(runtime, runtime.chat_language(update)))
 
 
 async def is_chat_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

@@ -19,6 +19,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every private text, and every caption, is a question. A leading /ask or a mention of the bot
     is not part of it; a message with nothing else gets a hint instead of a guess."""
     message = update.effective_message
+    if message is None:
+        return
     addressed = addressing(message, context.bot.username)
     if addressed.command is not None and addressed.command != "ask":
         await on_unknown_command(update, context)       # a command in a caption
@@ -34,12 +36,14 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A sticker, voice message, photo without caption...: the bot reads text only, and says so."""
     runtime = runtime_of(context)
-    await update.effective_message.reply_text(runtime.t(runtime.user_language(update), MEDIA_HINT))
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(runtime.t(runtime.user_language(update), MEDIA_HINT))
 
 
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     runtime = runtime_of(context)
-    await update.effective_message.reply_text(runtime.t(runtime.user_language(update), UNKNOWN_COMMAND_HINT))
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(runtime.t(runtime.user_language(update), UNKNOWN_COMMAND_HINT))
 
 
 def greeting(runtime, lang: str) -> str:

@@ -3,14 +3,16 @@
 A message can come from a chat instead of a person: `sender_chat` is set and `from` is a
 placeholder account. The decision for every kind:
 
-| kind               | how Telegram shows it                                    | questions | group admin? |
-|--------------------|----------------------------------------------------------|-----------|--------------|
-| person             | `from` a user, no `sender_chat`                          | answered  | getChatMember |
-| anonymous admin    | `from` GroupAnonymousBot, `sender_chat` = the group      | answered  | yes (only administrators can post as the group) |
-| posting as channel | `from` Channel_Bot, `sender_chat` = a channel            | answered  | no, whatever the person behind it is |
-| automatic forward  | `is_automatic_forward`, `from` Telegram (777000)         | never     | no |
-| bot                | `from.is_bot` and no `sender_chat`                       | never     | no |
+| kind               | how Telegram shows it                               | questions | group administrator? |
+|--------------------|-----------------------------------------------------|-----------|----------------------|
+| person             | `from` a user, no `sender_chat`                     | answered  | ask getChatMember    |
+| anonymous admin    | `from` GroupAnonymousBot, `sender_chat` the group   | answered  | yes, without asking  |
+| posting as channel | `from` Channel_Bot, `sender_chat` a channel         | answered  | no                   |
+| automatic forward  | `is_automatic_forward`, `from` Telegram (777000)    | never     | no                   |
+| bot                | `from.is_bot`, no `sender_chat`                     | never     | no                   |
 
+Only administrators can post as the group, so an anonymous administrator needs no check (and the
+placeholder account could not be checked anyway); posting as a channel proves no right in the group.
 Anonymous administrators and channel posters are people behind a placeholder, so their questions
 are answered; automatic forwards are the linked channel's posts copied into its discussion group,
 and other bots are never answered (two bots must not talk to each other forever).
