@@ -3,7 +3,7 @@
     python bench/telegram_load.py [--questions 2000] [--users 200] [--rate 30]
 
 Runs the real bot (bot.telegram.runner.serve, as `python -m bot run` does) against the fake
-server from tests/fake_telegram.py over real HTTP on 127.0.0.1, pushes the questions as fast as
+server from tests/fake_telegram/ over real HTTP on 127.0.0.1, pushes the questions as fast as
 the server takes them, and measures for every update the time from being pushed to the bot's
 sendMessage arriving at the server. The same run measures a baseline: a python-telegram-bot
 echo bot with the same settings, so the figures separate the answer engine from the framework

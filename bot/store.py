@@ -119,9 +119,20 @@ class Unanswered:
 
 
 class Store:
+    # The question and unanswered logs are written in batches: one commit (one fsync) per row cost
+    # as much as answering the question. A batch is written once it has LOG_BATCH_ROWS rows or its
+    # oldest row is LOG_BATCH_AGE_S old, before any read of the logs, by `flush_logs` (the bot calls
+    # it every second) and on close; a crash loses at most that much of the statistics, never a
+    # setting or an announcement (those are committed at once).
+    LOG_BATCH_ROWS = 200
+    LOG_BATCH_AGE_S = 1.0
+
     def __init__(self, data_dir: Path, clock=time.time):
         self.path = Path(data_dir) / DATABASE_NAME
         self.clock = clock
+        self._questions: list[tuple] = []
+        self._unanswered: list[tuple] = []
+        self._batch_started = 0.0          # time.monotonic() of the oldest row waiting
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -155,6 +166,7 @@ class Store:
         return self.db.execute("PRAGMA user_version").fetchone()[0]
 
     def close(self) -> None:
+        self.flush_logs()
         self.db.close()
 
     # -- languages ---------------------------------------------------------------------------
@@ -176,23 +188,44 @@ class Store:
                         "ON CONFLICT(chat_id) DO UPDATE SET lang = excluded.lang, updated_at = excluded.updated_at",
                         (chat_id, lang, self.clock()))
 
-    # -- unanswered log ----------------------------------------------------------------------
+    # -- question and unanswered logs (batched, see LOG_BATCH_ROWS) ---------------------------
+    def _log(self, batch: list[tuple], row: tuple) -> None:
+        if not self._questions and not self._unanswered:
+            self._batch_started = time.monotonic()
+        batch.append(row)
+        if (len(self._questions) + len(self._unanswered) >= self.LOG_BATCH_ROWS
+                or time.monotonic() - self._batch_started >= self.LOG_BATCH_AGE_S):
+            self.flush_logs()
+
+    def flush_logs(self) -> None:
+        """Write the logged rows still waiting, in one transaction."""
+        if not self._questions and not self._unanswered:
+            return
+        questions, self._questions = self._questions, []
+        unanswered, self._unanswered = self._unanswered, []
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany("INSERT INTO questions(at, lang, kind, entry_id, chat_type) VALUES (?, ?, ?, ?, ?)",
+                                questions)
+            self.db.executemany("INSERT INTO unanswered(text, lang, chat_type, best_score, created_at) "
+                                "VALUES (?, ?, ?, ?, ?)", unanswered)
+            self.db.execute("COMMIT")
+
     def log_unanswered(self, text: str, lang: str, chat_type: str, best_score: float) -> None:
-        self.db.execute("INSERT INTO unanswered(text, lang, chat_type, best_score, created_at) VALUES (?, ?, ?, ?, ?)",
-                        (text, lang, chat_type, float(best_score), self.clock()))
+        self._log(self._unanswered, (text, lang, chat_type, float(best_score), self.clock()))
 
     def unanswered(self, limit: int = 100, since: float = 0.0) -> list[Unanswered]:
+        self.flush_logs()
         rows = self.db.execute("SELECT text, lang, chat_type, best_score, created_at FROM unanswered "
                                "WHERE created_at >= ? ORDER BY id DESC LIMIT ?", (since, limit)).fetchall()
         return [Unanswered(*row) for row in rows]
 
-    # -- questions (for /stats) --------------------------------------------------------------
     def log_question(self, lang: str, kind: str, entry_id: str | None, chat_type: str) -> None:
-        self.db.execute("INSERT INTO questions(at, lang, kind, entry_id, chat_type) VALUES (?, ?, ?, ?, ?)",
-                        (self.clock(), lang, kind, entry_id, chat_type))
+        self._log(self._questions, (self.clock(), lang, kind, entry_id, chat_type))
 
     def question_stats(self, since: float, utc_offset_s: int = 0) -> dict:
         """Counts since `since`: per day (in the bot's time zone), per language, per kind, top entries."""
+        self.flush_logs()
         q = self.db.execute
         per_day = q("SELECT date(at + ?, 'unixepoch') AS day, COUNT(*) FROM questions WHERE at >= ? "
                     "GROUP BY day ORDER BY day", (utc_offset_s, since)).fetchall()

@@ -69,3 +69,13 @@ async def silence(server: FakeTelegram, chat_id: int, since: int, probe_user: in
     await asyncio.sleep(0.3)        # updates are handled concurrently: give a slower one time to speak up
     sent = [c for c in server.calls_to(("sendMessage", "sendDocument")) if c.index >= since and c.chat_id == chat_id]
     assert sent == [], sent
+
+
+async def eventually(read, timeout: float = 5.0):
+    """`read()` once it returns something truthy (the bot writes its logs in batches, about every
+    second), else its last value."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not (value := read()) and loop.time() < deadline:
+        await asyncio.sleep(0.05)
+    return value

@@ -9,7 +9,7 @@ import pytest
 
 from bot.store import DATABASE_NAME
 from tests.fake_telegram import BOT_USERNAME
-from tests.telegram_harness import ask, running_bot, silence
+from tests.telegram_harness import ask, eventually, running_bot, silence
 
 GROUP = -100700
 CHANNEL = {"id": -100900, "title": "Kanal Jateng", "type": "channel", "username": "kanaljateng"}
@@ -100,6 +100,6 @@ async def test_the_same_update_delivered_twice_is_handled_once_by_long_polling(s
     await silence(server, -1, since=mark)
     replies = [c for c in server.calls_to("sendMessage", chat_id=811) if c.index >= mark]
     assert len(replies) == 1
-    rows = sqlite3.connect(tmp_path / "data" / DATABASE_NAME).execute(
-        "SELECT COUNT(*) FROM unanswered WHERE text = 'siapa presiden amerika?'").fetchone()
-    assert rows == (1,)
+    rows = await eventually(lambda: sqlite3.connect(tmp_path / "data" / DATABASE_NAME).execute(
+        "SELECT COUNT(*) FROM unanswered WHERE text = 'siapa presiden amerika?'").fetchone()[0])
+    assert rows == 1

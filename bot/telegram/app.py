@@ -29,8 +29,12 @@ def build_application(settings: Settings, engine: Engine, store: Store, catalogs
                                  settings.default_language, clock)
     runtime = Runtime(settings, store, catalogs, knowledge, clock)
 
+    async def flush_logs(_context: ContextTypes.DEFAULT_TYPE) -> None:
+        store.flush_logs()
+
     async def post_init(application: Application) -> None:
         await set_command_menus(application.bot, catalogs, settings.admins)
+        application.job_queue.run_repeating(flush_logs, interval=store.LOG_BATCH_AGE_S, name="flush logs")
         if settings.watch_knowledge:
             admin.start_watching(application)
         announcements.start(application)
