@@ -110,6 +110,19 @@ async def test_a_private_flood_is_limited_per_user_and_stays_out_of_the_unanswer
     assert logged == (5,)
 
 
+async def test_a_flood_of_stickers_gets_no_more_replies_than_a_flood_of_questions(
+        server, bundled_kb, catalogs, tmp_path):
+    async with running_bot(server, bundled_kb, catalogs, tmp_path / "data", private_answers_per_minute=3):
+        mark = server.mark()
+        for _ in range(20):
+            server.push_media("sticker", user_id=4203, chat_id=4203, language_code="ko")
+        await silence(server, -1, since=server.mark())
+        sent = [c.text for c in server.sent_messages(4203) if c.index >= mark]
+        hints = [text for text in sent if text == "저는 글만 읽을 수 있어요. 질문을 글로 써 주세요."]
+        notices = [text for text in sent if "1분 뒤에" in text]
+        assert (len(hints), len(notices), len(sent)) == (3, 1, 4)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -50,6 +50,14 @@ async def within_budget(update: Update, runtime: Runtime) -> bool:
     return False
 
 
+async def send_hint(update: Update, runtime: Runtime, hint: str, **fields: str) -> None:
+    """A one-line hint (a msgid) in the chat's language, within the same budget as answers, so that
+    a flood of stickers or bare mentions gets no more replies than a flood of questions."""
+    message = update.effective_message
+    if message is not None and await within_budget(update, runtime):
+        await message.reply_text(runtime.t(runtime.chat_language(update), hint).format(**fields))
+
+
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str,
                           quote: bool = False) -> None:
     runtime = runtime_of(context)
@@ -71,8 +79,7 @@ async def on_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     question = addressing(message, context.bot.username).rest
     if not question:
-        runtime = runtime_of(context)
-        await message.reply_text(runtime.t(runtime.chat_language(update), ASK_HINT))
+        await send_hint(update, runtime_of(context), ASK_HINT)
         return
     await answer_question(update, context, question, quote=message.chat.type != Chat.PRIVATE)
 

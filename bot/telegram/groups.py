@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 
 from bot.i18n import _, language_name
 from bot.telegram.addressing import addressing
-from bot.telegram.conversation import MENTION_HINT, answer_question, ask_language, chosen_language
+from bot.telegram.conversation import MENTION_HINT, answer_question, ask_language, chosen_language, send_hint
 from bot.telegram.runtime import Runtime, runtime_of
 from bot.telegram.senders import Sender, sender_of
 
@@ -76,9 +76,7 @@ async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if question is None:
         return
     if not question:
-        runtime = runtime_of(context)
-        await message.reply_text(runtime.t(runtime.chat_language(update), MENTION_HINT).format(
-            bot=context.bot.username))
+        await send_hint(update, runtime_of(context), MENTION_HINT, bot=context.bot.username)
         return
     await answer_question(update, context, question, quote=True)
 

@@ -7,8 +7,8 @@ from telegram.ext import ContextTypes
 
 from bot.i18n import _
 from bot.telegram.addressing import addressing
-from bot.telegram.conversation import (ASK_HINT, MENTION_HINT, answer_question, ask_language, send_reply, send_topic,
-                                       send_topics)
+from bot.telegram.conversation import (ASK_HINT, MENTION_HINT, answer_question, ask_language, send_hint, send_reply,
+                                       send_topic, send_topics)
 from bot.telegram.runtime import runtime_of
 
 MEDIA_HINT = _("I can only read text: please type your question.")
@@ -26,24 +26,19 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await on_unknown_command(update, context)       # a command in a caption
         return
     if not addressed.rest:
-        runtime = runtime_of(context)
-        hint = ASK_HINT if addressed.command else MENTION_HINT
-        await message.reply_text(runtime.t(runtime.user_language(update), hint).format(bot=context.bot.username))
+        await send_hint(update, runtime_of(context), ASK_HINT if addressed.command else MENTION_HINT,
+                        bot=context.bot.username)
         return
     await answer_question(update, context, addressed.rest)
 
 
 async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A sticker, voice message, photo without caption...: the bot reads text only, and says so."""
-    runtime = runtime_of(context)
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(runtime.t(runtime.user_language(update), MEDIA_HINT))
+    await send_hint(update, runtime_of(context), MEDIA_HINT)
 
 
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    runtime = runtime_of(context)
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(runtime.t(runtime.user_language(update), UNKNOWN_COMMAND_HINT))
+    await send_hint(update, runtime_of(context), UNKNOWN_COMMAND_HINT)
 
 
 def greeting(runtime, lang: str) -> str:
