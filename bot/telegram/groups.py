@@ -112,7 +112,7 @@ async def require_group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE
     runtime = runtime_of(context)
     if update.callback_query:
         await update.callback_query.answer(runtime.t(runtime.user_language(update), refusal), show_alert=True)
-    else:
+    elif update.effective_message is not None:
         await update.effective_message.reply_text(runtime.t(runtime.chat_language(update), refusal))
     return False
 

@@ -13,6 +13,8 @@ MAX_RESULTS = 5
 
 async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.inline_query
+    if query is None:
+        return
     runtime = runtime_of(context)
     text = query.query.strip()
     if not text:
@@ -23,6 +25,8 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                                                                               runtime.settings.default_language)
     results = []
     for reply in engine.suggestions(text, preferred=preferred, limit=MAX_RESULTS):
+        if reply.entry_id is None:
+            continue
         entry = engine.kb.by_id[reply.entry_id]
         results.append(InlineQueryResultArticle(
             id=reply.entry_id,
