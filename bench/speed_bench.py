@@ -178,7 +178,8 @@ def bench_size(size: int, n_queries: int, n_baseline: int, catalogs: Catalogs) -
         rows.append({"entries": size, "method": name, "queries": len(qs),
                      "build_s": build_s if name == "sahabat" else None,
                      "cold_s": cold_s if name == "sahabat" else None, "rss_mb": rss_mb if name == "sahabat" else None,
-                     "warm_s": warm_s if name == "sahabat" else None, "cache_mb": cache_mb if name == "sahabat" else None,
+                     "warm_s": warm_s if name == "sahabat" else None,
+                     "cache_mb": cache_mb if name == "sahabat" else None,
                      "peak_mb": peak / 2**20 if name == "sahabat" else None,
                      "p50_ms": percentile(latencies, 0.5), "p99_ms": percentile(latencies, 0.99),
                      "top1": correct / len(qs)})
