@@ -3,12 +3,14 @@
     python bench/telegram_load.py [--questions 2000] [--users 200] [--rate 30]
 
 Runs the real bot (bot.telegram.runner.serve, as `python -m bot run` does) against the fake
-server from tests/fake_telegram.py over real HTTP on 127.0.0.1, pushes the questions as fast as
+server from tests/fake_telegram/ over real HTTP on 127.0.0.1, pushes the questions as fast as
 the server takes them, and measures for every update the time from being pushed to the bot's
 sendMessage arriving at the server. The same run measures a baseline: a python-telegram-bot
 echo bot with the same settings, so the figures separate the answer engine from the framework
 and HTTP costs. `--rate` is the bot's overall message limit (Telegram allows about 30/s);
-pass 0 to measure raw capacity without the limiter.
+pass 0 to measure raw capacity without the limiter. `--layer` adds a third row: the bot with each
+distinct question's reply computed once and then reused, which is the cost of the Telegram layer
+alone (handlers, rendering, storage, python-telegram-bot) without the answer engine's matching.
 """
 
 from __future__ import annotations
@@ -98,6 +100,25 @@ def sahabat_builder(kb, catalogs):
     return build
 
 
+def layer_builder(kb, catalogs):
+    """The bot as it is, except that the engine's reply to a (question, language) is reused: what the
+    Telegram layer costs on top of the echo bot, the matching left out."""
+    def build(settings):
+        engine = Engine(kb, catalogs)
+        replies: dict = {}
+        ask = engine.ask
+
+        def reused(question, preferred=None, now=None):
+            key = (question, preferred)
+            if key not in replies:
+                replies[key] = ask(question, preferred=preferred, now=now)
+            return replies[key]
+        engine.ask = reused
+        store = Store(settings.data_dir)
+        return build_application(settings, engine, store, catalogs), store
+    return build
+
+
 def echo_builder(kb, catalogs):
     """The baseline: the same application settings with one handler that echoes the text."""
     def build(settings):
@@ -119,6 +140,8 @@ async def main() -> None:
     parser.add_argument("--rate", type=int, nargs="*", default=[30, 0])
     parser.add_argument("--pace", type=float, default=0.0,
                         help="questions per second pushed (default 0: all at once)")
+    parser.add_argument("--layer", action="store_true",
+                        help="also measure the bot with the engine's replies reused (the Telegram layer alone)")
     args = parser.parse_args()
     kb = load_directory(BUNDLED_KNOWLEDGE_DIR).kb
     catalogs = Catalogs(BUNDLED_LOCALES_DIR)
@@ -126,7 +149,10 @@ async def main() -> None:
     print(f"{args.questions} questions from {args.users} users ({pace}) through the fake Bot API server on 127.0.0.1")
     print(f"{'bot':<10} {'limit/s':>8} {'handled':>8} {'updates/s':>10} {'p50 ms':>9} {'p99 ms':>9}")
     for rate in args.rate:
-        for name, builder in (("sahabat", sahabat_builder), ("echo", echo_builder)):
+        builders = [("sahabat", sahabat_builder), ("echo", echo_builder)]
+        if args.layer:
+            builders.insert(1, ("layer", layer_builder))
+        for name, builder in builders:
             result = await run_load(builder(kb, catalogs), args.questions, args.users, rate, args.pace)
             limit = str(rate) if rate else "off"
             print(f"{name:<10} {limit:>8} {result['handled']:>8} {result['per_second']:>10.1f} "

@@ -94,24 +94,50 @@ class Outbox:
         return Group(row[0], row[1], bool(row[2]), bool(row[3]), tuple(row[4].split(","))) if row else None
 
     def joined(self, chat_id: int, title: str) -> None:
-        self.db.execute("INSERT INTO groups(chat_id, title, member, updated_at) VALUES (?, ?, 1, ?) "
+        """The bot is in the group (a new group is not introduced yet, see `claim_introduction`)."""
+        self.db.execute("INSERT INTO groups(chat_id, title, member, introduced, updated_at) VALUES (?, ?, 1, 0, ?) "
                         "ON CONFLICT(chat_id) DO UPDATE SET title = excluded.title, member = 1, "
                         "updated_at = excluded.updated_at", (chat_id, title or "", self.clock()))
+
+    def claim_introduction(self, chat_id: int) -> bool:
+        """True exactly once per group, for the caller who should introduce the bot there now."""
+        cursor = self.db.execute("UPDATE groups SET introduced = 1 WHERE chat_id = ? AND introduced = 0 AND member = 1",
+                                 (chat_id,))
+        return cursor.rowcount == 1
 
     def left(self, chat_id: int) -> None:
         """The bot was removed: stop sending there (the subscription is kept if it is added back)."""
         self.db.execute("UPDATE groups SET member = 0, updated_at = ? WHERE chat_id = ?", (self.clock(), chat_id))
 
     def migrated(self, old_chat_id: int, new_chat_id: int) -> None:
-        """A group became a supergroup: its subscription and pending deliveries follow the new id."""
+        """A group became a supergroup: its subscription, announcement languages, interface language
+        and pending deliveries follow the new id, in whatever order Telegram reports the move.
+
+        Telegram may report the bot's membership of the new id before the migration itself; that
+        row then holds nothing chosen yet, so the old group's settings win, and a subscription on
+        either side stays. The bot was introduced in the old group, so the new id counts as
+        introduced. Calling it again for the same pair (both service messages) changes nothing."""
+        now = self.clock()
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
-            exists = self.db.execute("SELECT 1 FROM groups WHERE chat_id = ?", (new_chat_id,)).fetchone()
-            if exists:
-                self.db.execute("DELETE FROM groups WHERE chat_id = ?", (old_chat_id,))
+            old = self.db.execute("SELECT title, subscribed, languages FROM groups WHERE chat_id = ?",
+                                  (old_chat_id,)).fetchone()
+            if old is None:        # the second service message of the pair, or a group we never saw
+                self.db.execute("INSERT INTO groups(chat_id, member, introduced, updated_at) VALUES (?, 1, 1, ?) "
+                                "ON CONFLICT(chat_id) DO UPDATE SET member = 1, introduced = 1", (new_chat_id, now))
             else:
-                self.db.execute("UPDATE groups SET chat_id = ?, member = 1, updated_at = ? WHERE chat_id = ?",
-                                (new_chat_id, self.clock(), old_chat_id))
+                title, subscribed, languages = old
+                self.db.execute(
+                    "INSERT INTO groups(chat_id, title, member, subscribed, languages, introduced, updated_at) "
+                    "VALUES (?, ?, 1, ?, ?, 1, ?) ON CONFLICT(chat_id) DO UPDATE SET member = 1, introduced = 1, "
+                    "subscribed = MAX(subscribed, excluded.subscribed), languages = excluded.languages, "
+                    "title = COALESCE(NULLIF(title, ''), excluded.title), updated_at = excluded.updated_at",
+                    (new_chat_id, title, subscribed, languages, now))
+            self.db.execute("DELETE FROM groups WHERE chat_id = ?", (old_chat_id,))
+            # The group's interface language, unless the new id already has one.
+            self.db.execute("INSERT OR IGNORE INTO chats(chat_id, lang, updated_at) "
+                            "SELECT ?, lang, ? FROM chats WHERE chat_id = ?", (new_chat_id, now, old_chat_id))
+            self.db.execute("DELETE FROM chats WHERE chat_id = ?", (old_chat_id,))
             self.db.execute("UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ? AND status = 'pending'",
                             (new_chat_id, old_chat_id))
             # Left behind only when the new id already has its own row for the same announcement.

@@ -57,8 +57,15 @@ class Settings(BaseSettings):
     group_answers_per_minute: int = env("BOT_GROUP_ANSWERS_PER_MINUTE", 10, "answers per chat per minute", ge=1)
     messages_per_second: int = env("BOT_MESSAGES_PER_SECOND", 30, "overall sending rate; 0 turns the limiter off",
                                    ge=0)
+    private_answers_per_minute: int = env("BOT_PRIVATE_ANSWERS_PER_MINUTE", 20,
+                                          "answers per user per minute in private chats; 0: no limit", ge=0)
     send_retries: int = env("BOT_SEND_RETRIES", 2, "times a request Telegram refused with 429 is retried", ge=0)
     max_upload_bytes: int = env("BOT_MAX_UPLOAD_BYTES", 1024 * 1024, "largest knowledge file accepted", ge=1)
+    # -- groups ------------------------------------------------------------------------------------------
+    # A join may be reported before the group's migration service message; waiting lets the bot recognise
+    # the supergroup as the same group and introduce itself once.
+    introduction_delay: float = env("BOT_INTRODUCTION_DELAY", 5.0,
+                                    "seconds a group join waits before the bot introduces itself", ge=0)
     # -- knowledge administration ------------------------------------------------------------------------
     watch_knowledge: bool = env("BOT_WATCH_KNOWLEDGE", False, "reload when the knowledge files change")
     watch_interval: float = env("BOT_WATCH_INTERVAL", 1.0, "seconds between two looks at the files", gt=0)

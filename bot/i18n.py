@@ -77,14 +77,19 @@ class Catalogs:
 
 
 def negotiate(language_code: str | None, default: str = "en") -> str:
-    """Telegram's `language_code` (e.g. 'ko', 'id', 'en-US', 'in') → one of our languages."""
+    """Telegram's `language_code` → one of our languages, else `default`.
+
+    Case and separator do not matter ('ko', 'KO', 'ko-KR', 'ko_kr', 'ID', 'pt-br'); 'in', the old ISO
+    code for Indonesian that some clients still send, counts as 'id'.
+    """
     if not language_code:
         return default
-    code = language_code.replace("-", "_")
-    if code.split("_")[0].lower() == "in":      # the old ISO code for Indonesian, still sent by some clients
-        code = "id"
-    found = negotiate_locale([code, code.split("_")[0]], list(LANGUAGES), sep="_")
-    return found or default
+    code = language_code.strip().replace("-", "_").lower()
+    base = code.split("_")[0]
+    if base == "in":
+        code = base = "id"
+    found = negotiate_locale([code, base], list(LANGUAGES), sep="_")
+    return found.lower() if found and found.lower() in LANGUAGES else default
 
 
 def language_name(lang: str) -> str:

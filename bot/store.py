@@ -98,6 +98,11 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX deliveries_pending ON deliveries(status, next_attempt_at);
     """,
+    # Whether the bot has introduced itself in the group (at most once, even across a migration to a
+    # supergroup). Groups known before this step were introduced when the bot joined them.
+    """
+    ALTER TABLE groups ADD COLUMN introduced INTEGER NOT NULL DEFAULT 1;
+    """,
 ]
 
 
@@ -115,9 +120,20 @@ class Unanswered:
 
 
 class Store:
+    # The question and unanswered logs are written in batches: one commit (one fsync) per row cost
+    # as much as answering the question. A batch is written once it has LOG_BATCH_ROWS rows or its
+    # oldest row is LOG_BATCH_AGE_S old, before any read of the logs, by `flush_logs` (the bot calls
+    # it every second) and on close; a crash loses at most that much of the statistics, never a
+    # setting or an announcement (those are committed at once).
+    LOG_BATCH_ROWS = 200
+    LOG_BATCH_AGE_S = 1.0
+
     def __init__(self, data_dir: Path, clock: Callable[[], float] = time.time):
         self.path = Path(data_dir) / DATABASE_NAME
         self.clock = clock
+        self._questions: list[tuple] = []
+        self._unanswered: list[tuple] = []
+        self._batch_started = 0.0          # time.monotonic() of the oldest row waiting
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -151,6 +167,7 @@ class Store:
         return self.db.execute("PRAGMA user_version").fetchone()[0]
 
     def close(self) -> None:
+        self.flush_logs()
         self.db.close()
 
     # -- languages ---------------------------------------------------------------------------
@@ -172,23 +189,44 @@ class Store:
                         "ON CONFLICT(chat_id) DO UPDATE SET lang = excluded.lang, updated_at = excluded.updated_at",
                         (chat_id, lang, self.clock()))
 
-    # -- unanswered log ----------------------------------------------------------------------
+    # -- question and unanswered logs (batched, see LOG_BATCH_ROWS) ---------------------------
+    def _log(self, batch: list[tuple], row: tuple) -> None:
+        if not self._questions and not self._unanswered:
+            self._batch_started = time.monotonic()
+        batch.append(row)
+        if (len(self._questions) + len(self._unanswered) >= self.LOG_BATCH_ROWS
+                or time.monotonic() - self._batch_started >= self.LOG_BATCH_AGE_S):
+            self.flush_logs()
+
+    def flush_logs(self) -> None:
+        """Write the logged rows still waiting, in one transaction."""
+        if not self._questions and not self._unanswered:
+            return
+        questions, self._questions = self._questions, []
+        unanswered, self._unanswered = self._unanswered, []
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany("INSERT INTO questions(at, lang, kind, entry_id, chat_type) VALUES (?, ?, ?, ?, ?)",
+                                questions)
+            self.db.executemany("INSERT INTO unanswered(text, lang, chat_type, best_score, created_at) "
+                                "VALUES (?, ?, ?, ?, ?)", unanswered)
+            self.db.execute("COMMIT")
+
     def log_unanswered(self, text: str, lang: str, chat_type: str, best_score: float) -> None:
-        self.db.execute("INSERT INTO unanswered(text, lang, chat_type, best_score, created_at) VALUES (?, ?, ?, ?, ?)",
-                        (text, lang, chat_type, float(best_score), self.clock()))
+        self._log(self._unanswered, (text, lang, chat_type, float(best_score), self.clock()))
 
     def unanswered(self, limit: int = 100, since: float = 0.0) -> list[Unanswered]:
+        self.flush_logs()
         rows = self.db.execute("SELECT text, lang, chat_type, best_score, created_at FROM unanswered "
                                "WHERE created_at >= ? ORDER BY id DESC LIMIT ?", (since, limit)).fetchall()
         return [Unanswered(*row) for row in rows]
 
-    # -- questions (for /stats) --------------------------------------------------------------
     def log_question(self, lang: str, kind: str, entry_id: str | None, chat_type: str) -> None:
-        self.db.execute("INSERT INTO questions(at, lang, kind, entry_id, chat_type) VALUES (?, ?, ?, ?, ?)",
-                        (self.clock(), lang, kind, entry_id, chat_type))
+        self._log(self._questions, (self.clock(), lang, kind, entry_id, chat_type))
 
     def question_breakdown(self, since: float) -> list[tuple[str, str, str | None, int]]:
         """(language, kind, entry id, count) of the questions since `since`: one pass over the rows."""
+        self.flush_logs()
         return self.db.execute("SELECT lang, kind, entry_id, COUNT(*) FROM questions WHERE at >= ? "
                                "GROUP BY lang, kind, entry_id", (since,)).fetchall()
 
@@ -213,19 +251,23 @@ class Store:
     # -- administration helpers (bot/admin) --------------------------------------------------
     def unanswered_rows(self, since: float, limit: int = 1000) -> list[tuple[int, str, str]]:
         """(row id, text, language) of the unanswered questions since `since`, newest first."""
+        self.flush_logs()
         return self.db.execute("SELECT id, text, lang FROM unanswered WHERE created_at >= ? ORDER BY id DESC LIMIT ?",
                                (since, limit)).fetchall()
 
     def forget_unanswered(self, ids: list[int]) -> int:
         """Remove these rows from the unanswered log (the question was taught); returns how many."""
+        self.flush_logs()
         with self.db:
             cursor = self.db.executemany("DELETE FROM unanswered WHERE id = ?", [(i,) for i in ids])
         return cursor.rowcount
 
     def question_count(self, start: float, end: float) -> int:
         """Questions asked in [start, end) (seconds since the epoch)."""
+        self.flush_logs()
         return self.db.execute("SELECT COUNT(*) FROM questions WHERE at >= ? AND at < ?", (start, end)).fetchone()[0]
 
     def unanswered_row(self, row_id: int) -> tuple[str, str] | None:
         """(text, language) of one unanswered-log row, or None when it is gone."""
+        self.flush_logs()
         return self.db.execute("SELECT text, lang FROM unanswered WHERE id = ?", (row_id,)).fetchone()

@@ -11,6 +11,7 @@ from bot.i18n import Catalogs
 from bot.knowledge.loader import load_directory
 
 ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ("tests.tiny_bot",)     # bot_app and polling: a tiny bot for testing the fake server itself
 
 
 @pytest.fixture(scope="session")

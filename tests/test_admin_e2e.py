@@ -12,7 +12,7 @@ import yaml
 
 from bot.knowledge.loader import knowledge_files, load_directory
 from bot.store import DATABASE_NAME
-from tests.telegram_harness import running_bot
+from tests.telegram_harness import ask, running_bot
 
 ADMIN = 4242
 USER = 5151
@@ -45,26 +45,19 @@ async def admin_bot(server, kb_dir, catalogs, tmp_path):
         yield app
 
 
-async def say(server, text, user_id, **kwargs):
-    mark = server.mark()
-    server.push_message(text, user_id=user_id, chat_id=user_id, language_code=kwargs.pop("language_code", "en"),
-                        **kwargs)
-    return await server.wait_for("sendMessage", chat_id=user_id, since=mark, timeout=10)
-
-
 def audit_rows(tmp_path):
     return sqlite3.connect(tmp_path / "data" / DATABASE_NAME).execute(
         "SELECT user_id, action, outcome FROM audit ORDER BY id").fetchall()
 
 
 async def test_edit_a_file_then_reload_and_the_new_question_is_answered(server, admin_bot, kb_dir, tmp_path):
-    before = await say(server, "Is there a canteen in the trial zone?", USER)
+    before = await ask(server, "Is there a canteen in the trial zone?", USER)
     assert "canteen" not in before.text.lower() or "Sorry" in before.text
     (kb_dir / "added.yaml").write_text(textwrap.dedent(NEW_ENTRY), encoding="utf-8")
-    report = await say(server, "/reload", ADMIN)
+    report = await ask(server, "/reload", ADMIN)
     entries = len(load_directory(kb_dir).kb.entries)
     assert "✅" in report.text and "Added: test-added" in report.text and f"{entries} entries" in report.text
-    after = await say(server, "Is there a canteen in the trial zone?", USER)
+    after = await ask(server, "Is there a canteen in the trial zone?", USER)
     assert after.text == "A test answer about the canteen."
     assert (ADMIN, "reload", "ok") in audit_rows(tmp_path)
 
@@ -72,10 +65,10 @@ async def test_edit_a_file_then_reload_and_the_new_question_is_answered(server, 
 async def test_a_broken_file_is_refused_with_its_position_and_old_answers_keep_working(
         server, admin_bot, kb_dir, tmp_path):
     (kb_dir / "broken.yaml").write_text("entries:\n  - id: broken\n    questions: {id: [a]}\n", encoding="utf-8")
-    report = await say(server, "/reload", ADMIN)
+    report = await ask(server, "/reload", ADMIN)
     assert "❌" in report.text
     assert "broken.yaml:2:5:" in report.text and "broken.yaml:3:16:" in report.text
-    still = await say(server, "How big is KITB?", USER)
+    still = await ask(server, "How big is KITB?", USER)
     assert "4,300" in still.text
     assert (ADMIN, "reload", "failed") in audit_rows(tmp_path)
 
@@ -83,7 +76,7 @@ async def test_a_broken_file_is_refused_with_its_position_and_old_answers_keep_w
 async def test_errors_are_reported_a_screenful_at_a_time_in_the_admins_language(server, admin_bot, kb_dir):
     entries = "".join(f"  - id: broken-{n}\n    questions: {{id: [a]}}\n" for n in range(30))
     (kb_dir / "many.yaml").write_text("entries:\n" + entries, encoding="utf-8")
-    report = await say(server, "/reload", ADMIN, language_code="id")
+    report = await ask(server, "/reload", ADMIN, language_code="id")
     lines = report.text.splitlines()
     assert sum(":" in line and "many.yaml" in line for line in lines) == 15
     assert "45" in lines[-1] and "lainnya" in lines[-1]     # 60 problems: 15 shown, "…dan 45 lainnya"
@@ -92,9 +85,9 @@ async def test_errors_are_reported_a_screenful_at_a_time_in_the_admins_language(
 @pytest.mark.parametrize("command", ["/reload", "/kbversion", "/rollback", "/export", "/unanswered", "/stats"])
 async def test_non_administrators_are_refused_and_nothing_changes(server, admin_bot, kb_dir, tmp_path, command):
     (kb_dir / "added.yaml").write_text(textwrap.dedent(NEW_ENTRY), encoding="utf-8")
-    refusal = await say(server, command, USER, language_code="ko")
+    refusal = await ask(server, command, USER, language_code="ko")
     assert "관리자" in refusal.text
-    answer = await say(server, "Is there a canteen in the trial zone?", USER)
+    answer = await ask(server, "Is there a canteen in the trial zone?", USER)
     assert answer.text != "A test answer about the canteen."
     assert (USER, command.lstrip("/"), "refused") in audit_rows(tmp_path)
 
@@ -102,25 +95,25 @@ async def test_non_administrators_are_refused_and_nothing_changes(server, admin_
 async def test_kbversion_and_rollback_after_a_reload(server, admin_bot, kb_dir):
     original = load_directory(kb_dir).kb.version
     (kb_dir / "added.yaml").write_text(textwrap.dedent(NEW_ENTRY), encoding="utf-8")
-    await say(server, "/reload", ADMIN)
-    version = await say(server, "/kbversion", ADMIN)
+    await ask(server, "/reload", ADMIN)
+    version = await ask(server, "/kbversion", ADMIN)
     new_version = load_directory(kb_dir).kb.version
     entries = len(load_directory(kb_dir).kb.entries)
     assert new_version in version.text and f"{entries} entries" in version.text and str(ADMIN) in version.text
-    rolled = await say(server, "/rollback", ADMIN)
+    rolled = await ask(server, "/rollback", ADMIN)
     assert "✅" in rolled.text and "Removed: test-added" in rolled.text
     assert not (kb_dir / "added.yaml").exists()
     assert load_directory(kb_dir).kb.version == original
-    nothing = await say(server, "/rollback", ADMIN)
+    nothing = await ask(server, "/rollback", ADMIN)
     assert "no earlier version" in nothing.text
 
 
 async def test_unanswered_groups_near_duplicates_and_offers_yaml(server, admin_bot):
     for text in ("berapa harga tanah di kitb", "harga tanah kitb berapa?", "berapa harga tanah di kitb",
                  "Berapa harga tanah di KITB", "KITB 주차장 어디예요?", "what is the weather in batang"):
-        await say(server, text, USER)
+        await ask(server, text, USER)
     mark = server.mark()
-    report = await say(server, "/unanswered", ADMIN)
+    report = await ask(server, "/unanswered", ADMIN)
     lines = report.text.splitlines()
     assert lines[1] == "4× [id] berapa harga tanah di kitb"         # the most frequent wording, most frequent first
     assert "1× [ko] KITB 주차장 어디예요?" in lines and "1× [en] what is the weather in batang" in lines
@@ -136,8 +129,8 @@ async def test_unanswered_groups_near_duplicates_and_offers_yaml(server, admin_b
 async def test_stats_match_known_traffic(server, admin_bot):
     for text in ("Berapa luas KITB?", "kapan mou ditandatangani", "How big is KITB?", "investasi",
                  "Siapa presiden Amerika?", "비트코인 가격 알려줘"):
-        await say(server, text, USER)
-    report = await say(server, "/stats", ADMIN)
+        await ask(server, text, USER)
+    report = await ask(server, "/stats", ADMIN)
     text = report.text
     assert "Questions in the last 7 days: 6" in text
     assert "Per language: id 4, en 1, ko 1" in text or "Per language: id 4, ko 1, en 1" in text
@@ -213,14 +206,14 @@ async def test_upload_preview_confirm_and_rollback(server, admin_bot, kb_dir, tm
     report = await server.wait_for("sendMessage", chat_id=ADMIN, since=mark, timeout=10)
     assert "✅" in report.text and "Added: test-added" in report.text
     assert (kb_dir / "canteen.yaml").read_bytes() == data
-    answered = await say(server, "Is there a canteen in the trial zone?", USER)
+    answered = await ask(server, "Is there a canteen in the trial zone?", USER)
     assert answered.text == "A test answer about the canteen."
-    version = await say(server, "/kbversion", ADMIN)
+    version = await ask(server, "/kbversion", ADMIN)
     assert f"by {ADMIN} (upload canteen.yaml)" in version.text
-    rolled = await say(server, "/rollback", ADMIN)
+    rolled = await ask(server, "/rollback", ADMIN)
     assert "Removed: test-added" in rolled.text and not (kb_dir / "canteen.yaml").exists()
     assert len(list((tmp_path / "data" / "history").iterdir())) == 1     # only the original version is left
-    gone = await say(server, "Is there a canteen in the trial zone?", USER)
+    gone = await ask(server, "Is there a canteen in the trial zone?", USER)
     assert gone.text != "A test answer about the canteen."
 
 
@@ -271,7 +264,7 @@ async def test_hostile_uploads_are_refused_quickly_and_the_bot_keeps_serving(
     assert loop.time() - started < 1.5        # including the download through the fake server
     assert message in refused.text
     assert {p.name: p.read_bytes() for p in kb_dir.iterdir()} == before
-    still = await say(server, "How big is KITB?", USER)
+    still = await ask(server, "How big is KITB?", USER)
     assert "4,300" in still.text
 
 
@@ -283,13 +276,13 @@ async def test_watch_mode_reloads_after_files_stop_changing_and_tells_the_admins
         (kb_dir / "added.yaml").write_text(textwrap.dedent(NEW_ENTRY), encoding="utf-8")
         told = await server.wait_for("sendMessage", chat_id=ADMIN, since=mark, timeout=10)
         assert "✅" in told.text and "Added: test-added" in told.text
-        answered = await say(server, "Is there a canteen in the trial zone?", USER)
+        answered = await ask(server, "Is there a canteen in the trial zone?", USER)
         assert answered.text == "A test answer about the canteen."
         mark = server.mark()
         (kb_dir / "broken.yaml").write_text("entries: [\n", encoding="utf-8")
         told = await server.wait_for("sendMessage", chat_id=ADMIN, since=mark, timeout=10)
         assert "❌" in told.text and "broken.yaml" in told.text
-        still = await say(server, "Is there a canteen in the trial zone?", USER)
+        still = await ask(server, "Is there a canteen in the trial zone?", USER)
         assert still.text == "A test answer about the canteen."
 
 

@@ -14,7 +14,7 @@ import pytest
 from bot import MESSAGE_LIMIT
 from bot.knowledge.loader import load_directory
 from bot.store import DATABASE_NAME
-from tests.telegram_harness import FakeClock, running_bot
+from tests.telegram_harness import FakeClock, ask, running_bot
 
 ADMIN = 4242
 USER = 5151
@@ -33,12 +33,6 @@ async def bot(server, kb_copy, catalogs, tmp_path, clock):
                            knowledge_dir=kb_copy, admins=frozenset({ADMIN}), outbox_interval=0.1,
                            messages_per_second=0) as app:
         yield app
-
-
-async def say(server, text, user_id=ADMIN, language_code="en", chat_id=None):
-    mark = server.mark()
-    server.push_message(text, user_id=user_id, chat_id=chat_id or user_id, language_code=language_code)
-    return await server.wait_for("sendMessage", chat_id=chat_id or user_id, since=mark, timeout=10)
 
 
 async def replies_until(server, mark, chat_id, done, timeout=10):
@@ -60,7 +54,7 @@ async def test_announcement_preview_and_delivery_of_three_long_texts_stay_under_
     server.set_member_status(GROUP, 101, "administrator")
     server.push_my_chat_member(GROUP, user_id=101, old_status="left", new_status="member", chat_type="supergroup")
     await server.wait_for("sendMessage", chat_id=GROUP, timeout=10)
-    await say(server, "/subscribe", user_id=101, chat_id=GROUP)
+    await ask(server, "/subscribe", 101, chat_id=GROUP)
     words = (("id", "kata "), ("ko", "공지 "), ("en", "word "))
     texts = {lang: f"{lang}: " + (word * 500)[:1400] for lang, word in words}
     mark = server.mark()
@@ -118,7 +112,7 @@ async def test_stats_count_days_in_the_bots_time_zone(server, bot, tmp_path):
     db.executemany("INSERT INTO questions(at, lang, kind, entry_id, chat_type) VALUES (?, 'id', 'answer', "
                    "'kitb-area', 'private')", [(late,), (early,), (early + 60,)])
     db.commit()
-    report = await say(server, "/stats")
+    report = await ask(server, "/stats", ADMIN)
     lines = report.text.splitlines()
     assert "  Nov 28, 2026: 1" in lines and "  Nov 29, 2026: 2" in lines, lines
     assert "Questions in the last 7 days: 3" in report.text
@@ -133,13 +127,13 @@ async def test_stats_per_day_in_the_korean_time_zone_too(server, kb_copy, catalo
         db.execute("INSERT INTO questions(at, lang, kind, entry_id, chat_type) VALUES (?, 'ko', 'fallback', NULL, "
                    "'private')", (at,))
         db.commit()
-        report = await say(server, "/stats", language_code="ko")
+        report = await ask(server, "/stats", ADMIN, language_code="ko")
         assert "  2026. 11. 29.: 1" in report.text.splitlines(), report.text
 
 
 async def test_an_administrator_teaches_an_unanswered_question_with_one_press(server, bot, kb_copy, tmp_path):
     question = "tanah kawasan batang ukurannya gimana"
-    before = await say(server, question, user_id=USER, language_code="id")
+    before = await ask(server, question, USER, language_code="id")
     assert "4.300" not in before.text
     mark = server.mark()
     server.push_message("/unanswered", user_id=ADMIN, chat_id=ADMIN, language_code="ko")
@@ -156,20 +150,20 @@ async def test_an_administrator_teaches_an_unanswered_question_with_one_press(se
     assert changed.count("\n") == original.count("\n") and f'"{question}"' in changed
     assert [line for line in changed.splitlines() if "#" in line] == \
         [line for line in original.splitlines() if "#" in line]          # comments kept
-    after = await say(server, question, user_id=USER, language_code="id")
+    after = await ask(server, question, USER, language_code="id")
     assert "4.300" in after.text
-    empty = await say(server, "/unanswered")
+    empty = await ask(server, "/unanswered", ADMIN)
     assert "No unanswered questions" in empty.text
     audit = sqlite3.connect(tmp_path / "data" / DATABASE_NAME).execute(
         "SELECT user_id, action, outcome FROM audit WHERE action = 'teach'").fetchall()
     assert audit == [(ADMIN, "teach", "ok")]
-    rolled = await say(server, "/rollback")
+    rolled = await ask(server, "/rollback", ADMIN)
     assert "✅" in rolled.text and (kb_copy / "kitb.yaml").read_text(encoding="utf-8") == original
 
 
 async def test_teaching_is_for_bot_administrators_only(server, bot, kb_copy):
-    await say(server, "tanah kawasan batang ukurannya gimana", user_id=USER, language_code="id")
-    await say(server, "/help", user_id=USER, language_code="id")
+    await ask(server, "tanah kawasan batang ukurannya gimana", USER, language_code="id")
+    await ask(server, "/help", USER, language_code="id")
     original = (kb_copy / "kitb.yaml").read_bytes()
     mark = server.mark()
     server.push_callback_query("k1:1:kitb-area", chat_id=USER, user_id=USER, language_code="id")
@@ -181,8 +175,8 @@ async def test_teaching_is_for_bot_administrators_only(server, bot, kb_copy):
 @pytest.mark.parametrize("data", ["k1:99999:kitb-area", "k1:1:no-such-entry", "k1:x:kitb-area", "zz9:whatever",
                                   "a1:xx:kitb-area", "up1:y:not-a-token", "an:yes:12345678", "ac1:-1", ""])
 async def test_old_or_forged_buttons_get_a_polite_answer(server, bot, data):
-    await say(server, "tanah kawasan batang ukurannya gimana", user_id=USER, language_code="id")
-    await say(server, "/kbversion", language_code="id")
+    await ask(server, "tanah kawasan batang ukurannya gimana", USER, language_code="id")
+    await ask(server, "/kbversion", ADMIN, language_code="id")
     mark = server.mark()
     server.push_callback_query(data, chat_id=ADMIN, user_id=ADMIN, language_code="id")
     answered = await server.wait_for("answerCallbackQuery", since=mark, timeout=10)

@@ -274,3 +274,21 @@ def test_an_answer_too_long_for_one_message_is_a_warning_at_its_entry():
     (warning,) = result.warnings
     where = (warning.file, warning.line, warning.params["lang"], warning.params["length"])
     assert where == ("long.yaml", 2, "id", 4500)
+
+
+def test_administration_reads_see_questions_still_waiting_in_the_log_batch(store, clock, tmp_path):
+    store.LOG_BATCH_ROWS, store.LOG_BATCH_AGE_S = 1000, 3600.0       # nothing reaches the file by itself
+    store.log_question("id", "fallback", None, "private")
+    store.log_question("ko", "answer", "kitb-area", "group")
+    store.log_unanswered("kitb segede apa", "id", "private", 0.2)
+    outside = sqlite3.connect(tmp_path / "data" / DATABASE_NAME)
+    assert outside.execute("SELECT COUNT(*) FROM questions").fetchone()[0] == 0        # still batched
+    assert store.question_count(NOW - 1, NOW + 1) == 2
+    assert sorted(store.question_breakdown(NOW - 1)) == [("id", "fallback", None, 1), ("ko", "answer", "kitb-area", 1)]
+    store.log_unanswered("kitb luasnya brp", "id", "private", 0.3)
+    rows = store.unanswered_rows(NOW - 1)
+    assert [text for _id, text, _lang in rows] == ["kitb luasnya brp", "kitb segede apa"]
+    store.log_unanswered("kapan mou diteken", "id", "private", 0.1)
+    assert store.forget_unanswered([rows[0][0]]) == 1
+    assert store.unanswered_row(rows[0][0]) is None and store.unanswered_row(rows[1][0]) == ("kitb segede apa", "id")
+    assert [text for _id, text, _lang in store.unanswered_rows(NOW - 1)] == ["kapan mou diteken", "kitb segede apa"]

@@ -177,3 +177,28 @@ async def test_reminders_follow_the_events_and_are_never_sent_twice(outbox):
     outbox.clock.now = moved.timestamp()
     assert outbox.release_due() == []
     assert send.sent == [(-1, "Seminar in 1 day, 0:00:00")]
+
+
+@pytest.mark.parametrize("join_first", [True, False], ids=["join reported first", "migration reported first"])
+def test_migration_moves_every_setting_and_introduces_at_most_once(outbox, join_first):
+    outbox.joined(-5, "old group")
+    assert outbox.claim_introduction(-5) and not outbox.claim_introduction(-5)
+    subscribe(outbox, -5, ("ko", "en"))
+    outbox.store.set_chat_language(-5, "ko")
+    if join_first:
+        outbox.joined(-1005, "old group")             # a fresh row: not subscribed, all languages
+    outbox.migrated(-5, -1005)
+    outbox.migrated(-5, -1005)                        # both service messages report the move
+    if not join_first:
+        outbox.joined(-1005, "old group")
+    assert outbox.group(-5) is None and outbox.store.chat_language(-5) is None
+    moved = outbox.group(-1005)
+    assert (moved.member, moved.subscribed, moved.languages) == (True, True, ("ko", "en"))
+    assert outbox.store.chat_language(-1005) == "ko"
+    assert not outbox.claim_introduction(-1005)
+
+
+def test_a_group_left_before_it_was_introduced_is_not_introduced(outbox):
+    outbox.joined(-6, "brief")
+    outbox.left(-6)
+    assert not outbox.claim_introduction(-6)

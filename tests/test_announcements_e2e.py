@@ -9,7 +9,7 @@ import textwrap
 import pytest
 
 from bot.knowledge.loader import load_directory
-from tests.telegram_harness import FakeClock, running_bot
+from tests.telegram_harness import FakeClock, ask, running_bot
 
 ADMIN = 4242
 MEMBER = 77
@@ -45,12 +45,6 @@ async def bot(server, kb_dir, catalogs, tmp_path, clock):
         yield app
 
 
-async def command(server, text, chat_id, user_id, language_code="en", **kwargs):
-    mark = server.mark()
-    server.push_message(text, chat_id=chat_id, user_id=user_id, language_code=language_code, **kwargs)
-    return await server.wait_for("sendMessage", chat_id=chat_id, since=mark, timeout=10)
-
-
 async def add_group(server, chat_id, languages=None, admin=101):
     """The bot is added to a group by its administrator, who subscribes it."""
     server.set_chat(chat_id, "supergroup", title=f"Group {chat_id}")
@@ -59,9 +53,9 @@ async def add_group(server, chat_id, languages=None, admin=101):
     server.push_my_chat_member(chat_id, user_id=admin, old_status="left", new_status="member",
                                chat_type="supergroup", language_code="ko")
     intro = await server.wait_for("sendMessage", chat_id=chat_id, since=mark, timeout=10)
-    await command(server, "/subscribe", chat_id, admin)
+    await ask(server, "/subscribe", admin, chat_id=chat_id)
     if languages:
-        await command(server, "/languages " + " ".join(languages), chat_id, admin)
+        await ask(server, "/languages " + " ".join(languages), admin, chat_id=chat_id)
     return intro
 
 
@@ -75,25 +69,24 @@ async def test_subscription_and_languages_by_administrators_only(server, bot, tm
     await add_group(server, group)
     server.set_member_status(group, MEMBER, "member")
     for text in ("/subscribe", "/unsubscribe", "/languages id ko"):
-        refused = await command(server, text, group, MEMBER)
+        refused = await ask(server, text, MEMBER, chat_id=group)
         assert "only the group's administrators" in refused.text
-    done = await command(server, "/languages id ko", group, 101)
+    done = await ask(server, "/languages id ko", 101, chat_id=group)
     assert "Bahasa Indonesia" in done.text and "한국어" in done.text
-    buttons = await command(server, "/languages", group, 101)
+    buttons = await ask(server, "/languages", 101, chat_id=group)
     mark = server.mark()
     server.push_callback_query("sl:en", chat_id=group, user_id=MEMBER, message_id=buttons.result["message_id"],
                                language_code="en")
     denied = await server.wait_for("answerCallbackQuery", since=mark)
     assert denied.params.get("show_alert") in (True, "true")
-    bye = await command(server, "/unsubscribe", group, 101)
+    bye = await ask(server, "/unsubscribe", 101, chat_id=group)
     assert "/subscribe" in bye.text
     checks = [c for c in server.calls_to("getChatMember") if c.params["chat_id"] == group]
     assert len(checks) >= 7          # every command and button asked Telegram again
 
 
 async def announce(server, text, confirm="Send"):
-    preview = await command(server, "/announce " + text if not text.startswith("\n") else "/announce" + text,
-                            ADMIN, ADMIN)
+    preview = await ask(server, "/announce " + text if not text.startswith("\n") else "/announce" + text, ADMIN)
     buttons = {b["text"]: b["callback_data"] for b in preview.buttons()}
     mark = server.mark()
     server.push_callback_query(buttons[confirm], chat_id=ADMIN, user_id=ADMIN,
@@ -131,7 +124,7 @@ async def test_a_scheduled_announcement_goes_out_at_its_time(server, bot, clock)
     await add_group(server, -100401, ["en"])
     await announce(server, "\nat: 2026-12-01 10:00 WIB\nThe doors open soon.")
     await announce(server, "\nat: 2026-12-01 11:00 WIB\nThis one is cancelled.")
-    listing = await command(server, "/announcements", ADMIN, ADMIN)
+    listing = await ask(server, "/announcements", ADMIN)
     assert "scheduled" in listing.text
     cancel = [b["callback_data"] for b in listing.buttons() if b["callback_data"].startswith("ac1:")]
     assert len(cancel) == 4                           # the two announcements and the seminar's two reminders
@@ -162,11 +155,11 @@ async def test_an_event_reminder_fires_at_its_offset(server, bot, clock):
 
 
 async def test_events_command_lists_upcoming_and_past_in_wib_and_kst(server, bot):
-    upcoming = await command(server, "/events", MEMBER, MEMBER, language_code="ko")
+    upcoming = await ask(server, "/events", MEMBER, language_code="ko")
     assert "스타트업 세미나" in upcoming.text and "WIB" in upcoming.text and "KST" in upcoming.text
-    past = await command(server, "/events past", MEMBER, MEMBER, language_code="id")
+    past = await ask(server, "/events past", MEMBER, language_code="id")
     assert "Penandatanganan MoU KITB" in past.text and "Jumat, 07 Juli 2023" in past.text
-    asked = await command(server, "acara apa saja bulan ini?", MEMBER, MEMBER, language_code="en")
+    asked = await ask(server, "acara apa saja bulan ini?", MEMBER, language_code="en")
     assert "Seminar startup" in asked.text
 
 
@@ -202,6 +195,6 @@ async def test_forbidden_migration_and_retry_after_are_handled(server, bot, cloc
 
 
 async def test_non_admins_cannot_announce(server, bot):
-    refused = await command(server, "/announce hello everyone", MEMBER, MEMBER)
+    refused = await ask(server, "/announce hello everyone", MEMBER)
     assert "only the bot's administrators" in refused.text
 

@@ -6,12 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.config import ConfigError, Settings
+from bot.config import PROJECT_ROOT, ConfigError, Settings
 from bot.telegram import callbacks
 from bot.telegram.callbacks import ALL, AnnouncementLanguages, Answer, CancelAnnouncement, Teach, UploadDecision
 
 ENV_NAMES = ("TELEGRAM_BOT_TOKEN", "BOT_ADMINS", "BOT_TIMEZONE", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET",
-             "BOT_MAX_UPLOAD_BYTES", "BOT_WATCH_INTERVAL", "BOT_DEFAULT_LANGUAGE", "TELEGRAM_WEBHOOK_PORT")
+             "BOT_MAX_UPLOAD_BYTES", "BOT_WATCH_INTERVAL", "BOT_DEFAULT_LANGUAGE", "TELEGRAM_WEBHOOK_PORT",
+             "BOT_PRIVATE_ANSWERS_PER_MINUTE", "BOT_INTRODUCTION_DELAY")
 
 
 @pytest.fixture(autouse=True)
@@ -41,12 +42,32 @@ def test_environment_and_dotenv_environment_wins(tmp_path, monkeypatch):
     ("BOT_TIMEZONE", "Mars/Olympus", "BOT_TIMEZONE"),
     ("BOT_MAX_UPLOAD_BYTES", "-1", "BOT_MAX_UPLOAD_BYTES"),
     ("BOT_DEFAULT_LANGUAGE", "fr", "BOT_DEFAULT_LANGUAGE"),
+    ("BOT_PRIVATE_ANSWERS_PER_MINUTE", "-3", "BOT_PRIVATE_ANSWERS_PER_MINUTE"),
+    ("BOT_PRIVATE_ANSWERS_PER_MINUTE", "many", "BOT_PRIVATE_ANSWERS_PER_MINUTE"),
+    ("BOT_INTRODUCTION_DELAY", "-1", "BOT_INTRODUCTION_DELAY"),
     ("TELEGRAM_WEBHOOK_URL", "https://example.org/hook", "TELEGRAM_WEBHOOK_SECRET"),
 ])
 def test_a_wrong_value_names_its_variable(monkeypatch, name, value, mentioned):
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=mentioned):
         Settings.from_env()
+
+
+def test_the_edge_settings_come_from_the_environment(monkeypatch):
+    assert (Settings.from_env().private_answers_per_minute, Settings.from_env().introduction_delay) == (20, 5.0)
+    monkeypatch.setenv("BOT_PRIVATE_ANSWERS_PER_MINUTE", "0")       # 0: no limit
+    monkeypatch.setenv("BOT_INTRODUCTION_DELAY", "0.5")
+    settings = Settings.from_env()
+    assert settings.private_answers_per_minute == 0 and settings.introduction_delay == 0.5
+
+
+def test_every_setting_is_documented_in_the_readme_and_env_example():
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    example = (PROJECT_ROOT / ".env.example").read_text(encoding="utf-8")
+    for name, field in Settings.model_fields.items():
+        variable = field.validation_alias.choices[0]
+        assert f"| `{variable}` |" in readme, f"{variable} ({name}) is missing from the README's configuration table"
+        assert f"{variable}=" in example, f"{variable} ({name}) is missing from .env.example"
 
 
 def test_a_wrong_value_never_echoes_the_token(monkeypatch):

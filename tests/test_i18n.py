@@ -47,6 +47,8 @@ def test_a_missing_catalog_stops_start_up(tmp_path):
 
 
 @pytest.mark.parametrize("code, lang", [("ko", "ko"), ("ko-KR", "ko"), ("id", "id"), ("in", "id"),
-                                        ("en-US", "en"), ("fr", "en"), (None, "en"), ("", "en")])
+                                        ("en-US", "en"), ("fr", "en"), (None, "en"), ("", "en"),
+                                        ("ID", "id"), ("KO", "ko"), ("EN", "en"), ("KO-kr", "ko"), ("ko_KR", "ko"),
+                                        ("IN", "id"), ("id-ID", "id"), ("pt-br", "en"), ("PT-BR", "en")])
 def test_negotiation_maps_telegram_language_codes(code, lang):
     assert negotiate(code) == lang

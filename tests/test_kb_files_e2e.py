@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 
 from bot.knowledge.loader import load_directory
-from tests.telegram_harness import running_bot
-from tests.test_admin_e2e import ADMIN, NEW_ENTRY, USER, admin_bot, kb_dir, say, upload  # noqa: F401 (fixtures)
+from tests.telegram_harness import ask, running_bot
+from tests.test_admin_e2e import ADMIN, NEW_ENTRY, USER, admin_bot, kb_dir, upload  # noqa: F401 (fixtures)
 
 
 async def test_a_yml_upload_is_installed_under_its_own_name_and_rolled_back(server, admin_bot, kb_dir):  # noqa: F811
@@ -20,10 +20,10 @@ async def test_a_yml_upload_is_installed_under_its_own_name_and_rolled_back(serv
     report = await server.wait_for("sendMessage", chat_id=ADMIN, since=mark, timeout=10)
     assert "✅" in report.text
     assert (kb_dir / "canteen.yml").read_bytes() == data and not (kb_dir / "canteen.yaml").exists()
-    answered = await say(server, "Is there a canteen in the trial zone?", USER)
+    answered = await ask(server, "Is there a canteen in the trial zone?", USER)
     assert answered.text == "A test answer about the canteen."
     assert load_directory(kb_dir).kb.files.keys() >= {"canteen.yml"}      # a restart reads it too
-    rolled = await say(server, "/rollback", ADMIN)
+    rolled = await ask(server, "/rollback", ADMIN)
     assert "Removed: test-added" in rolled.text and not (kb_dir / "canteen.yml").exists()
 
 
@@ -52,5 +52,5 @@ async def test_watch_mode_loads_a_yml_file_dropped_into_the_directory(server, kb
         (kb_dir / "added.yml").write_text(textwrap.dedent(NEW_ENTRY), encoding="utf-8")
         told = await server.wait_for("sendMessage", chat_id=ADMIN, since=mark, timeout=10)
         assert "✅" in told.text and "Added: test-added" in told.text
-        answered = await say(server, "Is there a canteen in the trial zone?", USER)
+        answered = await ask(server, "Is there a canteen in the trial zone?", USER)
         assert answered.text == "A test answer about the canteen."

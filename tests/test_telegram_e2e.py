@@ -9,7 +9,7 @@ import pytest
 
 from bot.store import DATABASE_NAME
 from tests.fake_telegram import BOT_USERNAME
-from tests.telegram_harness import running_bot
+from tests.telegram_harness import ask, eventually, running_bot
 
 GROUP = -100555
 
@@ -18,13 +18,6 @@ GROUP = -100555
 async def bot(server, bundled_kb, catalogs, tmp_path):
     async with running_bot(server, bundled_kb, catalogs, tmp_path / "data") as app:
         yield app
-
-
-async def ask(server, text, user_id=501, **kwargs):
-    chat_id = kwargs.pop("chat_id", user_id)
-    mark = server.mark()
-    server.push_message(text, user_id=user_id, chat_id=chat_id, **kwargs)
-    return await server.wait_for("sendMessage", since=mark, timeout=5, chat_id=chat_id)
 
 
 @pytest.mark.parametrize("question, language_code, expected", [
@@ -64,8 +57,8 @@ async def test_fallback_is_localized_and_logged(server, bot, tmp_path):
     call = await ask(server, "Siapa presiden Amerika?", language_code="id")
     assert "Maaf" in call.text
     assert any(b["callback_data"].startswith("t1:") for b in call.buttons())
-    rows = sqlite3.connect(tmp_path / "data" / DATABASE_NAME).execute(
-        "SELECT text, lang, chat_type, best_score FROM unanswered").fetchall()
+    rows = await eventually(lambda: sqlite3.connect(tmp_path / "data" / DATABASE_NAME).execute(
+        "SELECT text, lang, chat_type, best_score FROM unanswered").fetchall())
     assert rows and rows[0][:3] == ("Siapa presiden Amerika?", "id", "private")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import ChatMember, ChatMemberUpdated, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Chat, ChatMember, ChatMemberUpdated, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
 from telegram.ext.filters import BaseFilter
 
@@ -14,7 +14,7 @@ from bot.admin.announcements import language_list
 from bot.i18n import _, language_name, negotiate
 from bot.telegram.callbacks import STALE, AnnouncementLanguages
 from bot.telegram.context import BotContext
-from bot.telegram.groups import require_group_admin
+from bot.telegram.groups import introduce_later, require_group_admin
 from bot.telegram.runtime import Runtime
 from bot.telegram.sending import reply_long
 
@@ -25,7 +25,9 @@ LANGUAGE_CHOICES = (("id",), ("ko",), ("en",), ("id", "ko"), ("id", "en"), ("ko"
 
 # -- the bot joins, leaves, or its group moves --------------------------------------------------------
 async def on_my_chat_member(update: Update, context: BotContext) -> None:
-    change: ChatMemberUpdated = update.my_chat_member
+    change: ChatMemberUpdated | None = update.my_chat_member
+    if change is None:
+        return
     runtime = context.runtime
     chat = change.chat
     if chat.type not in ("group", "supergroup"):
@@ -36,11 +38,7 @@ async def on_my_chat_member(update: Update, context: BotContext) -> None:
         runtime.outbox.joined(chat.id, chat.title or "")
         lang = negotiate(change.from_user.language_code if change.from_user else None,
                          runtime.settings.default_language)
-        await context.bot.send_message(chat.id, runtime.t(lang, _(
-            "Hello! I am Sahabat. I answer questions about the KITB – Chungbuk Technopark MoU and the Central Java – "
-            "Chungcheongbuk-do partnership: write /ask and your question, mention me, or reply to my messages.\n"
-            "Group administrators: /subscribe to receive event announcements here, /languages to choose their "
-            "languages (for example /languages id ko), /unsubscribe to stop.")))
+        introduce_later(context, chat.id, lang)     # not now: this may be a migration reported early
     elif was_in and not is_in:
         runtime.outbox.left(chat.id)
 
@@ -48,6 +46,8 @@ async def on_my_chat_member(update: Update, context: BotContext) -> None:
 async def on_migration(update: Update, context: BotContext) -> None:
     message = update.effective_message
     runtime = context.runtime
+    if message is None:
+        return
     if message.migrate_to_chat_id:
         runtime.outbox.migrated(message.chat.id, message.migrate_to_chat_id)
     elif message.migrate_from_chat_id:
@@ -55,6 +55,13 @@ async def on_migration(update: Update, context: BotContext) -> None:
 
 
 # -- group administrators: subscription and languages -------------------------------------------------
+def _chat_and_message(update: Update) -> tuple[Chat, Message]:
+    """The chat and the message to answer: the handlers below are registered for updates that have both."""
+    chat, message = update.effective_chat, update.effective_message
+    assert chat is not None and message is not None, "registered for messages and buttons in chats"
+    return chat, message
+
+
 async def _group_admin(update: Update, context: BotContext) -> bool:
     return await require_group_admin(update, context, _("Sorry, only the group's administrators can change that."))
 
@@ -63,11 +70,12 @@ async def on_subscribe(update: Update, context: BotContext) -> None:
     if not await _group_admin(update, context):
         return
     runtime = context.runtime
-    chat = update.effective_chat
+    chat, message = _chat_and_message(update)
     runtime.outbox.subscribe(chat.id, chat.title or "", True)
     group = runtime.outbox.group(chat.id)
+    assert group is not None, "subscribed just now"
     lang = runtime.chat_language(update)
-    await update.effective_message.reply_text(runtime.t(lang, _(
+    await message.reply_text(runtime.t(lang, _(
         "Subscribed: this group will receive event announcements in {languages}. Change with /languages, stop "
         "with /unsubscribe.")).format(languages=language_list(group.languages)))
 
@@ -76,9 +84,9 @@ async def on_unsubscribe(update: Update, context: BotContext) -> None:
     if not await _group_admin(update, context):
         return
     runtime = context.runtime
-    chat = update.effective_chat
+    chat, message = _chat_and_message(update)
     runtime.outbox.subscribe(chat.id, chat.title or "", False)
-    await update.effective_message.reply_text(runtime.t(runtime.chat_language(update), _(
+    await message.reply_text(runtime.t(runtime.chat_language(update), _(
         "Unsubscribed: no more announcements here. /subscribe to receive them again.")))
 
 
@@ -94,7 +102,8 @@ async def on_languages(update: Update, context: BotContext) -> None:
         return
     rows = [[InlineKeyboardButton(" + ".join(language_name(c) for c in choice),
                                   callback_data=AnnouncementLanguages(choice).encode())] for choice in LANGUAGE_CHOICES]
-    await update.effective_message.reply_text(
+    _chat, message = _chat_and_message(update)
+    await message.reply_text(
         runtime.t(lang, _("In which languages should announcements come here? (or: /languages id ko)")),
         reply_markup=InlineKeyboardMarkup(rows))
 
@@ -103,18 +112,20 @@ async def on_languages_button(update: Update, context: BotContext) -> None:
     if not await _group_admin(update, context):
         return
     runtime = context.runtime
-    button = AnnouncementLanguages.decode(update.callback_query.data)
+    query = update.callback_query
+    assert query is not None
+    button = AnnouncementLanguages.decode(query.data)
     if button is None:
-        await update.callback_query.answer(context.t(STALE), show_alert=True)
+        await query.answer(context.t(STALE), show_alert=True)
         return
-    await update.callback_query.answer()
+    await query.answer()
     await _set_languages(update, runtime, button.languages, runtime.chat_language(update))
 
 
 async def _set_languages(update: Update, runtime: Runtime, codes: tuple[str, ...], lang: str) -> None:
-    chat = update.effective_chat
+    chat, message = _chat_and_message(update)
     runtime.outbox.set_languages(chat.id, chat.title or "", codes)
-    await update.effective_message.reply_text(runtime.t(lang, _("Announcements here will be in {languages}.")).format(
+    await message.reply_text(runtime.t(lang, _("Announcements here will be in {languages}.")).format(
         languages=language_list(codes)))
 
 
@@ -122,13 +133,15 @@ async def _set_languages(update: Update, runtime: Runtime, codes: tuple[str, ...
 async def on_events(update: Update, context: BotContext) -> None:
     runtime = context.runtime
     lang = runtime.chat_language(update)
-    show_past = bool(context.args) and context.args[0].lower() in ("past", "lalu", "지난", "sebelumnya")
+    args = context.args or []
+    show_past = bool(args) and args[0].lower() in ("past", "lalu", "지난", "sebelumnya")
     kind = "past_events" if show_past else "events"
     header = runtime.t(lang, _("Past events:") if show_past else _("Upcoming events:"))
     text = runtime.engine.events_text(header, kind, lang, runtime.now())
     if not show_past:
         text += "\n\n" + runtime.t(lang, _("Past events: /events past"))
-    await reply_long(update.effective_message, text)
+    _chat, message = _chat_and_message(update)
+    await reply_long(message, text)
 
 
 def handlers(group_chat: BaseFilter) -> list[BaseHandler[Any, Any, Any]]:

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from telegram import Update
+from telegram import MessageEntity, Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -28,8 +28,9 @@ from bot.store import Store
 from bot.telegram import admin, announcements, announcing, groups, inline, private
 from bot.telegram.callbacks import STALE, Answer, GroupLanguage, Topic, UserLanguage
 from bot.telegram.context import CONTEXT_TYPES, BotContext
-from bot.telegram.conversation import on_answer_button, on_topic_button, on_user_language_button
+from bot.telegram.conversation import on_answer_button, on_ask, on_topic_button, on_user_language_button
 from bot.telegram.errors import on_error
+from bot.telegram.gate import gate_handlers
 from bot.telegram.menus import set_command_menus
 from bot.telegram.runtime import RUNTIME_KEY, Runtime
 
@@ -42,8 +43,13 @@ def build_application(settings: Settings, engine: Engine, store: Store, catalogs
                                  settings.default_language, clock)
     runtime = Runtime(settings, store, catalogs, knowledge, clock)
 
+    async def flush_logs(_context: BotContext) -> None:
+        store.flush_logs()
+
     async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         await set_command_menus(application.bot, catalogs, settings.admins)
+        assert application.job_queue is not None
+        application.job_queue.run_repeating(flush_logs, interval=store.LOG_BATCH_AGE_S, name="flush logs")
         if settings.watch_knowledge:
             admin.start_watching(application)
         announcing.start(application)
@@ -54,7 +60,8 @@ def build_application(settings: Settings, engine: Engine, store: Store, catalogs
         .context_types(CONTEXT_TYPES)
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
-        .defaults(Defaults(parse_mode=None, tzinfo=settings.zone))
+        # A reply goes out even when the question was deleted meanwhile (Telegram would refuse it).
+        .defaults(Defaults(parse_mode=None, tzinfo=settings.zone, allow_sending_without_reply=True))
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.messages_per_second, max_retries=settings.send_retries))
         .concurrent_updates(settings.concurrent_updates)
         .post_init(post_init)
@@ -64,20 +71,31 @@ def build_application(settings: Settings, engine: Engine, store: Store, catalogs
 
     private_chat = filters.ChatType.PRIVATE
     group_chat = filters.ChatType.GROUPS
+    text = filters.TEXT & ~filters.COMMAND | filters.CAPTION          # a caption is text
+    addressed = (filters.Entity(MessageEntity.MENTION) | filters.CaptionEntity(MessageEntity.MENTION)
+                 | filters.CaptionEntity(MessageEntity.BOT_COMMAND) | filters.REPLY)
+    bot_admins = filters.User(user_id=settings.admins)
+    for handler, group in gate_handlers():
+        # Before everything: updates delivered twice, other bots, automatic forwards (bot/telegram/gate.py).
+        application.add_handler(handler, group)
     handlers = [
+        # Private chats: a document with a caption from anyone but a bot administrator is a question;
+        # any other document is a knowledge-base upload (administrators only, refusals audited).
+        MessageHandler(private_chat & filters.Document.ALL & filters.CAPTION & ~bot_admins, private.on_text),
         # Bot administrators (BOT_ADMINS), private chats only; each handler checks the sender itself.
         *admin.handlers(private_chat),
-        # Private chats: commands first, then every other text is a question.
+        # Private chats: commands first, then every other text or caption is a question, and other media a hint.
         CommandHandler("start", private.on_start, filters=private_chat),
         CommandHandler("lang", private.on_lang, filters=private_chat),
         CommandHandler("help", private.on_help),
         CommandHandler("topics", private.on_topics),
-        MessageHandler(private_chat & filters.TEXT & ~filters.COMMAND, private.on_text),
-        # Groups: /ask, administrators' /lang, and mentions of or replies to the bot; nothing else.
-        CommandHandler("ask", groups.on_ask, filters=group_chat),
+        CommandHandler("ask", on_ask),
+        MessageHandler(private_chat & text, private.on_text),
+        MessageHandler(private_chat & filters.ATTACHMENT, private.on_media),
+        # Groups: /start, administrators' /lang, and texts or captions that mention or reply to the bot.
+        CommandHandler("start", groups.on_group_start, filters=group_chat),
         CommandHandler("lang", groups.on_group_lang, filters=group_chat),
-        MessageHandler(group_chat & filters.TEXT & ~filters.COMMAND
-                       & (filters.Entity("mention") | filters.REPLY), groups.on_group_text),
+        MessageHandler(group_chat & text & addressed, groups.on_group_message),
         # Buttons (bot/telegram/callbacks.py): answers, topics, the user's and the group's language.
         CallbackQueryHandler(on_answer_button, pattern=Answer.pattern()),
         CallbackQueryHandler(on_topic_button, pattern=Topic.pattern()),
@@ -90,6 +108,8 @@ def build_application(settings: Settings, engine: Engine, store: Store, catalogs
         *announcing.handlers(private_chat),
         # Any other button: old (from a retired version) or forged data gets a polite answer.
         CallbackQueryHandler(on_stale_button),
+        # Last: a command nothing above knows, in a private chat, gets a hint (in groups it may be another bot's).
+        MessageHandler(private_chat & filters.COMMAND, private.on_unknown_command),
     ]
     application.add_handlers(handlers)
     application.add_error_handler(on_error)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 
 from bot.answer import Reply
 from bot.i18n import _, language_name
+from bot.ratelimit import Verdict
+from bot.telegram.addressing import addressing
 from bot.telegram.callbacks import Answer, GroupLanguage, Topic, UserLanguage
 from bot.telegram.context import BotContext
 from bot.telegram.render import choice_buttons, language_keyboard, reply_html
@@ -25,22 +27,67 @@ async def send_reply(message: Message, runtime: Runtime, reply: Reply, quote: bo
                                  do_quote=quote and index == 0)
 
 
+ASK_HINT = _("Write your question after /ask, for example: /ask How big is KITB?")
+MENTION_HINT = _("Write your question after my name, for example: @{bot} How big is KITB?")
+FLOOD_NOTICE = _("You are asking faster than I can answer. Please wait a minute, then ask again.")
+
+
+async def within_budget(update: Update, runtime: Runtime) -> bool:
+    """Whether this question may be answered: per user in private chats, per chat in groups.
+    A private flood gets one notice per minute; a group flood gets silence. Questions over the
+    budget never reach the engine or the unanswered log."""
+    chat, message = update.effective_chat, update.effective_message
+    assert chat is not None and message is not None, "questions come in messages"
+    if chat.type == Chat.PRIVATE:
+        verdict = runtime.user_limit.check(update.effective_user.id if update.effective_user else chat.id)
+        if verdict is Verdict.FIRST_REFUSAL:
+            await message.reply_text(runtime.t(runtime.user_language(update), FLOOD_NOTICE))
+    else:
+        verdict = runtime.group_limit.check(chat.id)
+    if verdict is Verdict.ALLOWED:
+        return True
+    log.info("answer limit reached in chat %s; question ignored", chat.id)
+    return False
+
+
+async def send_hint(update: Update, runtime: Runtime, hint: str, **fields: str) -> None:
+    """A one-line hint (a msgid) in the chat's language, within the same budget as answers, so that
+    a flood of stickers or bare mentions gets no more replies than a flood of questions."""
+    message = update.effective_message
+    if message is not None and await within_budget(update, runtime):
+        await message.reply_text(runtime.t(runtime.chat_language(update), hint).format(**fields))
+
+
 async def answer_question(update: Update, context: BotContext, question: str,
                           quote: bool = False) -> None:
     runtime = context.runtime
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None or not await within_budget(update, runtime):
+        return
     engine = runtime.engine          # one snapshot for the whole question, even if a reload happens
-    preferred = runtime.user_language(update)
-    reply = engine.ask(question, preferred=preferred, now=runtime.now())
-    chat_type = update.effective_chat.type
-    runtime.store.log_question(reply.lang, reply.kind, reply.entry_id, chat_type)
+    reply = engine.ask(question, preferred=runtime.user_language(update), now=runtime.now())
+    runtime.store.log_question(reply.lang, reply.kind, reply.entry_id, chat.type)
     if reply.kind == "fallback":
-        runtime.store.log_unanswered(question, reply.lang, chat_type, reply.score)
-    await send_reply(update.effective_message, runtime, reply, quote=quote)
+        runtime.store.log_unanswered(question, reply.lang, chat.type, reply.score)
+    await send_reply(message, runtime, reply, quote=quote)
+
+
+async def on_ask(update: Update, context: BotContext) -> None:
+    """`/ask <question>` (also `/ask@BotName`), in groups and in private chats."""
+    message = update.effective_message
+    if message is None:
+        return
+    question = addressing(message, context.bot.username).rest
+    if not question:
+        await send_hint(update, context.runtime, ASK_HINT)
+        return
+    await answer_question(update, context, question, quote=message.chat.type != Chat.PRIVATE)
 
 
 async def on_answer_button(update: Update, context: BotContext) -> None:
     """`a:<lang>:<entry>`: a "did you mean" choice or a follow-up was pressed."""
     query = update.callback_query
+    assert query is not None
     runtime = context.runtime
     button = Answer.decode(query.data)
     reply = runtime.engine.answer_by_id(button.entry_id, button.lang, now=runtime.now()) if button else None
@@ -49,7 +96,8 @@ async def on_answer_button(update: Update, context: BotContext) -> None:
                            show_alert=True)
         return
     await query.answer()
-    await send_reply(query.message, runtime, reply)
+    if isinstance(query.message, Message):     # else too old for the bot to reply to
+        await send_reply(query.message, runtime, reply)
 
 
 def topics_keyboard(runtime: Runtime, lang: str) -> InlineKeyboardMarkup:
@@ -78,31 +126,38 @@ async def send_topic(message: Message, runtime: Runtime, lang: str, topic: str) 
 async def on_topic_button(update: Update, context: BotContext) -> None:
     """`t:<lang>:<topic>` shows the topic's questions; `t:<lang>:` lists the topics."""
     query = update.callback_query
+    assert query is not None
     runtime = context.runtime
     button = Topic.decode(query.data)
     lang, topic = (button.lang, button.topic) if button else (runtime.user_language(update), "")
     await query.answer()
-    if not topic or not await send_topic(query.message, runtime, lang, topic):
-        await send_topics(query.message, runtime, lang)
+    message = query.message
+    if not isinstance(message, Message):       # too old for the bot to reply to
+        return
+    if not topic or not await send_topic(message, runtime, lang, topic):
+        await send_topics(message, runtime, lang)
 
 
 async def chosen_language(update: Update) -> str | None:
     """The language of a user- or group-language button; a forged value is answered and dropped."""
-    button = UserLanguage.decode(update.callback_query.data) or GroupLanguage.decode(update.callback_query.data)
+    query = update.callback_query
+    assert query is not None
+    button = UserLanguage.decode(query.data) or GroupLanguage.decode(query.data)
     if button is not None:
         return button.lang
-    await update.callback_query.answer()
+    await query.answer()
     return None
 
 
 async def on_user_language_button(update: Update, context: BotContext) -> None:
     """`l:<lang>` sets the user's own language (private chats)."""
     query = update.callback_query
+    assert query is not None
     runtime = context.runtime
     lang = await chosen_language(update)
     if lang is None:
         return
-    runtime.store.set_user_language(update.effective_user.id, lang)
+    runtime.store.set_user_language(query.from_user.id, lang)
     text = runtime.t(lang, _("Language: {language}")).format(language=language_name(lang))
     await query.answer(text)
     await query.edit_message_text(text)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from telegram import (
     Bot,
     BotCommand,
+    BotCommandScope,
     BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
@@ -47,11 +49,11 @@ MENUS = (
 )
 
 
-def commands_for(catalogs: Catalogs, lang: str, names) -> list[BotCommand]:
+def commands_for(catalogs: Catalogs, lang: str, names: Iterable[str]) -> list[BotCommand]:
     return [BotCommand(name, catalogs.gettext(lang, DESCRIPTIONS[name])) for name in names]
 
 
-async def set_command_menus(bot: Bot, catalogs: Catalogs, admins=()) -> None:
+async def set_command_menus(bot: Bot, catalogs: Catalogs, admins: Iterable[int] = ()) -> None:
     # English is the default menu (no language_code); Indonesian and Korean users get their own.
     for scope, names in MENUS:
         await _set(bot, catalogs, scope, names)
@@ -63,7 +65,7 @@ async def set_command_menus(bot: Bot, catalogs: Catalogs, admins=()) -> None:
             log.warning("no command menu for administrator %s: %s", admin_id, exc)
 
 
-async def _set(bot: Bot, catalogs: Catalogs, scope, names) -> None:
+async def _set(bot: Bot, catalogs: Catalogs, scope: BotCommandScope, names: Iterable[str]) -> None:
     await bot.set_my_commands(commands_for(catalogs, "en", names), scope=scope)
     for lang in ("id", "ko"):
         await bot.set_my_commands(commands_for(catalogs, lang, names), scope=scope, language_code=lang)

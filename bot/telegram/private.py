@@ -5,16 +5,52 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.i18n import _
+from bot.telegram.addressing import addressing
 from bot.telegram.callbacks import UserLanguage
 from bot.telegram.context import BotContext
-from bot.telegram.conversation import answer_question, ask_language, send_reply, send_topic, send_topics
+from bot.telegram.conversation import (
+    ASK_HINT,
+    MENTION_HINT,
+    answer_question,
+    ask_language,
+    send_hint,
+    send_reply,
+    send_topic,
+    send_topics,
+)
+from bot.telegram.runtime import Runtime
+
+MEDIA_HINT = _("I can only read text: please type your question.")
+UNKNOWN_COMMAND_HINT = _("I do not know that command. /help shows what I can do.")
 
 
 async def on_text(update: Update, context: BotContext) -> None:
-    await answer_question(update, context, update.effective_message.text)
+    """Every private text, and every caption, is a question. A leading /ask or a mention of the bot
+    is not part of it; a message with nothing else gets a hint instead of a guess."""
+    message = update.effective_message
+    if message is None:
+        return
+    addressed = addressing(message, context.bot.username)
+    if addressed.command is not None and addressed.command != "ask":
+        await on_unknown_command(update, context)       # a command in a caption
+        return
+    if not addressed.rest:
+        await send_hint(update, context.runtime, ASK_HINT if addressed.command else MENTION_HINT,
+                        bot=context.bot.username)
+        return
+    await answer_question(update, context, addressed.rest)
 
 
-def greeting(runtime, lang: str) -> str:
+async def on_media(update: Update, context: BotContext) -> None:
+    """A sticker, voice message, photo without caption...: the bot reads text only, and says so."""
+    await send_hint(update, context.runtime, MEDIA_HINT)
+
+
+async def on_unknown_command(update: Update, context: BotContext) -> None:
+    await send_hint(update, context.runtime, UNKNOWN_COMMAND_HINT)
+
+
+def greeting(runtime: Runtime, lang: str) -> str:
     return runtime.t(lang, _("Hello! I am Sahabat. I answer questions about the MoU between KITB (Grand Batang "
                              "City) and Chungbuk Technopark and about the sister-province partnership of Central "
                              "Java and Chungcheongbuk-do, in Bahasa Indonesia, 한국어 or English. Just type your "
@@ -26,6 +62,7 @@ async def on_start(update: Update, context: BotContext) -> None:
     runtime = context.runtime
     lang = runtime.user_language(update)
     message = update.effective_message
+    assert message is not None
     payload = context.args[0] if context.args else ""
     if payload:
         if await send_topic(message, runtime, lang, payload.replace("-", "_")):
@@ -37,7 +74,7 @@ async def on_start(update: Update, context: BotContext) -> None:
     await send_topics(message, runtime, lang, greeting(runtime, lang))
 
 
-def help_text(runtime, lang: str) -> str:
+def help_text(runtime: Runtime, lang: str) -> str:
     return runtime.t(lang, _("Ask me in your own words, for example \"How big is KITB?\" or \"When was the MoU "
                              "signed?\". I answer in the language you write in.\n\n"
                              "/topics – browse what I know\n/lang – choose your language\n"
@@ -46,14 +83,17 @@ def help_text(runtime, lang: str) -> str:
 
 async def on_help(update: Update, context: BotContext) -> None:
     runtime = context.runtime
+    assert update.effective_message is not None
     await update.effective_message.reply_text(help_text(runtime, runtime.chat_language(update)))
 
 
 async def on_lang(update: Update, context: BotContext) -> None:
     runtime = context.runtime
+    assert update.effective_message is not None
     await ask_language(update.effective_message, runtime, runtime.user_language(update), UserLanguage)
 
 
 async def on_topics(update: Update, context: BotContext) -> None:
     runtime = context.runtime
+    assert update.effective_message is not None
     await send_topics(update.effective_message, runtime, runtime.chat_language(update))

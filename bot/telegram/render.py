@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -51,7 +52,7 @@ def choice_buttons(choices: tuple[Choice, ...] | list[Choice], lang: str) -> lis
     return [[InlineKeyboardButton(_short(c.text), callback_data=Answer(lang, c.entry_id).encode())] for c in choices]
 
 
-def reply_html(reply: Reply, gettext) -> tuple[list[str], InlineKeyboardMarkup | None]:
+def reply_html(reply: Reply, gettext: Callable[[str], str]) -> tuple[list[str], InlineKeyboardMarkup | None]:
     """Message parts (HTML) and the keyboard that goes under the last part."""
     lines = [reply.text]
     rows: list[list[InlineKeyboardButton]] = []

@@ -7,11 +7,16 @@ import logging
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 
-log = logging.getLogger("bot")
+if TYPE_CHECKING:       # telegram is imported only when the bot runs (the CLI's other commands start faster)
+    from telegram.ext import Application
 
+    AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+log = logging.getLogger("bot")
 NO_TOKEN = ("error: TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather in Telegram (/newbot), put its token "
             "in the environment or in a .env file, and run again. To try the bot without Telegram: python -m bot chat")
 
@@ -89,7 +94,7 @@ def run_bot(settings: Settings, kb_dir: Path) -> int:
     return 0
 
 
-async def serve_until_signal(application, settings: Settings) -> None:
+async def serve_until_signal(application: AnyApplication, settings: Settings) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -98,14 +103,16 @@ async def serve_until_signal(application, settings: Settings) -> None:
     await serve(application, settings, stop)
 
 
-async def reload_on_hangup(application) -> None:
+async def reload_on_hangup(application: AnyApplication) -> None:
     from bot.telegram.admin import reload_and_notify
     await reload_and_notify(application, "sighup")
 
 
-async def serve(application, settings: Settings, stop: asyncio.Event) -> None:
+async def serve(application: AnyApplication, settings: Settings, stop: asyncio.Event) -> None:
     """Run until `stop` is set, then stop fetching, finish the updates already received
     (Application.stop drains its queue), and shut down. The tests run exactly this."""
+    updater = application.updater
+    assert updater is not None, "built with an updater (ApplicationBuilder's default)"
     await application.initialize()
     try:
         if application.post_init:
@@ -113,20 +120,21 @@ async def serve(application, settings: Settings, stop: asyncio.Event) -> None:
         await application.start()
         if settings.webhook_url:
             log.info("serving a webhook on %s:%d", settings.webhook_listen, settings.webhook_port)
-            await application.updater.start_webhook(
+            await updater.start_webhook(
                 listen=settings.webhook_listen, port=settings.webhook_port,
                 url_path=_webhook_path(settings.webhook_url), webhook_url=settings.webhook_url,
                 secret_token=settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
                 allowed_updates=ALL_UPDATES)
         else:
             log.info("long polling %s", settings.api_url)
-            await application.updater.start_polling(allowed_updates=ALL_UPDATES, poll_interval=0.0,
-                                                    timeout=settings.poll_timeout)
+            # Seconds as a float: the tests poll for fractions of a second (typed int | timedelta in 22.x).
+            await updater.start_polling(allowed_updates=ALL_UPDATES, poll_interval=0.0,
+                                        timeout=settings.poll_timeout)  # type: ignore[arg-type]
         await stop.wait()
         log.info("stopping: finishing the updates already received")
     finally:
-        if application.updater.running:
-            await application.updater.stop()
+        if updater.running:
+            await updater.stop()
         if application.running:
             await application.stop()
             if application.post_stop:

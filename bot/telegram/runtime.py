@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -19,28 +18,10 @@ from bot.answer import Engine
 from bot.config import Settings
 from bot.i18n import Catalogs, negotiate
 from bot.knowledge_service import KnowledgeService
+from bot.ratelimit import RateLimit
 from bot.store import Store
 
 RUNTIME_KEY = "sahabat"
-
-
-class ChatRateLimit:
-    """At most `per_minute` answers per chat in any 60-second window (groups only)."""
-
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic):
-        self.per_minute = per_minute
-        self.clock = clock
-        self.sent: dict[int, deque[float]] = defaultdict(deque)
-
-    def allow(self, chat_id: int) -> bool:
-        now = self.clock()
-        window = self.sent[chat_id]
-        while window and now - window[0] >= 60:
-            window.popleft()
-        if len(window) >= self.per_minute:
-            return False
-        window.append(now)
-        return True
 
 
 @dataclass
@@ -50,7 +31,8 @@ class Runtime:
     catalogs: Catalogs
     knowledge: KnowledgeService
     clock: Callable[[], float] = time.time          # injectable, so tests can move time forward
-    group_limit: ChatRateLimit = field(init=False)
+    group_limit: RateLimit = field(init=False)      # answers per group chat
+    user_limit: RateLimit = field(init=False)       # answers per user in private chats
     outbox: Outbox = field(init=False)
     gate: AdminGate = field(init=False)                 # bot administrators, asked every time
     knowledge_admin: KnowledgeAdmin = field(init=False)
@@ -60,7 +42,8 @@ class Runtime:
 
     def __post_init__(self) -> None:
         settings = self.settings
-        self.group_limit = ChatRateLimit(settings.group_answers_per_minute)
+        self.group_limit = RateLimit(settings.group_answers_per_minute)
+        self.user_limit = RateLimit(settings.private_answers_per_minute)
         self.outbox = Outbox(self.store, self.clock, max_attempts=settings.delivery_attempts)
         self.gate = AdminGate(self.store, settings.admins)
         self.knowledge_admin = KnowledgeAdmin(self.knowledge, self.store, max_upload_bytes=settings.max_upload_bytes,
