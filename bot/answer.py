@@ -25,6 +25,7 @@ from bot.normalize import Analyzer
 from bot.retrieval import Candidate, Index, QueryTerm, phrasing_collisions
 
 MAX_QUESTION_CHARS = 500   # longer text is cut before matching; nobody asks a FAQ in an essay
+RECENT_QUESTIONS = 4096    # rankings kept per engine: FAQ traffic repeats its questions
 _SENTENCE = re.compile(r"[^.!?？…\n]+[.!?？…]*")
 
 
@@ -80,6 +81,9 @@ class Engine:
         self.catalogs = catalogs
         self.default_language = default_language
         self.index = index
+        # Ranking is a pure function of the question and this immutable snapshot, so it is kept for
+        # recent questions; a reload swaps the whole engine, and its memory with it.
+        self._recent: dict[tuple[str, str | None, str | None], tuple[list[Candidate], list[QueryTerm], str]] = {}
         self.entities = frozenset(index.vocabulary[f"@{key}"] for key in kb.names if f"@{key}" in index.vocabulary)
 
     def ask(self, question: str, lang: str | None = None, preferred: str | None = None,
@@ -87,7 +91,14 @@ class Engine:
         """Answer `question` (any string). `lang` forces the reply language; `preferred` is the
         asker's chosen language, used when the text does not show one; `now` (default: the clock)
         decides which events are upcoming. Never raises on any text."""
-        candidates, terms, reply_lang = self._candidates(question, lang, preferred)
+        key = (question[:MAX_QUESTION_CHARS], lang, preferred)
+        found = self._recent.get(key)
+        if found is None:
+            found = self._candidates(question, lang, preferred)
+            self._recent[key] = found
+            if len(self._recent) > RECENT_QUESTIONS:
+                self._recent.pop(next(iter(self._recent)), None)     # the oldest: a FIFO bound is enough
+        candidates, terms, reply_lang = found
         reply = self.decide(candidates, terms, reply_lang, now)
         ranked = tuple(Ranked(self.kb.entries[c.entry_index].id, round(c.confidence, 4)) for c in candidates[:3])
         return replace(reply, candidates=ranked)

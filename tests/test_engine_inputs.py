@@ -133,3 +133,13 @@ def test_an_exact_phrasing_of_one_entry_is_answered(engine):
         for lang, phrasings in entry.questions.items():
             reply = engine.ask(phrasings[0])
             assert reply.candidates[0].entry_id == entry.id or reply.kind != "answer", (entry.id, phrasings[0])
+
+
+def test_a_repeated_question_is_ranked_once_and_answered_alike(engine):
+    question = "kapan mou ditandatangani ya kak"
+    first = engine.ask(question)
+    ranked = engine._recent[(question, None, None)]
+    second = engine.ask(question)
+    assert engine._recent[(question, None, None)] is ranked
+    assert second == first
+    assert engine.ask(question, lang="en").lang == "en"      # a forced language is another question
