@@ -52,3 +52,21 @@ def test_a_missing_catalog_stops_start_up(tmp_path):
                                         ("IN", "id"), ("id-ID", "id"), ("pt-br", "en"), ("PT-BR", "en")])
 def test_negotiation_maps_telegram_language_codes(code, lang):
     assert negotiate(code) == lang
+
+
+def test_every_marked_string_in_the_code_is_in_the_template():
+    """A message marked with _() or N_() but missing from messages.pot would show in English to
+    everyone (extracted by Babel with the same mapping as `pybabel extract -F babel.cfg`)."""
+    from pathlib import Path
+
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+
+    root = Path(__file__).resolve().parent.parent
+    keywords = {**DEFAULT_KEYWORDS, "N_": None}
+    marked = {message for _file, _line, message, _comments, _context in
+              extract_from_dir(str(root / "bot"), method_map=[("**.py", "python")], keywords=keywords)
+              if isinstance(message, str)}
+    with (BUNDLED_LOCALES_DIR / "messages.pot").open("rb") as file:
+        template = {m.id for m in read_po(file) if m.id}
+    assert marked, "nothing extracted: the test itself is broken"
+    assert sorted(marked - template) == []
