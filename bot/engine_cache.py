@@ -2,7 +2,7 @@
 
 Loading, validating, indexing and calibrating a 10,000-entry base takes seconds; reading the same
 files again should not. The cache key is a SHA-256 of the knowledge files (names and bytes), the
-calibration target, and the source of every module that shapes the engine, so any change to the
+calibration target, and the source of the whole package, so any change to the
 files or to the code builds afresh. Only a base without errors is kept, and a cache file that
 cannot be read is ignored and rebuilt.
 
@@ -32,7 +32,6 @@ from bot.knowledge.loader import Problem, load_sources, read_sources
 log = logging.getLogger(__name__)
 
 KEEP = 3
-_ENGINE_MODULES = ("answer.py", "decision.py", "retrieval.py", "normalize.py", "language.py", "knowledge")
 
 
 def _proxy(mapping: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
@@ -47,14 +46,12 @@ copyreg.pickle(types.MappingProxyType, _reduce_proxy)
 
 
 def code_version() -> str:
-    """A hash of the source of the modules that shape the engine."""
+    """A hash of the package's source: any change to the code builds afresh (a few milliseconds)."""
     digest = hashlib.sha256()
     root = Path(bot.__file__).parent
-    for name in _ENGINE_MODULES:
-        path = root / name
-        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
-            digest.update(file.name.encode())
-            digest.update(file.read_bytes())
+    for file in sorted(root.rglob("*.py")):
+        digest.update(str(file.relative_to(root)).encode())
+        digest.update(file.read_bytes())
     return digest.hexdigest()
 
 

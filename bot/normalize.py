@@ -11,101 +11,28 @@ import unicodedata
 from functools import lru_cache
 from typing import Callable, Container, Iterable
 
+from bot.wordlists import (
+    ABBREVIATIONS,
+    GRAMMAR_WORDS,
+    JAMO_RUN,
+    JAMO_WORDS,
+    KO_ENDINGS,
+    KO_PARTICLES,
+    KO_SYNONYMS,
+    LAUGHTER,
+    PHRASES,
+    PROTECTED,
+    STOPWORDS,
+)
+
+__all__ = ["ABBREVIATIONS", "GRAMMAR_WORDS", "JAMO_WORDS", "KO_ENDINGS", "KO_PARTICLES", "KO_SYNONYMS", "PHRASES",
+           "PROTECTED", "STOPWORDS", "Analyzer", "fold", "has_hangul", "jamo", "normalize_word", "stem_english",
+           "stem_indonesian", "strip_korean"]
+
 HANGUL = "\uac00-\ud7a3\u3131-\u318e\u1100-\u11ff"  # syllables, compatibility and conjoining jamo
 _TOKEN = re.compile(rf"@[a-z0-9_]+|[{HANGUL}]+|[a-z\u00c0-\u024f]+|[0-9]+")
 _NOT_WORD = re.compile(rf"[^a-z0-9\u00c0-\u024f{HANGUL}]+")
 _HAS_HANGUL = re.compile(rf"[{HANGUL}]")
-
-# Chat abbreviations and spelling variants → one form. Indonesian and English share one table:
-# no key here is a word of the other language.
-ABBREVIATIONS = {
-    # Indonesian
-    "yg": "yang", "brp": "berapa", "brapa": "berapa", "kpn": "kapan", "kapn": "kapan", "kpan": "kapan",
-    "dmn": "dimana", "dimn": "dimana", "dmana": "dimana", "mana": "dimana", "gmn": "bagaimana",
-    "gimana": "bagaimana", "gmna": "bagaimana", "bgmn": "bagaimana", "knp": "kenapa", "mengapa": "kenapa",
-    "dgn": "dengan", "dg": "dengan", "tdk": "tidak", "gak": "tidak", "ga": "tidak", "nggak": "tidak",
-    "enggak": "tidak", "ngga": "tidak", "engga": "tidak", "utk": "untuk", "untk": "untuk", "dr": "dari",
-    "krn": "karena", "jg": "juga", "sdh": "sudah", "udh": "sudah", "udah": "sudah", "blm": "belum",
-    "bs": "bisa", "tgl": "tanggal", "thn": "tahun", "hr": "hari", "bln": "bulan", "ttd": "tandatangan",
-    "kerjasama": "kerjasama", "dirut": "direktur utama", "wagub": "wakil gubernur", "gub": "gubernur",
-    "gubernurnya": "gubernur", "pemprov": "pemerintah provinsi", "prov": "provinsi", "apaan": "apa",
-    "ap": "apa", "sapa": "siapa", "sp": "siapa", "spa": "siapa", "makasih": "terimakasih",
-    "makasi": "terimakasih", "mksh": "terimakasih", "trims": "terimakasih", "trmksh": "terimakasih",
-    "tks": "terimakasih", "ttg": "tentang", "tntg": "tentang", "dlm": "dalam", "dl": "dalam", "kyk": "kayak",
-    "skrg": "sekarang", "skr": "sekarang", "sy": "saya", "aq": "aku", "gw": "saya", "gue": "saya",
-    "bgt": "banget", "km": "kamu", "kmu": "kamu", "jd": "jadi", "tp": "tapi", "sbg": "sebagai", "spt": "seperti", "kl": "kalau",
-    "klo": "kalau", "kalo": "kalau", "org": "orang", "pd": "pada", "tsb": "tersebut", "dll": "dan lain", "ha": "hektare", "hektar": "hektare", "cluster": "klaster", "kluster": "klaster",
-    "umkm": "umkm", "ukm": "umkm", "startup": "startup", "starup": "startup", "start": "startup",
-    "tenan": "tenant", "hai": "halo", "hallo": "halo", "hello": "hello", "helo": "hello",
-    # English
-    "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please", "thx": "thank",
-    "thanks": "thank", "ty": "thank", "whats": "what", "wheres": "where", "whos": "who", "hows": "how",
-    "hectares": "hectare", "ha.": "hectare", "sme": "sme", "smes": "sme", "msmes": "sme", "msme": "sme",
-}
-
-# Several words that mean one thing (applied to folded text, whole words only).
-PHRASES = {
-    "tanda tangan": "tandatangan", "kerja sama": "kerjasama", "di mana": "dimana",
-    "terima kasih": "terimakasih", "thank you": "thank", "start up": "startup", "start ups": "startup",
-    "mou": "mou", "nota kesepahaman": "mou", "nota kesepemahaman": "mou", "memorandum of understanding": "mou",
-    "양해각서": "mou", "업무협약": "mou", "업무 협약": "mou",
-}
-
-# Words that carry no information about which entry is meant: politeness, fillers, discourse
-# particles. They are dropped; otherwise an unknown "exactly" or "sebenernya" would weigh like an
-# unknown content word and push a good question into "I don't know".
-STOPWORDS = set("""
-sih dong deh kak kakak min mimin gan bang sis bro mas mbak ya yah nih tuh loh lho kok tolong mohon pak bu om
-kah lah pun nya eh ah oh hmm hm um uh wr wb sebenarnya sebenernya emang memang banget bgt aja saja coba gitu
-begitu kira ayo yuk
-the a an please pls plz kindly exactly actually really basically just so well ok okay oke anyway btw
-s t d ll re ve m
-좀 혹시 그럼 그리고 그 저 제가 알려줘 알려주세요 알려줄래 알려줄래요 알려 주세요 줘 궁금해요 궁금해 궁금합니다 궁금
-싶어요 싶습니다 알고 말해줘 말해 요 정말 진짜 근데 그런데 그냥 이만 실례지만 저기 저기요 음 네 예 ㅋㅋ ㅎㅎ
-""".split())
-
-# Indonesian and English words that affix stripping must leave alone.
-PROTECTED = {
-    "berapa", "bagaimana", "apa", "siapa", "kapan", "dimana", "kenapa", "dengan", "tidak", "untuk", "sudah",
-    "belum", "bisa", "yang", "dari", "karena", "juga", "tanggal", "tahun", "hari", "bulan", "halo", "hai",
-    "selamat", "pagi", "siang", "sore", "malam", "kamu", "anda", "saya", "aku", "kami", "kita", "mereka",
-    "teknologi", "industri", "tenant", "direktur", "digital", "diskusi", "dinas", "terminal", "kebun", "startup", "seminar", "sister", "umkm", "memorandum", "terimakasih",
-    "this", "was", "has", "does", "is", "us", "its", "news", "business", "always", "address", "process",
-    "yes", "less", "bus", "gas", "pas", "this", "thus", "plus", "across", "series", "species",
-}
-
-KO_SYNONYMS = {
-    "누가": "누구", "뭐": "무엇", "뭔": "무엇", "무슨": "무엇", "뭐야": "무엇", "뭐예요": "무엇", "뭐에요": "무엇",
-    "무엇인가요": "무엇", "뭘": "무엇", "뭐였어": "무엇", "뭐지": "무엇", "무엇을": "무엇", "뭔가요": "무엇", "어딘가요": "어디", "언젠가요": "언제", "얼마나": "얼마", "몇": "얼마",
-    "크기": "면적", "넓이": "면적", "규모": "면적", "땡큐": "감사", "고마워": "감사", "고마워요": "감사",
-    "고맙습니다": "감사", "감사합니다": "감사", "감사해요": "감사", "서명": "체결", "서명식": "체결", "체결식": "체결",
-    "사인": "체결", "안녕하세요": "안녕", "안녕하십니까": "안녕", "방가": "안녕", "하이": "안녕",
-}
-
-# Verb endings, then particles, stripped from the end of a Hangul word (longest first).
-KO_ENDINGS = sorted("""했대요 한대요 했대 했다는데 한다는데 다는데 는데 대요 래요 됐대요 됐대 이래요 이래 였대요 였대
-    였어 었어 았어 됐어 됐나 했니 이니 해 했 함 한 할 된 될 됨 하는 한다 했다 된다 합 한가 하니 한지 한가요 하지
-    한다고 했다고 이라고 라고 이라는 라는 거예요 거에요 건가요 건데 거야 은거 는거 한대 했대 냐고 는지 은지
-    했습니까 했나요 했어요 했어 했죠 됐나요 됐어요 되었나요 되나요 돼요 됩니다 인가요 입니까 입니다
-    이에요 이었나요 였나요 였어요 이었어요 이죠 인지 인데 예요 에요 이야 나요 까요 어요 아요 해요 세요 습니까
-    합니까 하나요 합니다 해줘 줘요 이다 니까 였지 했지 인가 이냐 냐 지요 죠 야 요""".split(), key=len, reverse=True)
-KO_PARTICLES = sorted("""들이 들은 들을 들의 들도 끼리 에서는 에서 에게 한테 으로 께서 부터 까지 처럼 이랑 하고 이나 은 는 이 가 을 를 의 에 로 와 과 도
-    만 랑 나 들 아 어""".split(), key=len, reverse=True)
-
-# Grammar words: however rare in the knowledge base, they say nothing about which entry is meant.
-# (Question words such as kapan/when/언제 are not here: they tell a date question from a venue one.)
-GRAMMAR_WORDS = frozenset("""
-the a an of to in on at for from with by about and or but is are was were be been it its this that these those
-can could would will should i me my you your we our they their there here as so if then than
-yang di ke dari dan dengan ini itu ada adalah akan untuk pada dalam oleh atau juga saja aja sama
-tentang soal ttg mau ingin tahu tau bisa boleh nya
-jadi sini situ khusus khususnya any like one some also very tell show give know want wanna need explain many sort kind
-type able thing things stuff has have had having get got part which province provinces provincial provinsi
-punya hal bagian mengenai perihal
-사람 부분 대해 대해서 대한 관해 관해서 관한
-jelasin jelaskan kasih mau ingin pengen pingin
-거 것 수 등 및 그 이 저 좀 더 하
-""".split())
 
 _KO_AFFIXES = frozenset(KO_ENDINGS) | frozenset(KO_PARTICLES)
 
@@ -125,15 +52,6 @@ def _expand(word: str) -> str:
     return ABBREVIATIONS.get(word, word)
 
 
-# Compatibility jamo typed on their own are chat shorthand: a few stand for words, the rest (ㅋㅋ ㅎㅎ
-# ㅠㅠ ㅜㅜ) are laughter or tears and carry no meaning.
-_JAMO_RUN = re.compile(r"[\u3131-\u318e]+")
-JAMO_WORDS = {"ㅎㅇ": "안녕", "ㄳ": "감사", "ㄱㅅ": "감사", "ㄱㅅㄱㅅ": "감사", "ㅇㅋ": "오케이", "ㅂㅇ": "안녕",
-              "ㅂㅂ": "안녕", "ㅈㅅ": "죄송"}
-# Laughter written in letters: 'wkwk', 'awokawok', 'hahaha', 'hehe', 'xixi', 'lol', '하하', '크크'.
-_LAUGHTER = re.compile(r"(?<![a-z\uac00-\ud7a3])(?:(?:wk){2,}w?|(?:kw){2,}k?|a?wok(?:a?wok)+|(?:ha){2,}h?|(?:he){2,}h?"
-                       r"|(?:hi){2,}h?|(?:hu){2,}|(?:xi){2,}|lo+l|lmf?a+o+|rofl|(?:하){2,}|(?:히){2,}|(?:헤){2,}"
-                       r"|(?:호){2,}|(?:크){2,}|(?:키){2,}|(?:흐){2,})(?![a-z\uac00-\ud7a3])")
 _INVISIBLE = dict.fromkeys(i for i in range(0x10000) if unicodedata.category(chr(i)) == "Cf")
 _INVISIBLE[0x0131] = "i"          # Turkish dotless ı; the dotted İ loses its dot with the accents below
 _INVISIBLE[0x00AD] = None         # soft hyphen
@@ -181,14 +99,14 @@ def fold(text: str) -> str:
         text = text.lower()
     else:
         text = text.translate(_INVISIBLE)
-        text = _JAMO_RUN.sub(_jamo_word, text)
+        text = JAMO_RUN.sub(_jamo_word, text)
         text = _strip_accents(unicodedata.normalize("NFKC", text).casefold())
         text = text.replace("\u2019", "")
     text = text.replace("'", "").replace("`", "")
     text = _NOT_WORD.sub(" ", text).strip()
     text = _REDUPLICATION.sub(r"\1 \1", text)
     text = _ELONGATION.sub(r"\1", text)
-    text = _LAUGHTER.sub(" ", text)
+    text = LAUGHTER.sub(" ", text)
     if plain:
         return text.strip()
     text = _HANGUL_WORD.sub(lambda m: _unelongate(m.group(0)), text)

@@ -9,22 +9,17 @@ text are indexed separately and blended:
 - grams: character 3-grams of each word (jamo 3-grams for Hangul), which tolerate typos, affixes and
   spacing the word view misses.
 
-Per view, an entry's score is Okapi BM25 (Robertson & Zaragoza 2009, "The Probabilistic Relevance
-Framework: BM25 and Beyond", k1 = 1.2, b = 0.75, Lucene's idf) divided by the largest score any
-document could reach for the same question (every term's idf × (k1 + 1)). Scores are thus in 0..1
-and comparable between questions. A word the base never uses still counts in that bound with the
-weight of a typical word of the base, so it lowers the score without vetoing the match. The best
-few are re-ranked with rapidfuzz's token-sort similarity to the entry's closest phrasing.
+Per view, an entry's score is Okapi BM25 divided by the largest score any document could reach for
+the same question (`bot.bm25`), so scores are in 0..1 and comparable between questions. A word the
+base never uses still counts in that bound with the weight of a typical word of the base, so it
+lowers the score without vetoing the match. The ten best are re-ranked with the weighted word F1
+of the entry's closest phrasing and rapidfuzz's token-sort similarity to it.
 
 Deciding what to say from these scores is `bot.decision`'s job.
 """
 
 from __future__ import annotations
 
-import bisect
-import heapq
-import math
-import unicodedata
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -32,13 +27,14 @@ from typing import Iterable, NamedTuple, Protocol, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA, Levenshtein
 
 from bot import gc_paused
+from bot.bm25 import LeaveOut, View, grams, has_hangul
 from bot.knowledge.model import KnowledgeBase
+from bot.spelling import Spelling
 
-K1 = 1.2                # BM25 term-frequency saturation (standard default)
-B = 0.75                # BM25 length normalization (standard default)
+__all__ = ["Analyzer", "Candidate", "Index", "LeaveOut", "Phrasing", "QueryTerm", "grams", "phrasing_collisions"]
+
 WORD_SHARE = 0.5        # blend of the two views: equal, neither is known to be better in general
 # The re-ranked score of an entry: how well the question matches the entry's closest phrasing
 # (weighted F1 over words: a question that matches a phrasing only in part, "how big is KITB"
@@ -53,10 +49,7 @@ RERANK = 10             # candidates re-ranked with string similarity
 TYPO_QUALITY = 0.85     # a corrected word counts a bit less than an exact one
 SPLIT_QUALITY = 0.95    # a word found by splitting a spaceless Korean compound
 PREFIX_QUALITY = 0.8    # 'organisations' for 'organisation'
-MIN_LATIN_TYPO_LENGTH = 5   # one edit turns a short word into another word ('laku' → 'laut')
 MAX_KOREAN_TAIL = 2     # syllables of unknown verb ending allowed after a known Korean word
-SKIP_SHARE = 0.25       # on large bases, a term in more than this share of entries is not scored
-SKIP_FLOOR = 2000       # ... unless it is in fewer entries than this (its idf is small anyway)
 GRAMMAR_QUALITY = 0.15  # a grammar word ('do', 'the', 'yang') counts this much of its idf: a shared
                         # 'what do I have to do' says nothing about which entry is meant
 REFERENCE_SAMPLE = 200  # phrasings asked at build time to learn what a true match's blend looks like
@@ -78,22 +71,6 @@ class Analyzer(Protocol):
 
 class Vocabulary(Protocol):
     def __contains__(self, word: object) -> bool: ...
-
-
-def grams(token: str) -> list[str]:
-    """Character 3-grams of one normalized token, with word boundaries ('#'); Hangul is split into
-    jamo first so one wrong vowel changes a few grams, not a whole syllable. Names ('@kitb') and
-    numbers stay whole: a typo in them means another thing."""
-    if token.startswith("@") or token.isdigit():
-        return [token]
-    form = "#" + (unicodedata.normalize("NFD", token) if _has_hangul(token) else token) + "#"
-    if len(form) <= 4:
-        return [form]
-    return [form[i:i + 3] for i in range(len(form) - 2)]
-
-
-def _has_hangul(text: str) -> bool:
-    return any("\uac00" <= ch <= "\ud7a3" for ch in text)
 
 
 class Phrasing(NamedTuple):
@@ -122,103 +99,6 @@ class QueryTerm:
     text: str
     token_id: int | None        # None: the word is not in the knowledge base
     quality: float = 1.0
-
-
-@dataclass(frozen=True)
-class LeaveOut:
-    """Search as if part of the base were missing (calibration).
-
-    entry_index: the entry concerned; phrasings: positions (into Index.phrasings) of its phrasings
-    to drop. With `whole_entry`, the entry is dropped altogether."""
-    entry_index: int
-    phrasings: frozenset[int] = frozenset()
-    whole_entry: bool = False
-
-
-class _View:
-    """One view's inverted index: BM25 weight of each (term, entry) pair, as numpy postings sorted
-    by term, then entry."""
-
-    def __init__(self, entries: np.ndarray, terms: np.ndarray, n: int, vocabulary_size: int):
-        """`entries` and `terms`: one (entry index, term id) pair per occurrence (int64 arrays)."""
-        self.n = n
-        lengths = np.bincount(entries, minlength=n).astype(np.float64)
-        self.lengths = lengths
-        self.average_length = float(lengths.mean()) if n and lengths.sum() else 1.0
-        keys, counts = np.unique(entries * max(vocabulary_size, 1) + terms, return_counts=True)
-        pair_entries, pair_terms = np.divmod(keys, max(vocabulary_size, 1))
-        order = np.argsort(pair_terms, kind="stable")    # by term; entries stay ascending within one
-        self.entries = pair_entries[order].astype(np.int32)
-        tf_array = counts[order].astype(np.float64)
-        self.df = np.bincount(pair_terms, minlength=vocabulary_size).astype(np.int32)
-        self.offsets = np.concatenate(([0], np.cumsum(self.df))).astype(np.int64)
-        self.idf = np.log(1.0 + (n - self.df + 0.5) / (self.df + 0.5))
-        norm = K1 * (1.0 - B + B * lengths[self.entries] / self.average_length)
-        per_term_idf = np.repeat(self.idf, self.df)
-        self.weights = (per_term_idf * tf_array / (tf_array + norm)).astype(np.float32)
-        self.tf = tf_array.astype(np.float32)
-        # A word the base does not know weighs like a typical word of the base.
-        self.unknown_idf = float(np.median(self.idf)) if len(self.idf) else 1.0
-        self.skip_df = max(SKIP_FLOOR, int(SKIP_SHARE * n))
-
-    def has(self, term: int, entry: int) -> bool:
-        entries = self.entries[self.offsets[term]:self.offsets[term + 1]]
-        position = int(np.searchsorted(entries, entry))
-        return position < len(entries) and int(entries[position]) == entry
-
-    def postings(self, term: int) -> tuple[np.ndarray, np.ndarray]:
-        start, end = self.offsets[term], self.offsets[term + 1]
-        return self.entries[start:end], self.weights[start:end]
-
-    def scores(self, terms: dict[int, float], unknown: float, leave_out: LeaveOut | None,
-               removed: Counter[int] | None) -> tuple[np.ndarray, np.ndarray]:
-        """For query `terms` (term id → match quality) plus `unknown` terms not in the base: every
-        entry's BM25 normalized by its bound, and its coverage (the share of the question's idf
-        weight the entry contains). Two float64 arrays of length n, in 0..1."""
-        scores = np.zeros(self.n, dtype=np.float64)
-        hits = np.zeros(self.n, dtype=np.float64)
-        bound = unknown * self.unknown_idf
-        for term, quality in terms.items():
-            entries, weights = self.postings(term)
-            gone = (leave_out is not None and self.df[term] == 1 and int(entries[0]) == leave_out.entry_index
-                    and (leave_out.whole_entry or (removed is not None
-                                                   and removed.get(term, 0) >= self._tf(term, 0))))
-            if gone:     # the term exists only in what was left out: now an unknown word
-                bound += self.unknown_idf
-                continue
-            bound += float(self.idf[term])
-            if len(entries) > self.skip_df:
-                hits += quality * float(self.idf[term])    # in most entries: counted as present
-                continue
-            scores[entries] += quality * weights
-            hits[entries] += quality * float(self.idf[term])
-        if leave_out is not None and not leave_out.whole_entry and removed:
-            entry = leave_out.entry_index
-            scores[entry], hits[entry] = self._rescore_without(terms, entry, removed)
-        if not bound:
-            return scores, hits
-        return scores / (bound * (K1 + 1.0)), hits / bound
-
-    def _tf(self, term: int, position: int) -> float:
-        return float(self.tf[self.offsets[term] + position])
-
-    def _rescore_without(self, terms: dict[int, float], entry_index: int,
-                         removed: Counter[int]) -> tuple[float, float]:
-        """The entry's BM25 and hit weight with some of its text removed (same idf: a small
-        approximation)."""
-        length = self.lengths[entry_index] - sum(removed.values())
-        norm = K1 * (1.0 - B + B * max(length, 1.0) / self.average_length)
-        total = hit = 0.0
-        for term, quality in terms.items():
-            entries, _ = self.postings(term)
-            position = int(np.searchsorted(entries, entry_index)) if len(entries) else 0
-            if position >= len(entries) or entries[position] != entry_index:
-                continue
-            tf = self._tf(term, position) - removed.get(term, 0)
-            if tf > 0:
-                total += quality * float(self.idf[term]) * tf / (tf + norm)
-                hit += quality * float(self.idf[term])
-        return total, hit
 
 
 class Index:
@@ -258,9 +138,9 @@ class Index:
                     self.phrasings.append(Phrasing(entry_index, lang, number, ids, " ".join(tokens),
                                                    tuple(set(ids))))
         n = len(kb.entries)
-        self.word_view = _View(np.frombuffer(word_entries, dtype=np.int64), np.frombuffer(word_terms, dtype=np.int64),
+        self.word_view = View(np.frombuffer(word_entries, dtype=np.int64), np.frombuffer(word_terms, dtype=np.int64),
                                n, len(self.vocabulary))
-        self.gram_view = _View(np.frombuffer(gram_entries, dtype=np.int64), np.frombuffer(gram_terms, dtype=np.int64),
+        self.gram_view = View(np.frombuffer(gram_entries, dtype=np.int64), np.frombuffer(gram_terms, dtype=np.int64),
                                n, len(self.gram_vocabulary))
         self.words = list(self.vocabulary)
         self.df = self.word_view.df
@@ -275,7 +155,8 @@ class Index:
         self.phrasing_starts = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
         self.phrasing_words = np.fromiter((t for p in self.phrasings for t in p.distinct), dtype=np.int32,
                                           count=int(lengths.sum()))
-        self._build_typo_index()
+        self.spelling = Spelling(self.words, self.vocabulary, self.df, self.token_langs,
+                                 analyzer.single_word_names)
         self.reference = 1.0
         self.reference = self._reference_blend()
 
@@ -309,27 +190,6 @@ class Index:
             gram_id = self.gram_vocabulary[gram] = len(self.gram_vocabulary)
         return gram_id
 
-    def _build_typo_index(self) -> None:
-        self.sorted_latin = sorted(w for w in self.words if not w.startswith("@") and not _has_hangul(w))
-        self.deletes: dict[str, list[int]] = defaultdict(list)
-        self.long_latin: dict[int, list[str]] = defaultdict(list)
-        # A misspelt name ('chungbok') corrects to the name's token first.
-        corrections = {form: self.vocabulary[token] for form, token in self.analyzer.single_word_names.items()
-                       if token in self.vocabulary}
-        for word in self.words:
-            if not word.startswith("@"):
-                corrections.setdefault(word, self.vocabulary[word])
-        self.correction_target: dict[str, int] = {}
-        for word, token_id in corrections.items():
-            form = _typo_form(word)
-            if len(form) < 4 or word.isdigit():
-                continue
-            self.correction_target[form] = token_id
-            for key in _deletes(form) | {form}:
-                self.deletes[key].append(token_id)
-            if not _has_hangul(word) and len(form) >= 7:
-                self.long_latin[len(form)].append(form)
-
     # -- the query path ------------------------------------------------------------------------
     def terms(self, text: str, lang: str) -> list[QueryTerm]:
         """The question's words, each resolved to a known word (exact, split, corrected, prefix) or
@@ -344,60 +204,20 @@ class Index:
             if token_id is not None:
                 terms.append(QueryTerm(token, token_id))
                 continue
-            if _has_hangul(token):
+            if has_hangul(token):
                 pieces = self.analyzer.split_compound(token, self.vocabulary)
                 if pieces:
                     terms.extend(QueryTerm(p, self.vocabulary[p], SPLIT_QUALITY) for p in pieces if p not in seen)
                     seen.update(pieces)
                     continue
-            corrected = self._correct(token, lang)
+            corrected = self.spelling.correct(token, lang)
             if corrected is not None:
                 terms.append(QueryTerm(token, corrected, TYPO_QUALITY))
                 continue
-            prefixed = None if _has_hangul(token) else self._prefix_match(token)
+            prefixed = None if has_hangul(token) else self.spelling.prefix_match(token)
             terms.append(QueryTerm(token, prefixed, PREFIX_QUALITY) if prefixed is not None
                          else QueryTerm(token, None))
         return terms
-
-    def _prefix_match(self, token: str) -> int | None:
-        """A known word that this one extends or shortens by a suffix: the shortest such."""
-        if len(token) < 5:
-            return None
-        stem = token[: max(4, int(len(token) * 0.7))]
-        start = bisect.bisect_left(self.sorted_latin, stem)
-        best = None
-        for word in self.sorted_latin[start:start + 50]:
-            if not word.startswith(stem):
-                break
-            if (token.startswith(word) or word.startswith(token)) and (best is None or len(word) < len(best)):
-                best = word
-        return self.vocabulary[best] if best else None
-
-    def _correct(self, token: str, lang: str) -> int | None:
-        """The known word one edit away (in jamo for Korean), from phrasings of the same language:
-        an English 'number' must not become the Indonesian 'sumber'."""
-        form = _typo_form(token)
-        if len(form) < (4 if _has_hangul(token) else MIN_LATIN_TYPO_LENGTH) or token.isdigit():
-            return None
-        found = {t for key in _deletes(form) | {form} for t in self.deletes.get(key, ())}
-        best, best_df = None, -1
-        for token_id in found:
-            word = self.words[token_id]
-            if not word.startswith("@") and lang not in self.token_langs[token_id]:
-                continue
-            target = _typo_form(word) if not word.startswith("@") else None
-            if target is not None and OSA.distance(form, target) > 1:
-                continue
-            if self.df[token_id] > best_df:
-                best, best_df = token_id, int(self.df[token_id])
-        if best is not None or _has_hangul(token) or len(form) < 7:
-            return best
-        pool = [w for size in range(len(form) - 2, len(form) + 3) for w in self.long_latin.get(size, ())]
-        for match, _, _ in process.extract(form, pool, scorer=Levenshtein.distance, score_cutoff=2, limit=5):
-            token_id = self.correction_target[match]
-            if self.words[token_id].startswith("@") or lang in self.token_langs[token_id]:
-                return token_id
-        return None
 
     def search(self, text: str, lang: str, limit: int = 5,
                leave_out: LeaveOut | None = None) -> tuple[list[Candidate], list[QueryTerm]]:
@@ -513,14 +333,6 @@ class Index:
                          if self.phrasings[p].number == own.number)
 
 
-def _deletes(word: str) -> set[str]:
-    return {word[:i] + word[i + 1:] for i in range(len(word))}
-
-
-def _typo_form(token: str) -> str:
-    return unicodedata.normalize("NFD", token) if _has_hangul(token) else token
-
-
 class PhrasingRef(NamedTuple):
     entry_id: str
     lang: str
@@ -543,15 +355,3 @@ def _ref(index: Index, phrasing: Phrasing) -> PhrasingRef:
     return PhrasingRef(entry.id, phrasing.lang, phrasing.number, entry.questions[phrasing.lang][phrasing.number])
 
 
-def top_entries(scores: dict[int, float], count: int) -> list[int]:
-    return heapq.nlargest(count, scores, key=scores.__getitem__)
-
-
-def unknown_share(index: Index, terms: Sequence[QueryTerm]) -> float:
-    """Share of the question's words the base does not know (0..1); grammar words do not count."""
-    content = [t for t in terms if not index.analyzer.is_grammar(t.text)]
-    return sum(t.token_id is None for t in content) / len(content) if content else 0.0
-
-
-def idf_of(index: Index, token_id: int) -> float:
-    return float(index.idf[token_id]) if 0 <= token_id < len(index.idf) else math.log(2.0)

@@ -1,0 +1,92 @@
+"""Spelling correction against a knowledge base's vocabulary: one edit away (in jamo for Korean),
+two for long Latin words, or a known word that a word extends or shortens by a suffix."""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from collections import defaultdict
+from typing import Mapping, Sequence
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA, Levenshtein
+
+from bot.bm25 import has_hangul
+
+MIN_LATIN_TYPO_LENGTH = 5   # one edit turns a short word into another word ('laku' → 'laut')
+
+
+class Spelling:
+    """Built once per index from its words (`words[i]` is term id i), their document frequencies,
+    the languages of the phrasings using each, and the analyzer's single-word names."""
+
+    def __init__(self, words: Sequence[str], vocabulary: Mapping[str, int], df: np.ndarray,
+                 token_langs: Mapping[int, set[str]], single_word_names: Mapping[str, str]):
+        self.words, self.vocabulary, self.df, self.token_langs = words, vocabulary, df, token_langs
+        self.sorted_latin = sorted(w for w in words if not w.startswith("@") and not has_hangul(w))
+        self.deletes: dict[str, list[int]] = defaultdict(list)
+        self.long_latin: dict[int, list[str]] = defaultdict(list)
+        # A misspelt name ('chungbok') corrects to the name's token first.
+        corrections = {form: vocabulary[token] for form, token in single_word_names.items() if token in vocabulary}
+        for word in words:
+            if not word.startswith("@"):
+                corrections.setdefault(word, vocabulary[word])
+        self.correction_target: dict[str, int] = {}
+        for word, token_id in corrections.items():
+            form = _typo_form(word)
+            if len(form) < 4 or word.isdigit():
+                continue
+            self.correction_target[form] = token_id
+            for key in _deletes(form) | {form}:
+                self.deletes[key].append(token_id)
+            if not has_hangul(word) and len(form) >= 7:
+                self.long_latin[len(form)].append(form)
+
+    def prefix_match(self, token: str) -> int | None:
+        """A known word that this one extends or shortens by a suffix: the shortest such."""
+        if len(token) < 5:
+            return None
+        stem = token[: max(4, int(len(token) * 0.7))]
+        start = bisect.bisect_left(self.sorted_latin, stem)
+        best = None
+        for word in self.sorted_latin[start:start + 50]:
+            if not word.startswith(stem):
+                break
+            if (token.startswith(word) or word.startswith(token)) and (best is None or len(word) < len(best)):
+                best = word
+        return self.vocabulary[best] if best else None
+
+    def correct(self, token: str, lang: str) -> int | None:
+        """The known word one edit away (in jamo for Korean), from phrasings of the same language:
+        an English 'number' must not become the Indonesian 'sumber'."""
+        form = _typo_form(token)
+        if len(form) < (4 if has_hangul(token) else MIN_LATIN_TYPO_LENGTH) or token.isdigit():
+            return None
+        found = {t for key in _deletes(form) | {form} for t in self.deletes.get(key, ())}
+        best, best_df = None, -1
+        for token_id in found:
+            word = self.words[token_id]
+            if not word.startswith("@") and lang not in self.token_langs[token_id]:
+                continue
+            target = _typo_form(word) if not word.startswith("@") else None
+            if target is not None and OSA.distance(form, target) > 1:
+                continue
+            if self.df[token_id] > best_df:
+                best, best_df = token_id, int(self.df[token_id])
+        if best is not None or has_hangul(token) or len(form) < 7:
+            return best
+        pool = [w for size in range(len(form) - 2, len(form) + 3) for w in self.long_latin.get(size, ())]
+        for match, _, _ in process.extract(form, pool, scorer=Levenshtein.distance, score_cutoff=2, limit=5):
+            token_id = self.correction_target[match]
+            if self.words[token_id].startswith("@") or lang in self.token_langs[token_id]:
+                return token_id
+        return None
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _typo_form(token: str) -> str:
+    return unicodedata.normalize("NFD", token) if has_hangul(token) else token
