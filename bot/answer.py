@@ -111,7 +111,7 @@ class Engine:
         fallback_lang = preferred if preferred in LANGUAGES else self.default_language
         detected = lang or detect_language(question)
         candidates, terms = self._search(question, detected or fallback_lang, lang)
-        reply_lang = detected or self._vote(terms) or fallback_lang
+        reply_lang = detected or self._vote(terms) or self._vote_spellings(question) or fallback_lang
         sentences = [s.strip() for s in _SENTENCE.findall(question) if s.strip()]
         if len(sentences) > 1:
             # Sentences that end with a question mark are the questions; a greeting before them is not.
@@ -147,6 +147,17 @@ class Engine:
                 continue
             for code in self.index.token_langs[term.token_id] & votes.keys():
                 votes[code] += float(self.index.idf[term.token_id])
+        return max(votes, key=votes.__getitem__) if votes["id"] != votes["en"] else None
+
+    def _vote_spellings(self, question: str) -> str | None:
+        """Still no sign ('luas kitb'): the spellings that became a name or synonym token vote with
+        the languages of the phrasings that use those spellings."""
+        surfaces: list[str] = []
+        self.index.analyzer.tokens(question, "id", surfaces)
+        votes = {"id": 0, "en": 0}
+        for form in surfaces:
+            for code in self.index.surface_langs.get(form, set()) & votes.keys():
+                votes[code] += 1
         return max(votes, key=votes.__getitem__) if votes["id"] != votes["en"] else None
 
     @staticmethod

@@ -97,7 +97,7 @@ def _main(argv: list[str] | None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 1
         try:
-            return run_console(engine, args.lang or settings.default_language, store)
+            return run_console(engine, args.lang or settings.default_language, store, chosen=args.lang is not None)
         finally:
             store.close()
     if args.command == "ask":

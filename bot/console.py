@@ -15,11 +15,17 @@ CONSOLE_USER = 0   # the console's row in the users table: it remembers its lang
 class Conversation:
     """State of one console chat: the reader's language and the numbered choices on screen."""
 
-    def __init__(self, engine: Engine, lang: str, store: Store | None = None):
+    def __init__(self, engine: Engine, lang: str, store: Store | None = None, chosen: bool = False):
+        """`lang`: the interface language; `chosen` (the user asked for it, `--lang`) makes it win
+        over the language remembered from an earlier session, and remembers it instead."""
         self.engine = engine
         self.store = store
-        self.lang = (store.user_language(CONSOLE_USER) if store else None) or lang
+        remembered = store.user_language(CONSOLE_USER) if store and not chosen else None
+        self.lang = remembered or lang
+        if chosen and store is not None:
+            store.set_user_language(CONSOLE_USER, lang)
         self.offered: list[Choice] = []
+        self.offered_lang = self.lang       # the language the numbered choices were shown in
 
     def t(self, message: str) -> str:
         return self.engine.catalogs.gettext(self.lang, message)
@@ -40,10 +46,15 @@ class Conversation:
             return self.switch_language(line.partition(" ")[2].strip())
         if line in ("/help", "/start"):
             return self.intro()
-        if line.isdigit() and 1 <= int(line) <= len(self.offered):
+        if line.isdigit() and self.offered:
+            if not 1 <= int(line) <= len(self.offered):
+                return self.t(_("Type a number from 1 to {count}, or ask a question.")).format(
+                    count=len(self.offered))
             choice = self.offered[int(line) - 1]
-            reply = self.engine.answer_by_id(choice.entry_id, self.lang)
+            reply = self.engine.answer_by_id(choice.entry_id, self.offered_lang)
             return self.render(reply) if reply else ""
+        if line.startswith("/"):
+            return self.t(_("I do not know that command. /help shows what I can do."))
         reply = self.engine.ask(line, preferred=self.lang)
         if reply.kind == "fallback" and self.store is not None:
             self.store.log_unanswered(line, reply.lang, "console", reply.score)
@@ -62,6 +73,7 @@ class Conversation:
         t = lambda message: self.engine.catalogs.gettext(reply.lang, message)  # noqa: E731
         lines = [reply.text]
         self.offered = list(reply.choices or reply.related)
+        self.offered_lang = reply.lang
         if reply.kind == "fallback" and reply.examples:
             lines.append(t(_("You could ask, for example:")))
             lines += [f"  • {example}" for example in reply.examples]
@@ -72,10 +84,10 @@ class Conversation:
 
 
 def run_console(engine: Engine, lang: str, store: Store | None = None, read: Callable[[str], str] = input,
-                out: TextIO | None = None) -> int:
+                out: TextIO | None = None, chosen: bool = False) -> int:
     import sys
     out = out or sys.stdout
-    conversation = Conversation(engine, lang, store)
+    conversation = Conversation(engine, lang, store, chosen)
     print(conversation.intro(), file=out)
     while True:
         try:

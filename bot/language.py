@@ -41,6 +41,8 @@ into onto over under between after before during since until than then so if
 """.split())
 
 _WORD = re.compile(r"[a-z]+")
+_ANY_HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e\u1100-\u11ff]")
+_INDONESIAN_LAUGHTER = re.compile(r"(?:wk){2,}|a?wok(?:a?wok)+|(?:kw){2,}", re.IGNORECASE)   # 'wkwk' is Indonesian chat
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
 _KO_QUESTION = ("무엇", "뭐", "뭔", "무슨", "누구", "누가", "언제", "어디", "어떻게", "어떤", "얼마", "몇", "왜", "어느")
 _KO_GRAMMAR_ENDINGS = tuple(sorted(set(KO_ENDINGS) | set(KO_PARTICLES), key=len, reverse=True))
@@ -51,6 +53,8 @@ def language_scores(text: str) -> dict[str, float]:
     """Grammar votes per language ('id', 'en', 'ko') for `text`."""
     folded = fold(text)
     scores = {"id": 0.0, "en": 0.0, "ko": 0.0}
+    if _INDONESIAN_LAUGHTER.search(text):
+        scores["id"] += 0.5
     for word in _WORD.findall(folded):
         in_id, in_en = word in INDONESIAN, word in ENGLISH
         if in_id and not in_en:
@@ -80,6 +84,6 @@ def detect_language(text: str) -> str | None:
     other = min(scores["id"], scores["en"])
     if scores[latin] - other >= MARGIN or (other == 0 and scores[latin] > 0):
         return latin
-    if scores["ko"] > 0:
-        return "ko"
+    if scores["ko"] > 0 or (not any(scores.values()) and _ANY_HANGUL.search(text)):
+        return "ko"      # Hangul with nothing else to go by: ㅋㅋㅋ is Korean laughter
     return None

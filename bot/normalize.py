@@ -262,11 +262,17 @@ class Analyzer:
 
     @staticmethod
     def _replace(compiled: tuple[re.Pattern[str], dict[str, str]] | None, text: str,
-                 make: Callable[[str], str]) -> str:
+                 make: Callable[[str], str], surfaces: list[str] | None = None) -> str:
         if compiled is None:
             return text
         pattern, lookup = compiled
-        return pattern.sub(lambda m: f" {make(lookup[m.group(0).replace(' ', '')])} ", text)
+
+        def replace(match: re.Match[str]) -> str:
+            form = match.group(0).replace(" ", "")
+            if surfaces is not None:
+                surfaces.append(form)
+            return f" {make(lookup[form])} "
+        return pattern.sub(replace, text)
 
     @staticmethod
     def is_grammar(word: str) -> bool:
@@ -305,12 +311,13 @@ class Analyzer:
                 return found[1]
         return None
 
-    def tokens(self, text: str, lang: str) -> list[str]:
-        """Normalized tokens of `text`, written in `lang` (id, ko or en)."""
+    def tokens(self, text: str, lang: str, surfaces: list[str] | None = None) -> list[str]:
+        """Normalized tokens of `text`, written in `lang` (id, ko or en). `surfaces`, when given,
+        receives the spellings that became a name or synonym token ('luas' for @area)."""
         folded = fold(text)
         # Chat abbreviations first, so 'kpn' joins the same synonym group as 'kapan' and 'when'.
         folded = _LATIN_WORD.sub(lambda m: _expand(m.group(0)), folded)
-        folded = self._replace(self._names, folded, lambda key: f"@{key}")
+        folded = self._replace(self._names, folded, lambda key: f"@{key}", surfaces)
         folded = self._replace(self._phrases, folded, lambda word: word)
         result: list[str] = []
         for token in _TOKEN.findall(folded):

@@ -60,7 +60,7 @@ class Analyzer(Protocol):
 
     single_word_names: dict[str, str]
 
-    def tokens(self, text: str, lang: str) -> list[str]: ...
+    def tokens(self, text: str, lang: str, surfaces: list[str] | None = None) -> list[str]: ...
 
     def split_compound(self, word: str, known: "Vocabulary") -> list[str] | None: ...
 
@@ -118,12 +118,18 @@ class Index:
         self.phrasings: list[Phrasing] = []
         self.entry_phrasings: list[list[int]] = [[] for _ in kb.entries]
         self.token_langs: dict[int, set[str]] = defaultdict(set)
+        # Spellings that became a name or synonym token, with the languages of the phrasings using
+        # them: 'luas' is Indonesian even though @area is every language's.
+        self.surface_langs: dict[str, set[str]] = defaultdict(set)
         word_entries, word_terms, gram_entries, gram_terms = (array("q") for _ in range(4))
         intern, word_grams = self._intern, self.word_grams
         for entry_index, entry in enumerate(kb.entries):
             for lang, texts in entry.questions.items():
                 for number, text in enumerate(texts):
-                    tokens = analyzer.tokens(text, lang)
+                    surfaces: list[str] = []
+                    tokens = analyzer.tokens(text, lang, surfaces)
+                    for form in surfaces:
+                        self.surface_langs[form].add(lang)
                     if not tokens:
                         continue
                     ids = tuple(intern(t) for t in tokens)

@@ -143,3 +143,13 @@ def test_a_repeated_question_is_ranked_once_and_answered_alike(engine):
     assert engine._recent[(question, None, None)] is ranked
     assert second == first
     assert engine.ask(question, lang="en").lang == "en"      # a forced language is another question
+
+
+@pytest.mark.parametrize("question, lang", [
+    ("luas kitb", "id"),          # no grammar word: the spelling of the synonym decides
+    ("area kitb", "en"),
+    ("ㅋㅋㅋㅋ", "ko"),             # laughter alone still shows its language
+    ("wkwkwk", "id"),
+])
+def test_questions_with_no_grammar_word_still_get_their_language(engine, question, lang):
+    assert engine.ask(question, preferred="ko" if lang != "ko" else "en").lang == lang

@@ -79,7 +79,8 @@ def history_text(versions: list[KeptVersion], current: str, gettext: Gettext, la
     for kept in reversed(versions):
         mark = "→" if kept.version == current else " "
         when = format_datetime(kept.kept_at, "medium", tzinfo=zone, locale=lang)
-        lines.append(f"{mark} {kept.version}  {when}  {kept.files}")
+        lines.append(f"{mark} {kept.version}  " + gettext(_("kept {when} ({zone}), {count} files")).format(
+            when=when, zone=zone.key, count=kept.files))
     return "\n".join(lines)
 
 
