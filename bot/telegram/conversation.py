@@ -15,6 +15,7 @@ from bot.telegram.callbacks import Answer, GroupLanguage, Topic, UserLanguage
 from bot.telegram.context import BotContext
 from bot.telegram.render import choice_buttons, language_keyboard, reply_html
 from bot.telegram.runtime import Runtime
+from bot.telegram.sending import edit_pressed
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +161,7 @@ async def on_user_language_button(update: Update, context: BotContext) -> None:
     runtime.store.set_user_language(query.from_user.id, lang)
     text = runtime.t(lang, _("Language: {language}")).format(language=language_name(lang))
     await query.answer(text)
-    await query.edit_message_text(text)
+    await edit_pressed(query, text)
 
 
 async def ask_language(message: Message, runtime: Runtime, lang: str,
