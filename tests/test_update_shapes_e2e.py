@@ -281,3 +281,19 @@ async def test_a_double_tap_on_a_language_button_is_answered_twice_without_error
     assert len(refused) == 1 and "not modified" in str(refused[0].error)
     helped = await ask(server, "/help", USER, language_code="en")      # the chosen language holds
     assert any("\uac00" <= ch <= "\ud7a3" for ch in helped.text), helped.text
+
+
+# -- reactions in reply to the bot -----------------------------------------------------------------
+@pytest.mark.parametrize("text", ["👍", "ok", "wkwkwk", "ㅋㅋㅋ", "!!", "\u200b"])
+async def test_a_reaction_in_reply_to_the_bot_in_a_group_gets_no_i_dont_know(server, bot, text):
+    await unanswered(server, GROUP, {"message": message(GROUP, text, reply_to_message=bot_message(GROUP))})
+
+
+@pytest.mark.parametrize("text, via", [("siapa presiden amerika?", "reply"), ("👍", "mention"), ("👍", "/ask")])
+async def test_an_unknown_question_or_an_explicit_ask_still_gets_the_fallback(server, bot, text, via):
+    if via == "reply":
+        sent = message(GROUP, text, reply_to_message=bot_message(GROUP))
+    else:
+        sent = message(GROUP, f"{MENTION if via == 'mention' else '/ask'} {text}")
+    fallback = await answered(server, GROUP, {"message": sent})
+    assert "don't know" in fallback.text or "belum tahu" in fallback.text, fallback.text

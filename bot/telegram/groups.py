@@ -77,7 +77,8 @@ def addressed_question(message: Message, username: str, bot_id: int) -> str | No
 
 async def on_group_message(update: Update, context: BotContext) -> None:
     """A group message with text or a caption: answered only when it is addressed to the bot; a bare
-    mention gets a hint."""
+    mention gets a hint. A plain reply to the bot (no mention, no /ask) that relates to nothing in the
+    base ("👍", "ok") is a reaction, not a question: no "I don't know" for it."""
     message = update.effective_message
     if message is None:
         return
@@ -87,7 +88,9 @@ async def on_group_message(update: Update, context: BotContext) -> None:
     if not question:
         await send_hint(update, context.runtime, MENTION_HINT, bot=context.bot.username)
         return
-    await answer_question(update, context, question, quote=True)
+    addressed = addressing(message, context.bot.username)
+    only_replying = addressed.command is None and not addressed.mentioned
+    await answer_question(update, context, question, quote=True, skip_noise=only_replying)
 
 
 async def on_group_start(update: Update, context: BotContext) -> None:
