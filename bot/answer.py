@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from bot import LANGUAGES
 from bot.decision import DEFAULT_TARGET_WRONG_RATE, Calibration, calibrate, confidence
@@ -22,9 +22,10 @@ from bot.knowledge.located import N_
 from bot.knowledge.model import Entry, KnowledgeBase
 from bot.language import detect_language, language_scores
 from bot.normalize import Analyzer
-from bot.retrieval import Candidate, Index, QueryTerm, phrasing_collisions
+from bot.retrieval import Candidate, Index, PhrasingRef, QueryTerm, phrasing_collisions
 
 MAX_QUESTION_CHARS = 500   # longer text is cut before matching; nobody asks a FAQ in an essay
+MAX_SENTENCES = 8          # of a long message, the last distinct sentences are tried one by one
 RECENT_QUESTIONS = 4096    # rankings kept per engine: FAQ traffic repeats its questions
 _SENTENCE = re.compile(r"[^.!?？…\n]+[.!?？…]*")
 
@@ -116,6 +117,8 @@ class Engine:
         if len(sentences) > 1:
             # Sentences that end with a question mark are the questions; a greeting before them is not.
             asked = [s for s in sentences if s.endswith(("?", "？"))] or sentences
+            # Each distinct sentence once, the last ones only: a flood of lines costs a few searches.
+            asked = list(dict.fromkeys(asked))[-MAX_SENTENCES:]
             for sentence in asked:
                 found, found_terms = self._search(sentence, reply_lang, lang)
                 if found and (not candidates or self._confidence(found) > self._confidence(candidates)):
@@ -270,9 +273,25 @@ def build_engine(result: LoadResult, catalogs: Catalogs, default_language: str =
                 N_("phrasing {text!r} of {entry} is too alike {other_text!r} of {other} to tell them apart"),
                 {"text": second.text, "entry": second.entry_id, "other_text": first.text, "other": first.entry_id},
                 warning=True))
+        for ref in _wordless_phrasings(engine.index):
+            problems.append(phrasing_problem(
+                result, ref.entry_id, ref.lang, ref.number,
+                N_("phrasing {text!r} of {entry} has no word to match (only symbols, emoji or chat noise)"),
+                {"text": ref.text, "entry": ref.entry_id}, warning=True))
     if strict:
         problems = [replace(p, warning=False) for p in problems]
     problems.sort(key=lambda p: (p.file, p.line, p.column))
     if any(not p.warning for p in problems):
         engine = None
     return engine, problems
+
+
+def _wordless_phrasings(index: Index) -> Iterable[PhrasingRef]:
+    """Phrasings with no word the index keeps (only emoji, punctuation or chat noise): they are
+    not indexed, so no question can ever reach their entry through them."""
+    indexed = {(p.entry_index, p.lang, p.number) for p in index.phrasings}
+    for entry_index, entry in enumerate(index.kb.entries):
+        for lang, texts in entry.questions.items():
+            for number, text in enumerate(texts):
+                if (entry_index, lang, number) not in indexed:
+                    yield PhrasingRef(entry.id, lang, number, text)

@@ -203,8 +203,9 @@ def _fit(positives: list[_Sample], negatives: list[_Sample], target: float, near
     all_best = np.concatenate((p.best, n.best))
     scores = np.unique(np.quantile(all_best, np.linspace(0.0, 1.0, 201))) if len(all_best) else np.array([1.0])
     all_margin = np.concatenate((p.margin, n.margin))
+    # No samples at all (no phrasing has a word the index keeps, e.g. only emoji): margin 0 only.
     margins = np.unique(np.concatenate(([0.0], np.quantile(all_margin, np.linspace(0.0, 0.95, 40)))
-                                       if len(all_margin) else [0.0]))
+                                       if len(all_margin) else ([0.0],)))
     feasible: list[tuple[int, float, float, float]] = []    # (right, margin, score, guard quantile)
     for quantile in GUARD_QUANTILES:
         folds = [_guards([s for s in negatives if s.fold != f], quantile) for f in (0, 1)]

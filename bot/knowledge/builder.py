@@ -26,7 +26,7 @@ ENTRY_KEYS = {"id", "kind", "topic", "questions", "answer", "related"}
 ENTRY_KINDS = ("fact", "smalltalk", "events", "past_events")   # the last two answer with the event list
 _DUPLICATE = {
     "entry": N_("duplicate entry id {key!r} (first defined at {where})"),
-    "symbol": N_("{key!r} is defined twice as a fact or name (first at {where})"),
+    "symbol": N_("{key!r} is defined twice as a fact, name or synonym group (first at {where})"),
     "topic": N_("duplicate topic {key!r} (first defined at {where})"),
     "event": N_("duplicate event id {key!r} (first defined at {where})"),
 }

@@ -19,6 +19,9 @@ from pathlib import Path
 from bot.knowledge.loader import Source, knowledge_files
 
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,60}\.ya?ml$")
+# Device names on Windows, whatever the extension: the knowledge files are exported, backed up and
+# edited on administrators' machines, where con.yaml can be neither saved nor opened.
+RESERVED_STEM = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)", re.IGNORECASE)
 
 
 class InstallError(ValueError):
@@ -26,11 +29,12 @@ class InstallError(ValueError):
 
 
 def safe_file_name(name: str | None) -> str:
-    """The uploaded file's name if it is a plain .yaml or .yml name (no path, no hidden file), else raise.
+    """The uploaded file's name if it is a plain .yaml or .yml name (no path, no hidden file, no
+    device name such as con.yaml), else raise InstallError.
     The name is kept as it is: the directory reads both extensions, and kitb.yml next to kitb.yaml
     is refused by the loader rather than silently becoming a second file."""
     name = (name or "").strip()
-    if not SAFE_NAME.match(name):
+    if not SAFE_NAME.match(name) or RESERVED_STEM.match(name):
         raise InstallError(name)
     return name
 

@@ -130,6 +130,12 @@ def parse_yaml(data: bytes) -> Any:
         if "nesting depth" in str(exc.problem):     # LibYAML's own, lower-level limit
             raise YamlProblem(where, N_("the file nests deeper than {limit} levels"), limit=MAX_DEPTH) from None
         raise _explained(text, where, exc) from None
+    except yaml.reader.ReaderError as exc:       # a control character (NUL, BEL, ...): no mark, a position
+        before = _LINE_BREAK.split(text[: exc.position])
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise YamlProblem(Mark(len(before), len(before[-1]) + 1),
+                          N_("the control character U+{code} is not allowed in YAML; remove it"),
+                          code=f"{code:04X}") from None
     except yaml.YAMLError as exc:
         raise YamlProblem(Mark(1, 1), N_("YAML syntax error: {reason}"), reason=str(exc)) from None
     except RecursionError:

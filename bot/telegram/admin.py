@@ -24,7 +24,7 @@ from bot.knowledge_service import ReloadOutcome
 from bot.telegram.callbacks import STALE, Teach, UploadDecision
 from bot.telegram.context import BotContext
 from bot.telegram.runtime import RUNTIME_KEY, Runtime
-from bot.telegram.sending import reply_long, send_long
+from bot.telegram.sending import edit_pressed, reply_long, send_long
 from bot.telegram.teaching import on_teach_button, on_unanswered
 
 log = logging.getLogger(__name__)
@@ -163,14 +163,14 @@ async def on_upload_button(update: Update, context: BotContext) -> None:
             await query.answer(context.t(_("That upload is no longer waiting.")), show_alert=True)
             return
         await query.answer()
-        await query.edit_message_text(context.t(_("Cancelled: nothing changed.")))
+        await edit_pressed(query, context.t(_("Cancelled: nothing changed.")))
         return
     outcome = await service.confirm_upload(sender(update), decision.token)
     if outcome is None:
         await query.answer(context.t(_("That upload is no longer waiting.")), show_alert=True)
         return
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await edit_pressed(query)
     await reply_long(message_of(update), outcome_text(outcome, _gettext(context)))
 
 

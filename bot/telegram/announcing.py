@@ -23,7 +23,7 @@ from bot.telegram.admin import admin_only, message_of, notify_admins, sender
 from bot.telegram.callbacks import STALE, AnnounceDecision, CancelAnnouncement
 from bot.telegram.context import BotContext
 from bot.telegram.runtime import RUNTIME_KEY, Runtime
-from bot.telegram.sending import reply_long, send_long
+from bot.telegram.sending import edit_pressed, reply_long, send_long
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ async def on_announce_button(update: Update, context: BotContext) -> None:
             await query.answer(context.t(_("That announcement is no longer waiting.")), show_alert=True)
             return
         await query.answer()
-        await query.edit_message_reply_markup(None)
+        await edit_pressed(query)
         await message_of(update).reply_text(context.t(_("Cancelled: nothing was sent.")))
         return
     announcement_id = desk.confirm(sender(update), decision.token)
@@ -68,7 +68,7 @@ async def on_announce_button(update: Update, context: BotContext) -> None:
         await query.answer(context.t(_("That announcement is no longer waiting.")), show_alert=True)
         return
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await edit_pressed(query)
     await message_of(update).reply_text(context.t(_("Announcement #{id} is in the outbox; you will get a delivery "
                                                 "report.")).format(id=announcement_id))
     job_queue: Any = context.application.job_queue      # typed by the application's context, BotContext

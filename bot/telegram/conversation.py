@@ -15,6 +15,7 @@ from bot.telegram.callbacks import Answer, GroupLanguage, Topic, UserLanguage
 from bot.telegram.context import BotContext
 from bot.telegram.render import choice_buttons, language_keyboard, reply_html
 from bot.telegram.runtime import Runtime
+from bot.telegram.sending import edit_pressed
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +60,19 @@ async def send_hint(update: Update, runtime: Runtime, hint: str, **fields: str) 
 
 
 async def answer_question(update: Update, context: BotContext, question: str,
-                          quote: bool = False) -> None:
+                          quote: bool = False, skip_noise: bool = False) -> None:
+    """Answer `question`. With `skip_noise`, a message that relates to nothing in the base (the
+    engine found no candidate at all: "👍", "ok", "wkwk") gets no reply and is not logged: in a
+    group, a reply to the bot is often just a reaction to its answer."""
     runtime = context.runtime
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None or not await within_budget(update, runtime):
         return
     engine = runtime.engine          # one snapshot for the whole question, even if a reload happens
     reply = engine.ask(question, preferred=runtime.user_language(update), now=runtime.now())
+    if skip_noise and reply.kind == "fallback" and not reply.candidates:
+        log.info("a reply to the bot in chat %s relates to nothing in the base; not answered", chat.id)
+        return
     runtime.store.log_question(reply.lang, reply.kind, reply.entry_id, chat.type)
     if reply.kind == "fallback":
         runtime.store.log_unanswered(question, reply.lang, chat.type, reply.score)
@@ -160,7 +167,7 @@ async def on_user_language_button(update: Update, context: BotContext) -> None:
     runtime.store.set_user_language(query.from_user.id, lang)
     text = runtime.t(lang, _("Language: {language}")).format(language=language_name(lang))
     await query.answer(text)
-    await query.edit_message_text(text)
+    await edit_pressed(query, text)
 
 
 async def ask_language(message: Message, runtime: Runtime, lang: str,

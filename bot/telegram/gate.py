@@ -42,7 +42,8 @@ def gate_handlers() -> list[tuple[BaseHandler, int]]:
     Telegram resends an update whose delivery it thinks failed (a webhook answer that timed out, a
     long poll whose offset was not confirmed before a restart); an update id seen in the last
     10,000 is dropped. Messages from other bots and automatic forwards from a linked channel are
-    dropped as well, except the migration service messages, whatever their sender."""
+    dropped as well, except the migration service messages, whatever their sender; so are edits
+    (of messages and channel posts) and messages sent via a bot's inline mode."""
     recent = RecentIds()
 
     async def drop_duplicate(update: Update, context: BotContext) -> None:
@@ -56,4 +57,7 @@ def gate_handlers() -> list[tuple[BaseHandler, int]]:
     return [
         (TypeHandler(Update, drop_duplicate), -2),
         (MessageHandler(~ANSWERED_SENDERS & ~filters.StatusUpdate.MIGRATE, drop_unanswered_sender), -1),
+        # An edit of a question already answered would be answered again at every typo fixed, and a
+        # message sent through a bot's inline mode is that bot's text (often this bot's own answer).
+        (MessageHandler(filters.UpdateType.EDITED | filters.VIA_BOT, drop_unanswered_sender), -1),
     ]

@@ -16,6 +16,7 @@ from bot.telegram.context import BotContext
 from bot.telegram.conversation import MENTION_HINT, answer_question, ask_language, chosen_language, send_hint
 from bot.telegram.runtime import Runtime
 from bot.telegram.senders import Sender, sender_of
+from bot.telegram.sending import edit_pressed
 
 log = logging.getLogger(__name__)
 ADMIN_STATUSES = (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
@@ -55,14 +56,20 @@ async def _introduce(context: BotContext) -> None:
 
 def addressed_question(message: Message, username: str, bot_id: int) -> str | None:
     """The question in a group message (text or caption) addressed to the bot: after a mention of
-    the bot, after `/ask` at the start of a caption, or the whole text of a reply to the bot.
-    "" for a bare mention; None when the message is not for the bot."""
+    the bot, after `/ask` at the start of a caption, or the whole text of a reply to the bot. A
+    bare mention in reply to someone else's message asks that message's question. "" for a bare
+    mention with nothing to ask; None when the message is not for the bot, as a forwarded message
+    never is (its mention was written for another chat)."""
+    if message.forward_origin is not None:
+        return None
     addressed = addressing(message, username)
     if addressed.command is not None:
         return addressed.rest if addressed.command == "ask" else None
-    if addressed.mentioned:
-        return addressed.rest
     replied = message.reply_to_message
+    if addressed.mentioned:
+        if not addressed.rest and replied is not None and (replied.from_user is None or replied.from_user.id != bot_id):
+            return addressing(replied, username).rest
+        return addressed.rest
     if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id and addressed.rest:
         return addressed.rest
     return None
@@ -70,7 +77,8 @@ def addressed_question(message: Message, username: str, bot_id: int) -> str | No
 
 async def on_group_message(update: Update, context: BotContext) -> None:
     """A group message with text or a caption: answered only when it is addressed to the bot; a bare
-    mention gets a hint."""
+    mention gets a hint. A plain reply to the bot (no mention, no /ask) that relates to nothing in the
+    base ("👍", "ok") is a reaction, not a question: no "I don't know" for it."""
     message = update.effective_message
     if message is None:
         return
@@ -80,7 +88,9 @@ async def on_group_message(update: Update, context: BotContext) -> None:
     if not question:
         await send_hint(update, context.runtime, MENTION_HINT, bot=context.bot.username)
         return
-    await answer_question(update, context, question, quote=True)
+    addressed = addressing(message, context.bot.username)
+    only_replying = addressed.command is None and not addressed.mentioned
+    await answer_question(update, context, question, quote=True, skip_noise=only_replying)
 
 
 async def on_group_start(update: Update, context: BotContext) -> None:
@@ -144,5 +154,5 @@ async def on_group_language_button(update: Update, context: BotContext) -> None:
     assert update.effective_chat is not None
     runtime.store.set_chat_language(update.effective_chat.id, lang)
     text = runtime.t(lang, _("The group's language is now {language}.")).format(language=language_name(lang))
-    await query.answer()
-    await query.edit_message_text(text)
+    await query.answer(text)
+    await edit_pressed(query, text)

@@ -1,11 +1,17 @@
-"""Sending text of any length: split under Telegram's 4,096 characters, the keyboard on the last part."""
+"""Sending text of any length: split under Telegram's 4,096 characters, the keyboard on the last part;
+editing the message of a pressed button."""
 
 from __future__ import annotations
 
-from telegram import Bot, InlineKeyboardMarkup, Message
+import logging
+
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 from bot.telegram.render import split_message
+
+log = logging.getLogger(__name__)
 
 
 async def reply_long(message: Message, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message:
@@ -32,3 +38,27 @@ async def reply_pre(message: Message, text: str) -> None:
     """Reply with preformatted `text` (a YAML snippet), each part in its own <pre> block."""
     for part in split_message(text, limit=4096 - len("<pre></pre>")):
         await message.reply_text(f"<pre>{part}</pre>", parse_mode=ParseMode.HTML)
+
+
+async def edit_pressed(query: CallbackQuery, text: str | None = None) -> bool:
+    """Replace the text of the message whose button was pressed with `text` (None: only remove its
+    buttons). A message the bot can no longer reach (very old or deleted: Telegram sends an
+    InaccessibleMessage, or refuses the edit) or one already showing it (a double tap sends two
+    presses before the first edit lands) is left as it is. True when edited."""
+    # python-telegram-bot reads an inaccessible message as a Message dated 0: ask, do not isinstance.
+    if query.inline_message_id is None and (query.message is None or not query.message.is_accessible):
+        return False
+    try:
+        if text is None:
+            await query.edit_message_reply_markup(None)
+        else:
+            await query.edit_message_text(text)
+    except BadRequest as error:
+        if not any(reason in error.message.lower() for reason in _UNEDITABLE):
+            raise
+        log.info("pressed message not edited: %s", error.message)
+        return False
+    return True
+
+
+_UNEDITABLE = ("message is not modified", "message to edit not found", "message can't be edited")
