@@ -197,16 +197,21 @@ async def upload(server, data: bytes, name: str, user_id=ADMIN, language_code="e
     return await server.wait_for("sendMessage", chat_id=user_id, since=mark, timeout=10)
 
 
+async def press_install(server, preview):
+    """Press the upload preview's Install button as the administrator; returns the report."""
+    buttons = {b["text"]: b["callback_data"] for b in preview.buttons()}
+    mark = server.mark()
+    server.push_callback_query(buttons["Install"], chat_id=ADMIN, user_id=ADMIN,
+                               message_id=preview.result["message_id"], language_code="en")
+    return await server.wait_for("sendMessage", chat_id=ADMIN, since=mark, timeout=10)
+
+
 async def test_upload_preview_confirm_and_rollback(server, admin_bot, kb_dir, tmp_path):
     data = textwrap.dedent(NEW_ENTRY).encode()
     preview = await upload(server, data, "canteen.yaml")
     assert "canteen.yaml is valid" in preview.text and "Added: test-added" in preview.text
     assert not (kb_dir / "canteen.yaml").exists()          # nothing installed before confirmation
-    buttons = {b["text"]: b["callback_data"] for b in preview.buttons()}
-    mark = server.mark()
-    server.push_callback_query(buttons["Install"], chat_id=ADMIN, user_id=ADMIN,
-                               message_id=preview.result["message_id"], language_code="en")
-    report = await server.wait_for("sendMessage", chat_id=ADMIN, since=mark, timeout=10)
+    report = await press_install(server, preview)
     assert "✅" in report.text and "Added: test-added" in report.text
     assert (kb_dir / "canteen.yaml").read_bytes() == data
     answered = await ask(server, "Is there a canteen in the trial zone?", USER)

@@ -6,18 +6,14 @@ import textwrap
 
 from bot.knowledge.loader import load_directory
 from tests.telegram_harness import ask, running_bot
-from tests.test_admin_e2e import ADMIN, NEW_ENTRY, USER, admin_bot, kb_dir, upload  # noqa: F401 (fixtures)
+from tests.test_admin_e2e import ADMIN, NEW_ENTRY, USER, admin_bot, kb_dir, press_install, upload  # noqa: F401 (fixtures)
 
 
 async def test_a_yml_upload_is_installed_under_its_own_name_and_rolled_back(server, admin_bot, kb_dir):  # noqa: F811
     data = textwrap.dedent(NEW_ENTRY).encode()
     preview = await upload(server, data, "canteen.yml")
     assert "canteen.yml is valid" in preview.text and "Added: test-added" in preview.text
-    buttons = {b["text"]: b["callback_data"] for b in preview.buttons()}
-    mark = server.mark()
-    server.push_callback_query(buttons["Install"], chat_id=ADMIN, user_id=ADMIN,
-                               message_id=preview.result["message_id"], language_code="en")
-    report = await server.wait_for("sendMessage", chat_id=ADMIN, since=mark, timeout=10)
+    report = await press_install(server, preview)
     assert "✅" in report.text
     assert (kb_dir / "canteen.yml").read_bytes() == data and not (kb_dir / "canteen.yaml").exists()
     answered = await ask(server, "Is there a canteen in the trial zone?", USER)

@@ -11,7 +11,7 @@ import json
 import pytest
 
 from tests.telegram_harness import ask
-from tests.test_admin_e2e import ADMIN, USER, admin_bot, kb_dir, upload  # noqa: F401 - fixtures
+from tests.test_admin_e2e import ADMIN, USER, admin_bot, kb_dir, press_install, upload  # noqa: F401 - fixtures
 
 CANTEEN = {"id": "canteen-test", "topic": "kitb",
            "questions": {"id": ["Apakah ada kantin uji coba di KITB?"], "ko": ["KITB에 시험용 구내식당이 있나요?"],
@@ -47,11 +47,7 @@ async def test_an_upload_in_any_common_shape_installs_and_is_answered(server, ad
     assert len(data) <= 1024 * 1024
     preview = await upload(server, data, "canteen.yaml")
     assert "canteen.yaml is valid" in preview.text and "Added: canteen-test" in preview.text, preview.text
-    buttons = {b["text"]: b["callback_data"] for b in preview.buttons()}
-    mark = server.mark()
-    server.push_callback_query(buttons["Install"], chat_id=ADMIN, user_id=ADMIN,
-                               message_id=preview.result["message_id"], language_code="en")
-    report = await server.wait_for("sendMessage", chat_id=ADMIN, since=mark, timeout=10)
+    report = await press_install(server, preview)
     assert "✅" in report.text
     assert (await ask(server, "Is there a trial canteen at KITB?", USER)).text == "A test answer about the canteen."
     assert "4,300" in (await ask(server, "How big is KITB?", USER)).text
