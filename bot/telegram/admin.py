@@ -21,7 +21,7 @@ from bot.admin.notice import Notice
 from bot.admin.reports import outcome_text, stats_text, version_text
 from bot.i18n import _
 from bot.knowledge_service import ReloadOutcome
-from bot.telegram.callbacks import STALE, Teach, UploadDecision
+from bot.telegram.callbacks import Teach, UploadDecision
 from bot.telegram.context import BotContext
 from bot.telegram.runtime import RUNTIME_KEY, Runtime
 from bot.telegram.sending import edit_pressed, reply_long, send_long
@@ -152,10 +152,9 @@ def _preview(preview: UploadPreview, context: BotContext) -> tuple[str, InlineKe
 async def on_upload_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    decision = UploadDecision.decode(query.data)
+    decision = await context.pressed(UploadDecision)
     service = context.knowledge_admin
     if decision is None:
-        await query.answer(context.t(STALE), show_alert=True)
         return
     if not decision.confirm:
         name = service.cancel_upload(sender(update), decision.token)

@@ -12,7 +12,7 @@ from telegram.ext.filters import BaseFilter
 from bot import LANGUAGES
 from bot.admin.announcements import language_list
 from bot.i18n import _, language_name, negotiate
-from bot.telegram.callbacks import STALE, AnnouncementLanguages
+from bot.telegram.callbacks import AnnouncementLanguages
 from bot.telegram.context import BotContext
 from bot.telegram.groups import introduce_later, require_group_admin
 from bot.telegram.runtime import Runtime
@@ -114,9 +114,8 @@ async def on_languages_button(update: Update, context: BotContext) -> None:
     runtime = context.runtime
     query = update.callback_query
     assert query is not None
-    button = AnnouncementLanguages.decode(query.data)
+    button = await context.pressed(AnnouncementLanguages)
     if button is None:
-        await query.answer(context.t(STALE), show_alert=True)
         return
     await query.answer()
     await _set_languages(update, runtime, button.languages, runtime.chat_language(update))

@@ -20,7 +20,7 @@ from bot.admin.notice import Notice
 from bot.announce import Migrated, Removed, RetryLater, Transient
 from bot.i18n import _
 from bot.telegram.admin import admin_only, message_of, notify_admins, sender
-from bot.telegram.callbacks import STALE, AnnounceDecision, CancelAnnouncement
+from bot.telegram.callbacks import AnnounceDecision, CancelAnnouncement
 from bot.telegram.context import BotContext
 from bot.telegram.runtime import RUNTIME_KEY, Runtime
 from bot.telegram.sending import edit_pressed, reply_long, send_long
@@ -50,10 +50,9 @@ def _decision_keyboard(context: BotContext, draft: Draft) -> InlineKeyboardMarku
 async def on_announce_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    decision = AnnounceDecision.decode(query.data)
+    decision = await context.pressed(AnnounceDecision)
     desk = context.announcements
     if decision is None:
-        await query.answer(context.t(STALE), show_alert=True)
         return
     if not decision.confirm:
         if not desk.discard(sender(update), decision.token):
@@ -80,9 +79,8 @@ async def on_announce_button(update: Update, context: BotContext) -> None:
 async def on_cancel_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    button = CancelAnnouncement.decode(query.data)
+    button = await context.pressed(CancelAnnouncement)
     if button is None:
-        await query.answer(context.t(STALE), show_alert=True)
         return
     cancelled = context.announcements.cancel(sender(update), button.announcement_id)
     await query.answer(context.t(_("Cancelled.") if cancelled else _("It is already going out.")),

@@ -18,6 +18,7 @@ from bot.admin.teach import Teacher
 from bot.answer import Engine
 from bot.config import Settings
 from bot.store import Store
+from bot.telegram.callbacks import STALE, B
 from bot.telegram.runtime import RUNTIME_KEY, Runtime
 
 
@@ -81,6 +82,16 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     def t(self, message: str, lang: str | None = None) -> str:
         """`message` (a msgid) in `lang`, by default the reader's language."""
         return self.runtime.t(lang or self.lang, message)
+
+    async def pressed(self, kind: type[B]) -> B | None:
+        """The pressed button's data as `kind`; forged, old or unreadable data is answered with the
+        polite "no longer works" alert and gives None (the handler then stops)."""
+        query = self._update.callback_query if self._update is not None else None
+        assert query is not None, "pressed() is for callback-query handlers"
+        button = kind.decode(query.data)
+        if button is None:
+            await query.answer(self.t(STALE), show_alert=True)
+        return button
 
 
 CONTEXT_TYPES = ContextTypes(context=BotContext)

@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.admin.notice import Notice
 from bot.admin.reports import taught_text
 from bot.i18n import _
-from bot.telegram.callbacks import STALE, Teach
+from bot.telegram.callbacks import Teach
 from bot.telegram.context import BotContext
 from bot.telegram.render import BUTTON_TEXT_LIMIT
 from bot.telegram.sending import reply_long, reply_pre
@@ -66,9 +66,8 @@ def _short(text: str) -> str:
 async def on_teach_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and update.effective_user is not None
-    button = Teach.decode(query.data)
+    button = await context.pressed(Teach)
     if button is None:
-        await query.answer(context.t(STALE), show_alert=True)
         return
     result = await context.teacher.teach_logged(update.effective_user.id, button.row_id, button.entry_id)
     gettext = context.runtime.catalogs.for_language(context.lang)
