@@ -150,18 +150,18 @@ class Engine:
                 continue
             for code in self.index.token_langs[term.token_id] & votes.keys():
                 votes[code] += float(self.index.idf[term.token_id])
-        return max(votes, key=votes.__getitem__) if votes["id"] != votes["en"] else None
+        return _majority(votes)
 
     def _vote_spellings(self, question: str) -> str | None:
         """Still no sign ('luas kitb'): the spellings that became a name or synonym token vote with
         the languages of the phrasings that use those spellings."""
         surfaces: list[str] = []
         self.index.analyzer.tokens(question, "id", surfaces)
-        votes = {"id": 0, "en": 0}
+        votes = {"id": 0.0, "en": 0.0}
         for form in surfaces:
             for code in self.index.surface_langs.get(form, set()) & votes.keys():
                 votes[code] += 1
-        return max(votes, key=votes.__getitem__) if votes["id"] != votes["en"] else None
+        return _majority(votes)
 
     @staticmethod
     def _confidence(candidates: Sequence[Candidate]) -> float:
@@ -256,6 +256,11 @@ class Engine:
             if len(examples) == count:
                 break
         return tuple(examples)
+
+
+def _majority(votes: dict[str, float]) -> str | None:
+    """The Latin-script language with more votes, or None on a tie."""
+    return max(votes, key=votes.__getitem__) if votes["id"] != votes["en"] else None
 
 
 def build_engine(result: LoadResult, catalogs: Catalogs, default_language: str = "en",

@@ -174,10 +174,9 @@ def _sample(ranked: list[Candidate], terms: Sequence[QueryTerm], answerable: Ans
 
 def _positive(ranked: list[Candidate], entry: int, terms: Sequence[QueryTerm], answerable: Answerable,
               fold: int) -> _Sample:
-    sample = _sample(ranked, terms, answerable, fold)
     right = next((c for c in ranked if c.entry_index == entry), None)
     other = None if right is None or right is ranked[0] else right.confidence
-    return _Sample(sample.winner, sample.best, sample.margin, sample.answerable, fold, right is ranked[0], other)
+    return replace(_sample(ranked, terms, answerable, fold), right_first=right is ranked[0], right_confidence=other)
 
 
 GUARD_QUANTILES = (0.5, 0.75, 0.9, 1.0)
@@ -194,8 +193,8 @@ def _guards(negatives: Sequence[_Sample], quantile: float = 1.0) -> dict[int, fl
 
 
 def _fit(positives: list[_Sample], negatives: list[_Sample], target: float, near_miss_clarify: float) -> DecisionRule:
-    """Choose (answer_score, answer_margin): the most right answers whose wrong answers stay within
-    `target` on both kinds of sample. Guards are cross-fitted: each half of the samples is judged
+    """Choose (answer_score, answer_margin, guard quantile): the most right answers whose wrong
+    answers stay within `target` on both kinds of sample. Guards are cross-fitted: each half of the samples is judged
     with the guards learnt from the other half, so the chosen thresholds do not trust guards on
     the very near misses that set them."""
     p = _Arrays(positives)
@@ -226,7 +225,7 @@ def _fit(positives: list[_Sample], negatives: list[_Sample], target: float, near
                     best = (right, float(margin), float(score), quantile)
             if best is not None:
                 feasible.append(best)
-    # The most right answers; among equals, the first found (the smallest margin and guard quantile).
+    # The most right answers; among equals, the first found (the smallest guard quantile, then margin).
     best_rule = (1.01, 1.01, 1.0)
     if feasible:
         _right, margin, score, quantile = max(feasible, key=lambda r: r[0])

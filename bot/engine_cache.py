@@ -1,4 +1,5 @@
-"""Start-up without re-reading: the engine of a knowledge directory, kept on disk between runs.
+"""Engines kept on disk: a start-up, a reload after a checked upload, or a rollback to a recent
+version does not build the same engine twice.
 
 Loading, validating, indexing and calibrating a 10,000-entry base takes seconds; reading the same
 files again should not. The cache key is a SHA-256 of the knowledge files (names and bytes), the
@@ -27,7 +28,7 @@ from typing import Any
 import bot
 from bot.answer import Engine, build_engine
 from bot.i18n import Catalogs
-from bot.knowledge.loader import Problem, load_sources, read_sources
+from bot.knowledge.loader import LoadResult, Problem, Source, load_sources, read_sources
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +58,22 @@ def code_version() -> str:
 
 def load_engine(directory: Path, catalogs: Catalogs, cache_dir: Path | None, default_language: str = "en",
                 target_wrong_rate: float = 0.03) -> tuple[Engine | None, list[Problem]]:
-    """The engine of `directory` and its problems, from `cache_dir` when the files, the target and
-    the code are unchanged; otherwise built (see `bot.answer.build_engine`) and then kept.
-    `cache_dir` None: always build. Never raises for a broken or missing cache file."""
+    """The engine of `directory` and its problems (see `engine_for`)."""
     sources, unreadable = read_sources(directory)
     if unreadable:
         return None, unreadable + load_sources(sources).problems
+    result, engine = engine_for(sources, catalogs, cache_dir, default_language, target_wrong_rate)
+    return engine, result.problems
+
+
+def engine_for(sources: list[Source], catalogs: Catalogs, cache_dir: Path | None, default_language: str = "en",
+               target_wrong_rate: float = 0.03) -> tuple[LoadResult, Engine | None]:
+    """The load result and engine of these knowledge files, from `cache_dir` when the files, the
+    target and the code are unchanged; otherwise loaded and built (`bot.answer.build_engine`), and
+    kept when there is no error. An upload checked before its install, and a rollback to a recent
+    version, find the engine already built. `cache_dir` None: always build. Never raises for a
+    broken or missing cache file. A cached result carries no phrasing positions (the engine's own
+    problems are already in it)."""
     key = hashlib.sha256(f"{code_version()}|{target_wrong_rate}".encode())
     for source in sources:
         key.update(source.name.encode() + b"\0" + hashlib.sha256(source.data).digest())
@@ -72,13 +83,14 @@ def load_engine(directory: Path, catalogs: Catalogs, cache_dir: Path | None, def
             with path.open("rb") as file:
                 kb, index, calibration, problems = pickle.load(file)
             path.touch()
-            return Engine.restore(kb, index, calibration, catalogs, default_language), problems
+            return LoadResult(kb, problems), Engine.restore(kb, index, calibration, catalogs, default_language)
         except Exception as exc:      # an old or damaged file: build afresh
             log.warning("ignoring the engine cache %s: %s", path.name, exc)
-    engine, problems = build_engine(load_sources(sources), catalogs, default_language, target_wrong_rate)
+    result = load_sources(sources)
+    engine, result.problems = build_engine(result, catalogs, default_language, target_wrong_rate)
     if engine is not None and path is not None:
-        _keep(path, (engine.kb, engine.index, engine.calibration, problems))
-    return engine, problems
+        _keep(path, (engine.kb, engine.index, engine.calibration, result.problems))
+    return result, engine
 
 
 def _keep(path: Path, state: tuple[Any, ...]) -> None:

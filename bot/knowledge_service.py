@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from bot.answer import Engine, build_engine
+from bot.answer import Engine
+from bot.engine_cache import engine_for
 from bot.i18n import Catalogs
 from bot.knowledge.diff import KbDiff, diff
 from bot.knowledge.installer import Installer
-from bot.knowledge.loader import LoadResult, Problem, Source, load_sources, read_sources
+from bot.knowledge.loader import LoadResult, Problem, Source, read_sources
 from bot.store import Store
 
 
@@ -36,6 +37,7 @@ class KnowledgeService:
                  target_wrong_rate: float | None = None):
         self.knowledge_dir = Path(knowledge_dir)
         self.installer = Installer(knowledge_dir, data_dir, clock)
+        self.cache_dir = Path(data_dir) / "cache"      # engines built for checked files, reused on reload
         self.engine = engine
         self.catalogs = catalogs
         self.store = store
@@ -59,9 +61,7 @@ class KnowledgeService:
         return result
 
     def _load(self, sources: list[Source]) -> tuple[LoadResult, Engine | None]:
-        result = load_sources(sources)
-        engine, result.problems = build_engine(result, self.catalogs, self.default_language, self.target_wrong_rate)
-        return result, engine
+        return engine_for(sources, self.catalogs, self.cache_dir, self.default_language, self.target_wrong_rate)
 
     async def reload(self, user_id: int | None, action: str) -> ReloadOutcome:
         async with self._lock:          # two reloads at once would race to swap

@@ -163,7 +163,6 @@ class Index:
                                           count=int(lengths.sum()))
         self.spelling = Spelling(self.words, self.vocabulary, self.df, self.token_langs,
                                  analyzer.single_word_names)
-        self.reference = 1.0
         self.reference = self._reference_blend()
 
     def entry_has(self, entry_index: int, token_id: int) -> bool:
@@ -172,7 +171,7 @@ class Index:
 
     def _reference_blend(self) -> float:
         """The median blended score of a phrasing against its own entry: what a true match looks
-        like on this base. Scores are read relative to it (capped at 1)."""
+        like on this base. A leader weaker than this is read relative to it, not to itself."""
         step = max(1, len(self.phrasings) // REFERENCE_SAMPLE)
         values = []
         for p in range(0, len(self.phrasings), step):
@@ -180,7 +179,7 @@ class Index:
             text = self.kb.entries[phrasing.entry_index].questions[phrasing.lang][phrasing.number]
             ranked = self.rank(self.terms(text, phrasing.lang), 1, blend_only=True)
             if ranked:
-                values.append(ranked[0].words * WORD_SHARE + ranked[0].grams * (1.0 - WORD_SHARE))
+                values.append(ranked[0].score)      # the blend itself (`blend_only`)
         return float(np.median(values)) if values and np.median(values) > 0 else 1.0
 
     def _intern(self, token: str) -> int:
@@ -273,7 +272,7 @@ class Index:
         if not top:
             return []
         top.sort(key=lambda i: -blended[i])
-        if blend_only:
+        if blend_only:      # before the re-rank, which reads `self.reference`
             i = top[0]
             return [Candidate(i, float(blended[i]), float(word_scores[i]), float(gram_scores[i]))]
         # Relative to the leader, so the order is the blend's; but to a true match's typical blend

@@ -77,6 +77,23 @@ async def test_an_upload_is_previewed_then_installed_and_rolled_back(admin, stor
                             (ADMIN, "rollback", "ok"), (ADMIN, "rollback", "nothing to restore")]
 
 
+async def test_installing_a_checked_upload_reuses_the_engine_built_for_the_check(admin, monkeypatch):
+    import bot.engine_cache
+    built = []
+    real = bot.engine_cache.build_engine
+    monkeypatch.setattr(bot.engine_cache, "build_engine", lambda *a, **k: built.append(1) or real(*a, **k))
+    preview = await admin.preview_upload(ADMIN, "canteen.yaml", NEW)
+    assert isinstance(preview, UploadPreview) and len(built) == 1
+    outcome = await admin.confirm_upload(ADMIN, preview.token)
+    assert outcome.ok and "canteen" in admin.knowledge.engine.kb.by_id
+    assert len(built) == 1                                  # the reload found the checked engine
+    assert admin.knowledge.engine.ask("Is there a canteen?").entry_id == "canteen"
+    rolled = await admin.rollback(ADMIN)                    # back to the start-up version: built once
+    assert rolled.ok and len(built) == 2
+    again = await admin.confirm_upload(ADMIN, (await admin.preview_upload(ADMIN, "canteen.yaml", NEW)).token)
+    assert again.ok and len(built) == 2                     # both versions are in the cache now
+
+
 @pytest.mark.parametrize("name, size, data, expected", [
     ("../x.yaml", 10, NEW, "plain name"),
     ("big.yaml", 20_000, NEW, "too large"),
