@@ -16,6 +16,7 @@ must be writable by the bot alone.
 from __future__ import annotations
 
 import copyreg
+import functools
 import hashlib
 import logging
 import os
@@ -46,8 +47,10 @@ def _reduce_proxy(proxy: types.MappingProxyType[Any, Any]) -> tuple[Any, tuple[d
 copyreg.pickle(types.MappingProxyType, _reduce_proxy)
 
 
+@functools.cache
 def code_version() -> str:
-    """A hash of the package's source: any change to the code builds afresh (a few milliseconds)."""
+    """A hash of the package's source: any change to the code builds afresh. Computed once per
+    process, from the code as it was when first needed (the code that is running)."""
     digest = hashlib.sha256()
     root = Path(bot.__file__).parent
     for file in sorted(root.rglob("*.py")):
