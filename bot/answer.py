@@ -1,9 +1,9 @@
 """Question → Answer, Clarify ("did you mean") or Fallback, in the asker's language.
 
 The index ranks entries (`bot.retrieval`); a rule calibrated on the base when it loads decides
-(`bot.decision`). Two facts can only lower the decision to "did you mean": the question names a
-party (a name of the base) that the best entry never mentions, or a number it never mentions. A
-question about one party's attribute must not be answered with another party's.
+(`bot.decision`). A question that asks what the best entry does not hold (another party, a number
+it never mentions, a kind of question it is never asked; `bot.scope`) gets "did you mean" at most:
+a question about one party's attribute must not be answered with another party's.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from bot.knowledge.located import N_
 from bot.knowledge.model import Entry, KnowledgeBase
 from bot.language import detect_language, language_scores
 from bot.normalize import Analyzer
-from bot.retrieval import Candidate, Index, PhrasingRef, QueryTerm, phrasing_collisions
+from bot.retrieval import Candidate, Index, LeaveOut, PhrasingRef, QueryTerm, phrasing_collisions
+from bot.scope import Scope
 
 MAX_QUESTION_CHARS = 500   # longer text is cut before matching; nobody asks a FAQ in an essay
 MAX_SENTENCES = 8          # of a long message, the last distinct sentences are tried one by one
@@ -85,7 +86,7 @@ class Engine:
         # Ranking is a pure function of the question and this immutable snapshot, so it is kept for
         # recent questions; a reload swaps the whole engine, and its memory with it.
         self._recent: dict[tuple[str, str | None, str | None], tuple[list[Candidate], list[QueryTerm], str]] = {}
-        self.entities = frozenset(index.vocabulary[f"@{key}"] for key in kb.names if f"@{key}" in index.vocabulary)
+        self.scope = Scope(index)
 
     def ask(self, question: str, lang: str | None = None, preferred: str | None = None,
             now: dt.datetime | None = None) -> Reply:
@@ -170,16 +171,9 @@ class Engine:
         best, margin = confidence(candidates)
         return best + margin
 
-    def answerable(self, best: Candidate, terms: Sequence[QueryTerm]) -> bool:
-        """False when the question names a party, or a number, that the entry never mentions."""
-        for term in terms:
-            if term.token_id is not None and term.token_id in self.entities \
-                    and not self.index.entry_has(best.entry_index, term.token_id):
-                return False
-            if term.text.isdigit() and (term.token_id is None
-                                        or not self.index.entry_has(best.entry_index, term.token_id)):
-                return False
-        return True
+    def answerable(self, best: Candidate, terms: Sequence[QueryTerm], leave_out: LeaveOut | None = None) -> bool:
+        """False when the question asks what the entry does not hold (`bot.scope.Scope.answerable`)."""
+        return self.scope.answerable(best.entry_index, terms, leave_out)
 
     @staticmethod
     def _is_own_phrasing(best: Candidate, candidates: Sequence[Candidate]) -> bool:
@@ -201,7 +195,7 @@ class Engine:
             return self.answer(self.kb.entries[best.entry_index], lang, score, now)
         if kind == "fallback":
             return self.fallback(lang, score)
-        close = [best] + [c for c in candidates[1:3] if c.confidence >= self.rule.clarify_score]
+        close = [best] + [c for c in candidates[1:3] if self.rule.offers(score, c.confidence)]
         choices = tuple(self.choice(self.kb.entries[c.entry_index], lang) for c in close)
         prompt = self.catalogs.gettext(lang, _("Did you mean:"))
         return Reply("clarify", lang, prompt, score, None, choices)

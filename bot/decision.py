@@ -43,7 +43,7 @@ class DecisionRule:
     answer_score: float        # answer when the best entry scores at least this ...
     answer_margin: float       # ... leads the best other entry by at least this ...
     clarify_score: float       # below this, the fallback; between, "did you mean" with the best
-                               # three entries that reach it
+                               # three entries that reach it or are within the margin (`offers`)
     guards: Mapping[int, float] = field(default_factory=dict)
     # ... and scores above the near misses that landed on that entry (entry index → score): an
     # entry that questions about missing facts fall on must be more certain to answer
@@ -57,6 +57,12 @@ class DecisionRule:
                 and (entry is None or best > self.guards.get(entry, -1.0))):
             return "answer"
         return "clarify" if best >= self.clarify_score else "fallback"
+
+    def offers(self, best: float, other: float) -> bool:
+        """Whether "did you mean" lists an entry of confidence `other` beside the best one (`best`):
+        when it reaches the "did you mean" floor, or when it is within the answer margin of the
+        best, so close that the rule could not choose between them."""
+        return other >= self.clarify_score or best - other < self.answer_margin
 
 
 @dataclass(frozen=True)
@@ -101,7 +107,7 @@ class _Sample:
     right_confidence: float | None = None   # the right entry's confidence, when it is 2nd or 3rd
 
 
-Answerable = Callable[[Candidate, Sequence[QueryTerm]], bool]
+Answerable = Callable[[Candidate, Sequence[QueryTerm], LeaveOut], bool]   # see Engine.answerable
 
 
 def calibrate(index: Index, answerable: Answerable, target_wrong_rate: float = DEFAULT_TARGET_WRONG_RATE,
@@ -109,8 +115,9 @@ def calibrate(index: Index, answerable: Answerable, target_wrong_rate: float = D
               seed: int = 0) -> Calibration:
     """Fit a DecisionRule for `index` from its own phrasings (see the module docstring).
 
-    `answerable(best, terms)` is the engine's own check that a candidate may be answered at all.
-    Deterministic for a given base and seed. Raises ValueError for a target outside (0, 1)."""
+    `answerable(best, terms, leave_out)` is the engine's own check that a candidate may be answered
+    at all, judged without the left-out phrasings. Deterministic for a given base and seed.
+    Raises ValueError for a target outside (0, 1)."""
     if not 0.0 < target_wrong_rate < 1.0 or not 0.0 <= near_miss_clarify <= 1.0:
         raise ValueError("target_wrong_rate must be in (0, 1) and near_miss_clarify in [0, 1]")
     with gc_paused():
@@ -130,11 +137,14 @@ def _calibrate(index: Index, answerable: Answerable, target_wrong_rate: float, n
         dropped = index.translations(phrasing_index)
         fold = phrasing_index % 2
         if len(dropped) < len(index.entry_phrasings[entry]):
-            ranked = index.rank(terms, 3, LeaveOut(entry, dropped))
+            leave_out = LeaveOut(entry, dropped)
+            ranked = index.rank(terms, 3, leave_out)
             if ranked:
-                positives.append(_positive(ranked, entry, terms, answerable, fold))
-        ranked = index.rank(terms, 3, LeaveOut(entry, whole_entry=True))
-        negatives.append(_sample(ranked, terms, answerable, fold) if ranked else _Sample(-1, 0.0, 0.0, False, fold))
+                positives.append(_positive(ranked, entry, terms, answerable, fold, leave_out))
+        leave_out = LeaveOut(entry, whole_entry=True)
+        ranked = index.rank(terms, 3, leave_out)
+        negatives.append(_sample(ranked, terms, answerable, fold, leave_out) if ranked
+                         else _Sample(-1, 0.0, 0.0, False, fold))
     rule = _fit(positives, negatives, target_wrong_rate, near_miss_clarify)
     return _report(rule, positives, negatives, target_wrong_rate, time.perf_counter() - started)
 
@@ -167,16 +177,18 @@ def confidence(ranked: Sequence[Candidate]) -> tuple[float, float]:
     return best, best - max((c.confidence for c in ranked[1:]), default=0.0)
 
 
-def _sample(ranked: list[Candidate], terms: Sequence[QueryTerm], answerable: Answerable, fold: int) -> _Sample:
+def _sample(ranked: list[Candidate], terms: Sequence[QueryTerm], answerable: Answerable, fold: int,
+            leave_out: LeaveOut) -> _Sample:
     best, margin = confidence(ranked)
-    return _Sample(ranked[0].entry_index, best, margin, answerable(ranked[0], terms), fold)
+    return _Sample(ranked[0].entry_index, best, margin, answerable(ranked[0], terms, leave_out), fold)
 
 
 def _positive(ranked: list[Candidate], entry: int, terms: Sequence[QueryTerm], answerable: Answerable,
-              fold: int) -> _Sample:
+              fold: int, leave_out: LeaveOut) -> _Sample:
     right = next((c for c in ranked if c.entry_index == entry), None)
     other = None if right is None or right is ranked[0] else right.confidence
-    return replace(_sample(ranked, terms, answerable, fold), right_first=right is ranked[0], right_confidence=other)
+    return replace(_sample(ranked, terms, answerable, fold, leave_out), right_first=right is ranked[0],
+                   right_confidence=other)
 
 
 GUARD_QUANTILES = (0.5, 0.75, 0.9, 1.0)
@@ -259,7 +271,7 @@ def _report(rule: DecisionRule, positives: list[_Sample], negatives: list[_Sampl
     right = sum(k == "answer" and s.right_first for k, s in zip(kinds, positives))
     wrong = sum(k == "answer" and not s.right_first for k, s in zip(kinds, positives))
     clarified = [s for k, s in zip(kinds, positives) if k == "clarify"]
-    with_right = sum(s.right_first or (s.right_confidence is not None and s.right_confidence >= rule.clarify_score)
+    with_right = sum(s.right_first or (s.right_confidence is not None and rule.offers(s.best, s.right_confidence))
                      for s in clarified)
     n = len(positives)
     return Calibration(rule, target, n, len(negatives), share(right, n), share(wrong, n),

@@ -165,8 +165,11 @@ class Index:
                                  analyzer.single_word_names)
         self.reference = self._reference_blend()
 
-    def entry_has(self, entry_index: int, token_id: int) -> bool:
-        """Whether any phrasing of the entry uses the word."""
+    def entry_has(self, entry_index: int, token_id: int, leave_out: LeaveOut | None = None) -> bool:
+        """Whether any phrasing of the entry uses the word (without `leave_out`'s phrasings)."""
+        if leave_out is not None and leave_out.entry_index == entry_index and leave_out.phrasings:
+            return any(token_id in self.phrasings[p].distinct for p in self.entry_phrasings[entry_index]
+                       if p not in leave_out.phrasings)
         return self.word_view.has(token_id, entry_index)
 
     def _reference_blend(self) -> float:

@@ -97,6 +97,17 @@ jelasin jelaskan kasih mau ingin pengen pingin
 거 것 수 등 및 그 이 저 좀 더 하
 """.split())
 
+# Question words by the kind of fact they ask for ('how many/much' is found as a pair). A "when"
+# question is not answered by an entry nobody asks "when" of (`bot.scope`); "what" and "how" ask
+# for anything, so they are not here.
+QUESTION_WORDS = {
+    "who": "who whom whose siapa siapakah 누구 누가",
+    "when": "when kapan kapankah 언제",
+    "where": "where dimana 어디 어디서 어디에 어디에서",
+    "why": "why kenapa mengapa 왜",
+    "quantity": "berapa berapakah 얼마 몇",
+}
+
 # Compatibility jamo typed on their own are chat shorthand: a few stand for words, the rest (ㅋㅋ ㅎㅎ
 # ㅠㅠ ㅜㅜ) are laughter or tears and carry no meaning.
 JAMO_RUN = re.compile(r"[\u3131-\u318e]+")

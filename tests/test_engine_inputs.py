@@ -101,6 +101,16 @@ def test_an_attribute_of_one_party_is_not_answered_with_another_partys(engine, q
     assert not (reply.kind == "answer" and reply.entry_id in wrong), reply
 
 
+@pytest.mark.parametrize("question", [
+    "when is the next seminar under the mou", "kapan seminar MoU berikutnya diadakan?", "MoU 다음 세미나는 언제예요?",
+    "where will the mou seminars be held", "seminar MoU diadakan di mana?", "MoU 세미나는 어디서 열려요?",
+])
+def test_a_kind_of_question_the_entry_is_never_asked_is_not_answered_with_it(engine, question):
+    """The seminars entry says what the seminars cover, never when or where they are held."""
+    reply = engine.ask(question)
+    assert not (reply.kind == "answer" and reply.entry_id == "mou-seminars"), reply
+
+
 def test_naming_a_party_the_entry_never_mentions_caps_the_reply_at_did_you_mean(engine):
     """The rule itself, on an entry that ranks first: KITB's area asked of another party."""
     reply = engine.ask("berapa luas chungbuk technopark?")
