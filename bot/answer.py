@@ -188,7 +188,8 @@ class Engine:
             return self.fallback(lang, 0.0)
         score, margin = confidence(candidates)
         answerable = self.answerable(best, terms)
-        kind = self.rule.kind(score, margin, answerable, best.entry_index)
+        kind = self.rule.kind(score, margin, answerable, best.entry_index, best.f1,
+                              max((c.f1 for c in candidates[1:3]), default=0.0))
         if kind != "answer" and answerable and self._is_own_phrasing(best, candidates):
             kind = "answer"   # the question is one of this entry's own phrasings, and of no other's
         if kind == "answer":

@@ -48,11 +48,18 @@ class DecisionRule:
     # ... and scores above the near misses that landed on that entry (entry index → score): an
     # entry that questions about missing facts fall on must be more certain to answer
     guard_quantile: float = 1.0   # which of those near misses' scores makes the guard (1.0: the best)
+    phrasing_f1: float = 1.01     # ... or answer, whatever the scores, when the question's word F1
+    # with one phrasing of the best entry exceeds this and no other entry's does: the question is
+    # nearly that phrasing, closer than any near miss came (above 1: never)
 
-    def kind(self, best: float, margin: float, answerable: bool = True, entry: int | None = None) -> str:
+    def kind(self, best: float, margin: float, answerable: bool = True, entry: int | None = None,
+             f1: float = 0.0, other_f1: float = 0.0) -> str:
         """'answer', 'clarify' or 'fallback' for a best entry (`entry`, its index) scoring `best`
-        with `margin` over the next. `answerable` False (the question names another party, or a
-        number the entry never mentions) caps the reply at "did you mean"."""
+        with `margin` over the next; `f1` is the F1 of its closest phrasing, `other_f1` the best
+        F1 of the other entries ranked. `answerable` False (the question asks what the entry does
+        not hold, `bot.scope`) caps the reply at "did you mean"."""
+        if answerable and f1 > self.phrasing_f1 and other_f1 <= self.phrasing_f1:
+            return "answer"
         if (answerable and best >= self.answer_score and margin >= self.answer_margin
                 and (entry is None or best > self.guards.get(entry, -1.0))):
             return "answer"
@@ -86,6 +93,7 @@ class Calibration:
         return {
             "answer_score": round(rule.answer_score, 4), "answer_margin": round(rule.answer_margin, 4),
             "clarify_score": round(rule.clarify_score, 4), "guard_quantile": rule.guard_quantile,
+            "phrasing_f1": round(rule.phrasing_f1, 4),
             "target_wrong_rate": self.target_wrong_rate, "positives": self.positives,
             "near_misses": self.near_misses, "expected_answered_right": round(self.answered_right, 4),
             "expected_answered_wrong": round(self.answered_wrong, 4), "expected_clarified": round(self.clarified, 4),
@@ -105,6 +113,8 @@ class _Sample:
     fold: int                          # cross-fitting half (by the asked entry)
     right_first: bool = False
     right_confidence: float | None = None   # the right entry's confidence, when it is 2nd or 3rd
+    f1: float = 0.0                    # the best entry's closest phrasing's word F1
+    other_f1: float = 0.0              # the best such F1 of the other entries ranked
 
 
 Answerable = Callable[[Candidate, Sequence[QueryTerm], LeaveOut], bool]   # see Engine.answerable
@@ -180,7 +190,8 @@ def confidence(ranked: Sequence[Candidate]) -> tuple[float, float]:
 def _sample(ranked: list[Candidate], terms: Sequence[QueryTerm], answerable: Answerable, fold: int,
             leave_out: LeaveOut) -> _Sample:
     best, margin = confidence(ranked)
-    return _Sample(ranked[0].entry_index, best, margin, answerable(ranked[0], terms, leave_out), fold)
+    return _Sample(ranked[0].entry_index, best, margin, answerable(ranked[0], terms, leave_out), fold,
+                   f1=ranked[0].f1, other_f1=max((c.f1 for c in ranked[1:]), default=0.0))
 
 
 def _positive(ranked: list[Candidate], entry: int, terms: Sequence[QueryTerm], answerable: Answerable,
@@ -204,11 +215,31 @@ def _guards(negatives: Sequence[_Sample], quantile: float = 1.0) -> dict[int, fl
     return {entry: float(np.quantile(scores, quantile)) for entry, scores in landed.items()}
 
 
+def _phrasing_f1(positives: Sequence[_Sample], negatives: Sequence[_Sample]) -> float:
+    """The F1 above which a question is nearer a phrasing than any near miss (or any positive that
+    ranked a wrong entry first) came to the entry it landed on; above 1 (never) without any."""
+    seen = [s.f1 for s in negatives if s.answerable and s.winner >= 0]
+    seen += [s.f1 for s in positives if s.answerable and not s.right_first]
+    return max(seen) if seen else 1.01
+
+
+def _doors(positives: Sequence[_Sample], negatives: Sequence[_Sample]) -> tuple[np.ndarray, np.ndarray]:
+    """Per sample, whether the phrasing-F1 door answers it, each half judged with the other half's
+    door (cross-fitting)."""
+    door = [_phrasing_f1([s for s in positives if s.fold != f], [s for s in negatives if s.fold != f])
+            for f in (0, 1)]
+
+    def opened(samples: Sequence[_Sample]) -> np.ndarray:
+        return np.array([s.answerable and s.f1 > door[s.fold] and s.other_f1 <= door[s.fold] for s in samples],
+                        dtype=bool)
+    return opened(positives), opened(negatives)
+
+
 def _fit(positives: list[_Sample], negatives: list[_Sample], target: float, near_miss_clarify: float) -> DecisionRule:
-    """Choose (answer_score, answer_margin, guard quantile): the most right answers whose wrong
-    answers stay within `target` on both kinds of sample. Guards are cross-fitted: each half of the samples is judged
-    with the guards learnt from the other half, so the chosen thresholds do not trust guards on
-    the very near misses that set them."""
+    """Choose (answer_score, answer_margin, guard quantile, phrasing door or none): the most right
+    answers whose wrong answers stay within `target` on both kinds of sample. Guards and the door
+    are cross-fitted: each half of the samples is judged with those learnt from the other half, so
+    the chosen thresholds do not trust them on the very near misses that set them."""
     p = _Arrays(positives)
     n = _Arrays(negatives)
     all_best = np.concatenate((p.best, n.best))
@@ -217,7 +248,34 @@ def _fit(positives: list[_Sample], negatives: list[_Sample], target: float, near
     # No samples at all (no phrasing has a word the index keeps, e.g. only emoji): margin 0 only.
     margins = np.unique(np.concatenate(([0.0], np.quantile(all_margin, np.linspace(0.0, 0.95, 40)))
                                        if len(all_margin) else ([0.0],)))
-    feasible: list[tuple[int, float, float, float]] = []    # (right, margin, score, guard quantile)
+    opened = _doors(positives, negatives)
+    shut = (np.zeros(len(positives), dtype=bool), np.zeros(len(negatives), dtype=bool))
+    # (right, margin, score, guard quantile, door): with the phrasing door and without, since on a
+    # small base the door's cross-fitted near misses can cost more answers than it gives.
+    feasible: list[tuple[int, float, float, float, bool]] = []
+    for door, (p_door, n_door) in ((False, shut), (True, opened)):
+        feasible += _grid(p, n, positives, negatives, scores, margins, p_door, n_door, target, door)
+    # The most right answers; among equals, the first found (no door, the smallest guard quantile, then margin).
+    best_rule = (1.01, 1.01, 1.0, False)
+    if feasible:
+        _right, margin, score, quantile, door = max(feasible, key=lambda r: r[0])
+        best_rule = (score, margin, quantile, door)
+    answer_score, answer_margin, quantile, door = best_rule
+    if len(n.best):
+        clarify = float(np.quantile(n.best, 1.0 - near_miss_clarify)) if near_miss_clarify < 1 else 0.0
+    else:
+        clarify = float(np.quantile(p.best, 0.01)) if len(p.best) else 0.0
+    clarify = min(clarify, answer_score)
+    return DecisionRule(answer_score, answer_margin, clarify, MappingProxyType(_guards(negatives, quantile)), quantile,
+                        _phrasing_f1(positives, negatives) if door else 1.01)
+
+
+def _grid(p: _Arrays, n: _Arrays, positives: Sequence[_Sample], negatives: Sequence[_Sample], scores: np.ndarray,
+          margins: np.ndarray, p_door: np.ndarray, n_door: np.ndarray, target: float,
+          door: bool) -> list[tuple[int, float, float, float, bool]]:
+    """For each guard quantile and margin, the most lenient score whose wrong answers stay within
+    `target` on both kinds of sample (samples the door answers count, right or wrong)."""
+    feasible: list[tuple[int, float, float, float, bool]] = []
     for quantile in GUARD_QUANTILES:
         folds = [_guards([s for s in negatives if s.fold != f], quantile) for f in (0, 1)]
         p_guard = np.array([folds[s.fold].get(s.winner, -1.0) for s in positives])
@@ -225,30 +283,19 @@ def _fit(positives: list[_Sample], negatives: list[_Sample], target: float, near
         for margin in margins:
             p_pass = p.ok & (p.margin >= margin) & (p.best > p_guard)
             n_pass = n.ok & (n.margin >= margin) & (n.best > n_guard)
-            best: tuple[int, float, float, float] | None = None
+            best: tuple[int, float, float, float, bool] | None = None
             for score in scores[::-1]:        # from strict to lenient
-                answered = p_pass & (p.best >= score)
+                answered = (p_pass & (p.best >= score)) | p_door
                 wrong = int(np.count_nonzero(answered & ~p.right))
                 right = int(np.count_nonzero(answered & p.right))
-                near = int(np.count_nonzero(n_pass & (n.best >= score)))
+                near = int(np.count_nonzero((n_pass & (n.best >= score)) | n_door))
                 if wrong > target * max(len(positives), 1) or near > target * max(len(negatives), 1):
                     break     # more lenient scores only add answers
                 if best is None or right > best[0]:
-                    best = (right, float(margin), float(score), quantile)
+                    best = (right, float(margin), float(score), quantile, door)
             if best is not None:
                 feasible.append(best)
-    # The most right answers; among equals, the first found (the smallest guard quantile, then margin).
-    best_rule = (1.01, 1.01, 1.0)
-    if feasible:
-        _right, margin, score, quantile = max(feasible, key=lambda r: r[0])
-        best_rule = (score, margin, quantile)
-    answer_score, answer_margin, quantile = best_rule
-    if len(n.best):
-        clarify = float(np.quantile(n.best, 1.0 - near_miss_clarify)) if near_miss_clarify < 1 else 0.0
-    else:
-        clarify = float(np.quantile(p.best, 0.01)) if len(p.best) else 0.0
-    clarify = min(clarify, answer_score)
-    return DecisionRule(answer_score, answer_margin, clarify, MappingProxyType(_guards(negatives, quantile)), quantile)
+    return feasible
 
 
 class _Arrays:
@@ -264,10 +311,13 @@ def _report(rule: DecisionRule, positives: list[_Sample], negatives: list[_Sampl
     def share(count: int, total: int) -> float:
         return count / total if total else 0.0
     # Each sample is judged with the guards of the other half: an honest estimate, not in-sample.
-    folds = [replace(rule, guards=_guards([s for s in negatives if s.fold != f], rule.guard_quantile))
+    folds = [replace(rule, guards=_guards([s for s in negatives if s.fold != f], rule.guard_quantile),
+                     phrasing_f1=_phrasing_f1([s for s in positives if s.fold != f],
+                                              [s for s in negatives if s.fold != f])
+                     if rule.phrasing_f1 <= 1.0 else rule.phrasing_f1)
              for f in (0, 1)]
-    kinds = [folds[s.fold].kind(s.best, s.margin, s.answerable, s.winner) for s in positives]
-    near = [folds[s.fold].kind(s.best, s.margin, s.answerable, s.winner) for s in negatives]
+    kinds = [folds[s.fold].kind(s.best, s.margin, s.answerable, s.winner, s.f1, s.other_f1) for s in positives]
+    near = [folds[s.fold].kind(s.best, s.margin, s.answerable, s.winner, s.f1, s.other_f1) for s in negatives]
     right = sum(k == "answer" and s.right_first for k, s in zip(kinds, positives))
     wrong = sum(k == "answer" and not s.right_first for k, s in zip(kinds, positives))
     clarified = [s for k, s in zip(kinds, positives) if k == "clarify"]
