@@ -44,9 +44,9 @@ def test_the_right_answer_is_given_or_offered_per_language(report, lang):
 
 @pytest.mark.parametrize("lang", ["id", "ko", "en"])
 def test_most_answerable_questions_are_answered_outright(report, lang):
-    """A regression guard, not a target: the calibrated rule answers outright about two thirds to
-    four fifths of this set and asks "did you mean" for most of the rest (see the README)."""
-    assert report.accuracy(lang) >= 0.60, format_report(report)
+    """A regression guard, not a target: the calibrated rule answers outright about three quarters
+    to four fifths of this set and asks "did you mean" for most of the rest (see the README)."""
+    assert report.accuracy(lang) >= 0.70, format_report(report)
 
 
 def test_wrong_answers_stay_within_the_calibration_target(report):
