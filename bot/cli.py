@@ -171,8 +171,8 @@ def calibration_text(engine: Engine, gettext: Callable[[str], str], lang: str) -
         answer_margin=num(rule.answer_margin), clarify_score=num(rule.clarify_score), right=pct(c.answered_right),
         wrong=pct(c.answered_wrong), clarified=pct(c.clarified), refused=pct(c.refused),
         near=pct(c.near_miss_answered)) + (
-        " " + gettext("It also answers a question that is nearly one of an entry's phrasings (word F1 above "
-                      "{phrasing_f1}), nearer than any near miss came.").format(phrasing_f1=num(rule.phrasing_f1))
+        " " + gettext("It also answers any question that is almost identical to one of an entry's phrasings "
+                      "(word F1 above {phrasing_f1}), since no near miss came that close.").format(phrasing_f1=num(rule.phrasing_f1))
         if rule.phrasing_f1 <= 1.0 else "")
 
 
