@@ -23,6 +23,7 @@ from __future__ import annotations
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import chain
 from typing import Iterable, NamedTuple, Protocol, Sequence
 
 import numpy as np
@@ -121,8 +122,8 @@ class Index:
         # Spellings that became a name or synonym token, with the languages of the phrasings using
         # them: 'luas' is Indonesian even though @area is every language's.
         self.surface_langs: dict[str, set[str]] = defaultdict(set)
-        word_entries, word_terms, gram_entries, gram_terms = (array("q") for _ in range(4))
-        intern, word_grams = self._intern, self.word_grams
+        word_entries, word_terms = array("q"), array("q")
+        intern = self._intern
         for entry_index, entry in enumerate(kb.entries):
             for lang, texts in entry.questions.items():
                 for number, text in enumerate(texts):
@@ -136,18 +137,16 @@ class Index:
                     word_terms.extend(ids)
                     word_entries.extend([entry_index] * len(ids))
                     for token_id in ids:
-                        gram_ids = word_grams[token_id]
-                        gram_terms.extend(gram_ids)
-                        gram_entries.extend([entry_index] * len(gram_ids))
                         self.token_langs[token_id].add(lang)
                     self.entry_phrasings[entry_index].append(len(self.phrasings))
                     self.phrasings.append(Phrasing(entry_index, lang, number, ids, " ".join(tokens),
                                                    tuple(set(ids))))
+        self._share_langs()
         n = len(kb.entries)
-        self.word_view = View(np.frombuffer(word_entries, dtype=np.int64), np.frombuffer(word_terms, dtype=np.int64),
-                               n, len(self.vocabulary))
-        self.gram_view = View(np.frombuffer(gram_entries, dtype=np.int64), np.frombuffer(gram_terms, dtype=np.int64),
-                               n, len(self.gram_vocabulary))
+        entries, terms = np.frombuffer(word_entries, dtype=np.int64), np.frombuffer(word_terms, dtype=np.int64)
+        self.word_view = View(entries, terms, n, len(self.vocabulary))
+        self.gram_view = View(*expand_grams(entries, terms, self.word_grams), n, len(self.gram_vocabulary))
+        del entries, terms, word_entries, word_terms
         self.words = list(self.vocabulary)
         self.df = self.word_view.df
         self.idf = self.word_view.idf
@@ -164,6 +163,14 @@ class Index:
         self.spelling = Spelling(self.words, self.vocabulary, self.df, self.token_langs,
                                  analyzer.single_word_names)
         self.reference = self._reference_blend()
+
+    def _share_langs(self) -> None:
+        """One frozen set per combination of languages, shared by the words that have it."""
+        shared: dict[frozenset[str], frozenset[str]] = {}
+        langs: defaultdict[int, frozenset[str]] = defaultdict(frozenset)
+        for token_id, found in self.token_langs.items():
+            langs[token_id] = shared.setdefault(frozenset(found), frozenset(found))
+        self.token_langs = langs     # type: ignore[assignment]
 
     def entry_has(self, entry_index: int, token_id: int) -> bool:
         """Whether any phrasing of the entry uses the word."""
@@ -336,6 +343,20 @@ class Index:
         own = self.phrasings[phrasing]
         return frozenset(p for p in self.entry_phrasings[own.entry_index]
                          if self.phrasings[p].number == own.number)
+
+
+def expand_grams(entries: np.ndarray, terms: np.ndarray,
+                 word_grams: Sequence[tuple[int, ...]]) -> tuple[np.ndarray, np.ndarray]:
+    """Word occurrences (entry, word id) → gram occurrences (entry, gram id), each word's grams in
+    order (`word_grams[word id]`), as two int64 arrays."""
+    counts = np.fromiter(map(len, word_grams), dtype=np.int64, count=len(word_grams))
+    flat = np.fromiter(chain.from_iterable(word_grams), dtype=np.int64, count=int(counts.sum()))
+    starts = np.cumsum(counts) - counts
+    per_word = counts[terms]
+    ends = np.cumsum(per_word)
+    # Cell k of word occurrence i reads flat[starts[word] + k]: its offset from the occurrence's own start.
+    offsets = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) - np.repeat(ends - per_word, per_word)
+    return np.repeat(entries, per_word), flat[np.repeat(starts[terms], per_word) + offsets]
 
 
 class PhrasingRef(NamedTuple):

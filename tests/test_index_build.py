@@ -1,0 +1,54 @@
+"""Building the index: the vectorized steps give what the plain per-word loops give."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from bot.bm25 import View
+from bot.retrieval import expand_grams
+
+
+def per_word(entries: list[int], terms: list[int], word_grams: list[tuple[int, ...]]) -> tuple[list[int], list[int]]:
+    gram_entries, gram_terms = [], []
+    for entry, term in zip(entries, terms):
+        gram_terms.extend(word_grams[term])
+        gram_entries.extend([entry] * len(word_grams[term]))
+    return gram_entries, gram_terms
+
+
+def test_gram_occurrences_are_each_words_grams_in_order():
+    rng = random.Random(3)
+    word_grams = [tuple(rng.randrange(50) for _ in range(rng.randint(1, 7))) for _ in range(30)]
+    entries = sorted(rng.randrange(20) for _ in range(400))
+    terms = [rng.randrange(30) for _ in range(400)]
+    got_entries, got_terms = expand_grams(np.array(entries, dtype=np.int64), np.array(terms, dtype=np.int64),
+                                          word_grams)
+    want_entries, want_terms = per_word(entries, terms, word_grams)
+    assert got_entries.tolist() == want_entries and got_terms.tolist() == want_terms
+
+
+def test_no_word_gives_no_gram():
+    got_entries, got_terms = expand_grams(np.array([], dtype=np.int64), np.array([], dtype=np.int64), [(1, 2)])
+    assert got_entries.tolist() == [] and got_terms.tolist() == []
+
+
+def test_the_bundled_gram_view_is_the_one_the_plain_loop_builds(engine):
+    index = engine.index
+    words = index.word_view
+    # Every word occurrence, from the phrasings (entry order, then phrasing order).
+    occurrences = [(p.entry_index, t) for p in sorted(index.phrasings, key=lambda p: p.entry_index) for t in p.words]
+    assert len(occurrences) == int(words.lengths.sum())
+    plain = View(*(np.array(a, dtype=np.int64) for a in per_word([e for e, _ in occurrences],
+                                                                  [t for _, t in occurrences], index.word_grams)),
+                 words.n, len(index.gram_vocabulary))
+    for name in ("entries", "weights", "tf", "df", "offsets", "idf", "lengths"):
+        assert np.array_equal(getattr(plain, name), getattr(index.gram_view, name)), name
+
+
+def test_words_used_in_the_same_languages_share_one_set(engine):
+    langs = engine.index.token_langs
+    assert {frozenset(v) for v in langs.values()} == set(map(frozenset, langs.values()))
+    assert len({id(v) for v in langs.values()}) == len(set(langs.values())) <= 7
+    assert all(v and set(v) <= {"id", "ko", "en"} for v in langs.values())
