@@ -145,8 +145,10 @@ class Index:
         n = len(kb.entries)
         entries, terms = np.frombuffer(word_entries, dtype=np.int64), np.frombuffer(word_terms, dtype=np.int64)
         self.word_view = View(entries, terms, n, len(self.vocabulary))
-        self.gram_view = View(*expand_grams(entries, terms, self.word_grams), n, len(self.gram_vocabulary))
         del entries, terms, word_entries, word_terms
+        gram_entries, gram_terms, gram_counts = expand_grams(self.word_view, self.word_grams)
+        self.gram_view = View(gram_entries, gram_terms, n, len(self.gram_vocabulary), gram_counts)
+        del gram_entries, gram_terms, gram_counts
         self.words = list(self.vocabulary)
         self.df = self.word_view.df
         self.idf = self.word_view.idf
@@ -345,18 +347,21 @@ class Index:
                          if self.phrasings[p].number == own.number)
 
 
-def expand_grams(entries: np.ndarray, terms: np.ndarray,
-                 word_grams: Sequence[tuple[int, ...]]) -> tuple[np.ndarray, np.ndarray]:
-    """Word occurrences (entry, word id) → gram occurrences (entry, gram id), each word's grams in
-    order (`word_grams[word id]`), as two int64 arrays."""
+def expand_grams(words: View, word_grams: Sequence[tuple[int, ...]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The gram view's occurrences from the word view's: each (entry, word) pair, counted tf times,
+    gives the word's grams (`word_grams[word id]`), each counted tf times. Three arrays (entry,
+    gram id, count): what one occurrence per gram per word occurrence would count, at a third of the
+    length (a word recurs in an entry's phrasings)."""
     counts = np.fromiter(map(len, word_grams), dtype=np.int64, count=len(word_grams))
     flat = np.fromiter(chain.from_iterable(word_grams), dtype=np.int64, count=int(counts.sum()))
     starts = np.cumsum(counts) - counts
-    per_word = counts[terms]
-    ends = np.cumsum(per_word)
-    # Cell k of word occurrence i reads flat[starts[word] + k]: its offset from the occurrence's own start.
-    offsets = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) - np.repeat(ends - per_word, per_word)
-    return np.repeat(entries, per_word), flat[np.repeat(starts[terms], per_word) + offsets]
+    terms = np.repeat(np.arange(len(words.df), dtype=np.int64), words.df)   # the word of each pair
+    per_pair = counts[terms]
+    ends = np.cumsum(per_pair)
+    # Cell k of pair i reads flat[starts[word] + k]: `cells` is that position, built in place.
+    cells = np.repeat(starts[terms] - (ends - per_pair), per_pair)
+    cells += np.arange(len(cells), dtype=np.int64)
+    return np.repeat(words.entries, per_pair), flat[cells], np.repeat(words.tf.astype(np.float64), per_pair)
 
 
 class PhrasingRef(NamedTuple):

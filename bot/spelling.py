@@ -25,7 +25,9 @@ class Spelling:
                  token_langs: Mapping[int, set[str]], single_word_names: Mapping[str, str]):
         self.words, self.vocabulary, self.df, self.token_langs = words, vocabulary, df, token_langs
         self.sorted_latin = sorted(w for w in words if not w.startswith("@") and not has_hangul(w))
-        self.deletes: dict[str, list[int]] = defaultdict(list)
+        # Each form one delete away from a known word → that word's id, or the ids in the order found
+        # when several share it. Most have one: a bare id keeps half a million lists out of memory.
+        self.deletes: dict[str, int | list[int]] = {}
         self.long_latin: dict[int, list[str]] = defaultdict(list)
         # A misspelt name ('chungbok') corrects to the name's token first.
         corrections = {form: vocabulary[token] for form, token in single_word_names.items() if token in vocabulary}
@@ -39,7 +41,13 @@ class Spelling:
                 continue
             self.correction_target[form] = token_id
             for key in _deletes(form) | {form}:
-                self.deletes[key].append(token_id)
+                known = self.deletes.get(key)
+                if known is None:
+                    self.deletes[key] = token_id
+                elif isinstance(known, int):
+                    self.deletes[key] = [known, token_id]
+                else:
+                    known.append(token_id)
             if not has_hangul(word) and len(form) >= 7:
                 self.long_latin[len(form)].append(form)
 
@@ -63,7 +71,13 @@ class Spelling:
         form = _typo_form(token)
         if len(form) < (4 if has_hangul(token) else MIN_LATIN_TYPO_LENGTH) or token.isdigit():
             return None
-        found = {t for key in _deletes(form) | {form} for t in self.deletes.get(key, ())}
+        found: set[int] = set()
+        for key in _deletes(form) | {form}:
+            known = self.deletes.get(key)
+            if isinstance(known, int):
+                found.add(known)
+            elif known is not None:
+                found.update(known)
         best, best_df = None, -1
         for token_id in found:
             word = self.words[token_id]
