@@ -67,9 +67,9 @@ class View:
             lengths = np.bincount(entries, minlength=n).astype(np.float64)
             keys, pair_counts = np.unique(keys, return_counts=True)
         else:
-            lengths = np.bincount(entries, weights=counts, minlength=n)
+            lengths = np.bincount(entries, weights=counts, minlength=n).astype(np.float64)   # float when empty too
             keys, inverse = np.unique(keys, return_inverse=True)
-            pair_counts = np.bincount(inverse, weights=counts, minlength=len(keys))
+            pair_counts = np.bincount(inverse, weights=counts, minlength=len(keys)).astype(np.float64)
             del inverse
         self.lengths = lengths
         self.average_length = float(lengths.mean()) if n and lengths.sum() else 1.0

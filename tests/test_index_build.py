@@ -56,3 +56,12 @@ def test_words_used_in_the_same_languages_share_one_set(engine):
     assert {frozenset(v) for v in langs.values()} == set(map(frozenset, langs.values()))
     assert len({id(v) for v in langs.values()}) == len(set(langs.values())) <= 7
     assert all(v and set(v) <= {"id", "ko", "en"} for v in langs.values())
+
+
+def test_a_view_of_nothing_is_empty_with_counts_or_without():
+    nothing = np.array([], dtype=np.int64)
+    for view in (View(nothing, nothing, 3, 2), View(nothing, nothing, 3, 2, np.array([], dtype=np.float64))):
+        assert view.lengths.dtype == np.float64 and view.lengths.tolist() == [0.0, 0.0, 0.0]
+        assert len(view.weights) == 0 and view.df.tolist() == [0, 0]
+        scores, coverage = view.scores({0: 1.0}, 0.0, None, None)
+        assert scores.tolist() == [0.0, 0.0, 0.0] and coverage.tolist() == [0.0, 0.0, 0.0]
