@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import bisect
 import unicodedata
+from array import array
 from collections import defaultdict
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 from rapidfuzz import process
@@ -50,6 +51,28 @@ class Spelling:
                     known.append(token_id)
             if not has_hangul(word) and len(form) >= 7:
                 self.long_latin[len(form)].append(form)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """For the engine cache: the deletes' half a million keys as one text and their ids as one
+        array, so pickling does not write, and remember, each key and list on its own."""
+        state = self.__dict__.copy()
+        joined = "\0".join(self.deletes)
+        if joined.count("\0") == len(self.deletes) - 1:       # no key holds the separator
+            ids, several = array("q"), list[list[int]]()
+            for known in self.deletes.values():
+                if isinstance(known, int):
+                    ids.append(known)
+                else:
+                    ids.append(-1 - len(several))
+                    several.append(known)
+            state["deletes"] = (joined, ids, several)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if isinstance(state["deletes"], tuple):
+            joined, ids, several = state["deletes"]
+            state["deletes"] = dict(zip(joined.split("\0"), (i if i >= 0 else several[-1 - i] for i in ids)))
+        self.__dict__.update(state)
 
     def prefix_match(self, token: str) -> int | None:
         """A known word that this one extends or shortens by a suffix: the shortest such."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import random
 from collections import Counter
 
@@ -9,6 +10,7 @@ import numpy as np
 
 from bot.bm25 import View
 from bot.retrieval import expand_grams
+from bot.spelling import Spelling
 
 
 def per_word(entries: list[int], terms: list[int], word_grams: list[tuple[int, ...]]) -> tuple[list[int], list[int]]:
@@ -65,3 +67,23 @@ def test_a_view_of_nothing_is_empty_with_counts_or_without():
         assert len(view.weights) == 0 and view.df.tolist() == [0, 0]
         scores, coverage = view.scores({0: 1.0}, 0.0, None, None)
         assert scores.tolist() == [0.0, 0.0, 0.0] and coverage.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_spelling_survives_the_engine_cache_with_the_same_corrections(engine):
+    spelling = engine.index.spelling
+    copy = pickle.loads(pickle.dumps(spelling, protocol=pickle.HIGHEST_PROTOCOL))
+    assert copy.deletes == spelling.deletes and list(copy.deletes) == list(spelling.deletes)
+    assert any(not isinstance(ids, int) for ids in copy.deletes.values())     # shared forms kept as lists
+    for word in list(engine.index.vocabulary)[:300]:
+        for typo in (word[1:], word[:-1] + "q", word[:2] + word[3:]):
+            for lang in ("id", "ko", "en"):
+                assert copy.correct(typo, lang) == spelling.correct(typo, lang)
+
+
+def test_spelling_with_a_separator_in_a_word_is_kept_as_it_is():
+    words = ["kata\0kunci", "jaringan"]
+    vocabulary = {w: i for i, w in enumerate(words)}
+    spelling = Spelling(words, vocabulary, np.array([1, 1]), {0: {"id"}, 1: {"id"}}, {})
+    copy = pickle.loads(pickle.dumps(spelling))
+    assert copy.deletes == spelling.deletes and "kata\0kunc" in copy.deletes
+    assert copy.correct("jaringn", "id") == 1
