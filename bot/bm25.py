@@ -60,7 +60,8 @@ class View:
         """`entries` and `terms`: one (entry index, term id) pair per occurrence (integer arrays), or
         with `counts` (float64, whole numbers), how many occurrences each pair stands for."""
         self.n = n
-        keys = np.asarray(entries, dtype=np.int64) * max(vocabulary_size, 1) + terms
+        keys = np.asarray(entries, dtype=np.int64) * max(vocabulary_size, 1)
+        keys += terms
         pair_counts: np.ndarray[Any, Any]
         lengths: np.ndarray[Any, Any]
         if counts is None:
@@ -68,12 +69,20 @@ class View:
             keys, pair_counts = np.unique(keys, return_counts=True)
         else:
             lengths = np.bincount(entries, weights=counts, minlength=n).astype(np.float64)   # float when empty too
-            keys, inverse = np.unique(keys, return_inverse=True)
-            pair_counts = np.bincount(inverse, weights=counts, minlength=len(keys)).astype(np.float64)
-            del inverse
+            # Each pair's occurrences summed after one sort (np.unique's inverse would take twice the memory).
+            order = np.argsort(keys, kind="stable")
+            keys = keys[order]
+            sorted_counts = np.asarray(counts, dtype=np.float64)[order]
+            del order
+            starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(keys) \
+                else np.zeros(0, dtype=np.int64)
+            keys = keys[starts]
+            pair_counts = np.add.reduceat(sorted_counts, starts) if len(starts) else np.zeros(0)
+            del sorted_counts, starts
         self.lengths = lengths
         self.average_length = float(lengths.mean()) if n and lengths.sum() else 1.0
         pair_entries, pair_terms = np.divmod(keys, max(vocabulary_size, 1))
+        del keys
         order = np.argsort(pair_terms, kind="stable")    # by term; entries stay ascending within one
         self.entries = pair_entries[order].astype(np.int32)
         tf_array = pair_counts[order].astype(np.float64)

@@ -94,6 +94,9 @@ def engine_for(sources: list[Source], catalogs: Catalogs, cache_dir: Path | None
     with bot.gc_paused():
         result = load_sources(sources)
         engine, result.problems = build_engine(result, catalogs, default_language, target_wrong_rate)
+    # The engine's problems are placed: the phrasings' positions are read no more (a cached result
+    # has none either), and on a large base they are tens of megabytes while the cache is written.
+    result.phrasing_marks = {}
     if engine is not None and path is not None:
         _keep(path, (engine.kb, engine.index, engine.calibration, result.problems))
     return result, engine
