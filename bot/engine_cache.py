@@ -24,7 +24,7 @@ import pickle
 import tempfile
 import types
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import bot
 from bot.answer import Engine, build_engine
@@ -59,24 +59,28 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
+Later = list[Callable[[], None]]
+
+
 def load_engine(directory: Path, catalogs: Catalogs, cache_dir: Path | None, default_language: str = "en",
-                target_wrong_rate: float = 0.03) -> tuple[Engine | None, list[Problem]]:
+                target_wrong_rate: float = 0.03, later: Later | None = None) -> tuple[Engine | None, list[Problem]]:
     """The engine of `directory` and its problems (see `engine_for`)."""
     sources, unreadable = read_sources(directory)
     if unreadable:
         return None, unreadable + load_sources(sources).problems
-    result, engine = engine_for(sources, catalogs, cache_dir, default_language, target_wrong_rate)
+    result, engine = engine_for(sources, catalogs, cache_dir, default_language, target_wrong_rate, later)
     return engine, result.problems
 
 
 def engine_for(sources: list[Source], catalogs: Catalogs, cache_dir: Path | None, default_language: str = "en",
-               target_wrong_rate: float = 0.03) -> tuple[LoadResult, Engine | None]:
+               target_wrong_rate: float = 0.03, later: Later | None = None) -> tuple[LoadResult, Engine | None]:
     """The load result and engine of these knowledge files, from `cache_dir` when the files, the
     target and the code are unchanged; otherwise loaded and built (`bot.answer.build_engine`), and
     kept when there is no error. An upload checked before its install, and a rollback to a recent
     version, find the engine already built. `cache_dir` None: always build. Never raises for a
     broken or missing cache file. A cached result carries no phrasing positions (the engine's own
-    problems are already in it)."""
+    problems are already in it). With `later`, a new cache file is not written but its writing
+    appended there, for the caller to run when it has time (after a command's first answer)."""
     key = hashlib.sha256(f"{code_version()}|{target_wrong_rate}".encode())
     for source in sources:
         key.update(source.name.encode() + b"\0" + hashlib.sha256(source.data).digest())
@@ -98,7 +102,11 @@ def engine_for(sources: list[Source], catalogs: Catalogs, cache_dir: Path | None
     # has none either), and on a large base they are tens of megabytes while the cache is written.
     result.phrasing_marks = {}
     if engine is not None and path is not None:
-        _keep(path, (engine.kb, engine.index, engine.calibration, result.problems))
+        keep = functools.partial(_keep, path, (engine.kb, engine.index, engine.calibration, result.problems))
+        if later is None:
+            keep()
+        else:
+            later.append(keep)
     return result, engine
 
 
