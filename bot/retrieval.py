@@ -123,7 +123,8 @@ class Index:
         # them: 'luas' is Indonesian even though @area is every language's.
         self.surface_langs: dict[str, set[str]] = defaultdict(set)
         word_entries, word_terms = array("q"), array("q")
-        intern = self._intern
+        intern, known = self._intern, self.vocabulary.get
+        used_in: defaultdict[str, set[int]] = defaultdict(set)     # language → ids of the words its phrasings use
         for entry_index, entry in enumerate(kb.entries):
             for lang, texts in entry.questions.items():
                 for number, text in enumerate(texts):
@@ -133,15 +134,14 @@ class Index:
                         self.surface_langs[form].add(lang)
                     if not tokens:
                         continue
-                    ids = tuple(intern(t) for t in tokens)
+                    ids = tuple([i if (i := known(t)) is not None else intern(t) for t in tokens])
                     word_terms.extend(ids)
                     word_entries.extend([entry_index] * len(ids))
-                    for token_id in ids:
-                        self.token_langs[token_id].add(lang)
+                    used_in[lang].update(ids)
                     self.entry_phrasings[entry_index].append(len(self.phrasings))
                     self.phrasings.append(Phrasing(entry_index, lang, number, ids, " ".join(tokens),
                                                    tuple(set(ids))))
-        self._share_langs()
+        self._share_langs(used_in)
         n = len(kb.entries)
         entries, terms = np.frombuffer(word_entries, dtype=np.int64), np.frombuffer(word_terms, dtype=np.int64)
         self.word_view = View(entries, terms, n, len(self.vocabulary))
@@ -166,12 +166,14 @@ class Index:
                                  analyzer.single_word_names)
         self.reference = self._reference_blend()
 
-    def _share_langs(self) -> None:
-        """One frozen set per combination of languages, shared by the words that have it."""
+    def _share_langs(self, used_in: dict[str, set[int]]) -> None:
+        """`token_langs`: each word's languages, one frozen set per combination shared by the words
+        that have it."""
         shared: dict[frozenset[str], frozenset[str]] = {}
         langs: defaultdict[int, frozenset[str]] = defaultdict(frozenset)
-        for token_id, found in self.token_langs.items():
-            langs[token_id] = shared.setdefault(frozenset(found), frozenset(found))
+        for token_id in range(len(self.vocabulary)):
+            found = frozenset(lang for lang, ids in used_in.items() if token_id in ids)
+            langs[token_id] = shared.setdefault(found, found)
         self.token_langs = langs     # type: ignore[assignment]
 
     def entry_has(self, entry_index: int, token_id: int) -> bool:

@@ -132,7 +132,7 @@ def _check_depth(root: yaml.Node) -> None:
         if depth > MAX_DEPTH:
             raise YamlProblem(_mark(node), N_("the file nests deeper than {limit} levels"), limit=MAX_DEPTH)
         children = node.value if isinstance(node, yaml.SequenceNode) else [n for pair in node.value for n in pair]
-        stack.extend((child, depth + 1) for child in reversed(children))
+        stack.extend((child, depth + 1) for child in reversed(children) if not isinstance(child, yaml.ScalarNode))
 
 
 def _check_events(text: str) -> None:
