@@ -9,8 +9,9 @@ cannot be read is ignored and rebuilt.
 
 Costs: disk space in BOT_DATA_DIR/cache (about 4.5 MB per 1,000 entries; the newest
 `KEEP` files are kept), and the first start after a change pays the full build plus writing the
-file. The cache is a pickle: it is trusted like the database next to it, so the data directory
-must be writable by the bot alone.
+file (the command line's `ask` writes it after its first answer, see `engine_for`'s `later`).
+The cache is a pickle: it is trusted like the database next to it, so the data directory must be
+writable by the bot alone.
 """
 
 from __future__ import annotations
