@@ -86,3 +86,26 @@ def test_values_keep_their_types_text_position_and_comment():
     assert items.item_marks == [Mark(7, 5), Mark(8, 5), Mark(9, 5)]
     assert [s.text if s else None for s in items.item_scalars] == ["one", "2", None]
     assert doc.key_marks["list"] == Mark(6, 1) and doc.key_scalars["list"].text == "list"
+
+
+@pytest.mark.parametrize("text, where", [
+    ("entries: &a [*a]\n", Mark(1, 10)),
+    ("a: &m {b: *m}\n", Mark(1, 4)),
+    ("a: &x\n  - b\n  - [c, *x]\n", Mark(1, 4)),
+])
+def test_a_collection_that_contains_itself_is_refused_at_its_anchor(text, where):
+    assert problem_of(text) == (where, f"the file nests deeper than {MAX_DEPTH} levels")
+
+
+def test_a_knowledge_file_that_contains_itself_is_a_problem_not_a_crash():
+    from bot.knowledge.loader import Source, load_sources
+    result = load_sources([Source("loop.yaml", b"entries:\n  - id: a\n    related: &r [x, *r]\n")])
+    assert result.kb is None
+    assert [(p.file, p.line, p.column, p.message.format(**p.params)) for p in result.errors] \
+        == [("loop.yaml", 3, 14, f"the file nests deeper than {MAX_DEPTH} levels")]
+
+
+def test_an_alias_used_twice_side_by_side_is_read_twice():
+    doc = parse_yaml(b"a: &x [1, 2]\nb: [*x, *x]\n")
+    # An alias is its anchor's collection again, found where the anchor stands.
+    assert doc["b"] == [[1, 2], [1, 2]] and doc["b"].item_marks == [Mark(1, 4), Mark(1, 4)]

@@ -222,6 +222,7 @@ class _Converter:
         self.visited = 0
         self.scalars = SafeConstructor()
         self.lines = _LINE_BREAK.split(text)
+        self.open: set[int] = set()        # the collections being converted: an alias to one nests forever
 
     def describe(self, node: yaml.ScalarNode, text: str) -> Scalar:
         """`text`: the node's value in NFC."""
@@ -257,6 +258,15 @@ class _Converter:
     def collection(self, node: yaml.Node) -> LMap | LList:
         self.count(node)
         mark = _mark(node)
+        if id(node) in self.open:       # `a: &a [*a]`
+            raise YamlProblem(mark, N_("the file nests deeper than {limit} levels"), limit=MAX_DEPTH)
+        self.open.add(id(node))
+        try:
+            return self.build(node, mark)
+        finally:
+            self.open.discard(id(node))
+
+    def build(self, node: yaml.Node, mark: Mark) -> LMap | LList:
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
                 raise YamlProblem(mark, N_("the tag {tag} is not allowed; use plain values"), tag=node.tag)
