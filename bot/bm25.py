@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -54,23 +55,53 @@ class View:
     """One view's inverted index: BM25 weight of each (term, entry) pair, as numpy postings sorted
     by term, then entry."""
 
-    def __init__(self, entries: np.ndarray, terms: np.ndarray, n: int, vocabulary_size: int):
-        """`entries` and `terms`: one (entry index, term id) pair per occurrence (int64 arrays)."""
+    def __init__(self, entries: np.ndarray, terms: np.ndarray, n: int, vocabulary_size: int,
+                 counts: np.ndarray[Any, Any] | None = None):
+        """`entries` and `terms`: one (entry index, term id) pair per occurrence (integer arrays), or
+        with `counts` (float64, whole numbers), how many occurrences each pair stands for."""
         self.n = n
-        lengths = np.bincount(entries, minlength=n).astype(np.float64)
+        keys = np.asarray(entries, dtype=np.int64) * max(vocabulary_size, 1)
+        keys += terms
+        pair_counts: np.ndarray[Any, Any]
+        lengths: np.ndarray[Any, Any]
+        if counts is None:
+            lengths = np.bincount(entries, minlength=n).astype(np.float64)
+            keys, pair_counts = np.unique(keys, return_counts=True)
+        else:
+            lengths = np.bincount(entries, weights=counts, minlength=n).astype(np.float64)   # float when empty too
+            # Each pair's occurrences summed after one sort (np.unique's inverse would take twice the memory).
+            order = np.argsort(keys, kind="stable")
+            keys = keys[order]
+            sorted_counts = np.asarray(counts, dtype=np.float64)[order]
+            del order
+            starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(keys) \
+                else np.zeros(0, dtype=np.int64)
+            keys = keys[starts]
+            pair_counts = np.add.reduceat(sorted_counts, starts) if len(starts) else np.zeros(0)
+            del sorted_counts, starts
         self.lengths = lengths
         self.average_length = float(lengths.mean()) if n and lengths.sum() else 1.0
-        keys, counts = np.unique(entries * max(vocabulary_size, 1) + terms, return_counts=True)
         pair_entries, pair_terms = np.divmod(keys, max(vocabulary_size, 1))
+        del keys
         order = np.argsort(pair_terms, kind="stable")    # by term; entries stay ascending within one
         self.entries = pair_entries[order].astype(np.int32)
-        tf_array = counts[order].astype(np.float64)
+        tf_array = pair_counts[order].astype(np.float64)
         self.df = np.bincount(pair_terms, minlength=vocabulary_size).astype(np.int32)
         self.offsets = np.concatenate(([0], np.cumsum(self.df))).astype(np.int64)
         self.idf = np.log(1.0 + (n - self.df + 0.5) / (self.df + 0.5))
-        norm = K1 * (1.0 - B + B * lengths[self.entries] / self.average_length)
-        per_term_idf = np.repeat(self.idf, self.df)
-        self.weights = (per_term_idf * tf_array / (tf_array + norm)).astype(np.float32)
+        # idf × tf / (tf + k1 (1 - b + b length / average)), computed in place (one pair-sized array
+        # at a time on a large base) in the same order of operations.
+        norm = lengths[self.entries]
+        norm *= B
+        norm /= self.average_length
+        norm += 1.0 - B
+        norm *= K1
+        norm += tf_array
+        weights = np.repeat(self.idf, self.df)
+        weights *= tf_array
+        weights /= norm
+        del norm
+        self.weights = weights.astype(np.float32)
         self.tf = tf_array.astype(np.float32)
         # A word the base does not know weighs like a typical word of the base.
         self.unknown_idf = float(np.median(self.idf)) if len(self.idf) else 1.0

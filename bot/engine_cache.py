@@ -9,8 +9,9 @@ cannot be read is ignored and rebuilt.
 
 Costs: disk space in BOT_DATA_DIR/cache (about 4.5 MB per 1,000 entries; the newest
 `KEEP` files are kept), and the first start after a change pays the full build plus writing the
-file. The cache is a pickle: it is trusted like the database next to it, so the data directory
-must be writable by the bot alone.
+file (the command line's `ask` writes it after its first answer, see `engine_for`'s `later`).
+The cache is a pickle: it is trusted like the database next to it, so the data directory must be
+writable by the bot alone.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import pickle
 import tempfile
 import types
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import bot
 from bot.answer import Engine, build_engine
@@ -59,24 +60,28 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
+Later = list[Callable[[], None]]
+
+
 def load_engine(directory: Path, catalogs: Catalogs, cache_dir: Path | None, default_language: str = "en",
-                target_wrong_rate: float = 0.03) -> tuple[Engine | None, list[Problem]]:
+                target_wrong_rate: float = 0.03, later: Later | None = None) -> tuple[Engine | None, list[Problem]]:
     """The engine of `directory` and its problems (see `engine_for`)."""
     sources, unreadable = read_sources(directory)
     if unreadable:
         return None, unreadable + load_sources(sources).problems
-    result, engine = engine_for(sources, catalogs, cache_dir, default_language, target_wrong_rate)
+    result, engine = engine_for(sources, catalogs, cache_dir, default_language, target_wrong_rate, later)
     return engine, result.problems
 
 
 def engine_for(sources: list[Source], catalogs: Catalogs, cache_dir: Path | None, default_language: str = "en",
-               target_wrong_rate: float = 0.03) -> tuple[LoadResult, Engine | None]:
+               target_wrong_rate: float = 0.03, later: Later | None = None) -> tuple[LoadResult, Engine | None]:
     """The load result and engine of these knowledge files, from `cache_dir` when the files, the
     target and the code are unchanged; otherwise loaded and built (`bot.answer.build_engine`), and
     kept when there is no error. An upload checked before its install, and a rollback to a recent
     version, find the engine already built. `cache_dir` None: always build. Never raises for a
     broken or missing cache file. A cached result carries no phrasing positions (the engine's own
-    problems are already in it)."""
+    problems are already in it). With `later`, a new cache file is not written but its writing
+    appended there, for the caller to run when it has time (after a command's first answer)."""
     key = hashlib.sha256(f"{code_version()}|{target_wrong_rate}".encode())
     for source in sources:
         key.update(source.name.encode() + b"\0" + hashlib.sha256(source.data).digest())
@@ -89,10 +94,20 @@ def engine_for(sources: list[Source], catalogs: Catalogs, cache_dir: Path | None
             return LoadResult(kb, problems), Engine.restore(kb, index, calibration, catalogs, default_language)
         except Exception as exc:      # an old or damaged file: build afresh
             log.warning("ignoring the engine cache %s: %s", path.name, exc)
-    result = load_sources(sources)
-    engine, result.problems = build_engine(result, catalogs, default_language, target_wrong_rate)
+    # The collector would scan the new base and index again and again while the checks and the
+    # calibration allocate around them, finding nothing to free: over a second on 10,000 entries.
+    with bot.gc_paused():
+        result = load_sources(sources)
+        engine, result.problems = build_engine(result, catalogs, default_language, target_wrong_rate)
+    # The engine's problems are placed: the phrasings' positions are read no more (a cached result
+    # has none either), and on a large base they are tens of megabytes while the cache is written.
+    result.phrasing_marks = {}
     if engine is not None and path is not None:
-        _keep(path, (engine.kb, engine.index, engine.calibration, result.problems))
+        keep = functools.partial(_keep, path, (engine.kb, engine.index, engine.calibration, result.problems))
+        if later is None:
+            keep()
+        else:
+            later.append(keep)
     return result, engine
 
 

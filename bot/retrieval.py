@@ -23,7 +23,8 @@ from __future__ import annotations
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Iterable, NamedTuple, Protocol, Sequence
+from itertools import chain
+from typing import Iterable, Mapping, NamedTuple, Protocol, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -117,12 +118,13 @@ class Index:
         self.word_grams: list[tuple[int, ...]] = []       # word id → its gram ids
         self.phrasings: list[Phrasing] = []
         self.entry_phrasings: list[list[int]] = [[] for _ in kb.entries]
-        self.token_langs: dict[int, set[str]] = defaultdict(set)
+        self.token_langs: Mapping[int, frozenset[str]] = {}     # word id → languages of the phrasings using it
         # Spellings that became a name or synonym token, with the languages of the phrasings using
         # them: 'luas' is Indonesian even though @area is every language's.
         self.surface_langs: dict[str, set[str]] = defaultdict(set)
-        word_entries, word_terms, gram_entries, gram_terms = (array("q") for _ in range(4))
-        intern, word_grams = self._intern, self.word_grams
+        word_entries, word_terms = array("q"), array("q")
+        intern, known = self._intern, self.vocabulary.get
+        used_in: defaultdict[str, set[int]] = defaultdict(set)     # language → ids of the words its phrasings use
         for entry_index, entry in enumerate(kb.entries):
             for lang, texts in entry.questions.items():
                 for number, text in enumerate(texts):
@@ -132,22 +134,21 @@ class Index:
                         self.surface_langs[form].add(lang)
                     if not tokens:
                         continue
-                    ids = tuple(intern(t) for t in tokens)
+                    ids = tuple([i if (i := known(t)) is not None else intern(t) for t in tokens])
                     word_terms.extend(ids)
                     word_entries.extend([entry_index] * len(ids))
-                    for token_id in ids:
-                        gram_ids = word_grams[token_id]
-                        gram_terms.extend(gram_ids)
-                        gram_entries.extend([entry_index] * len(gram_ids))
-                        self.token_langs[token_id].add(lang)
+                    used_in[lang].update(ids)
                     self.entry_phrasings[entry_index].append(len(self.phrasings))
                     self.phrasings.append(Phrasing(entry_index, lang, number, ids, " ".join(tokens),
                                                    tuple(set(ids))))
+        self._share_langs(used_in)
         n = len(kb.entries)
-        self.word_view = View(np.frombuffer(word_entries, dtype=np.int64), np.frombuffer(word_terms, dtype=np.int64),
-                               n, len(self.vocabulary))
-        self.gram_view = View(np.frombuffer(gram_entries, dtype=np.int64), np.frombuffer(gram_terms, dtype=np.int64),
-                               n, len(self.gram_vocabulary))
+        entries, terms = np.frombuffer(word_entries, dtype=np.int64), np.frombuffer(word_terms, dtype=np.int64)
+        self.word_view = View(entries, terms, n, len(self.vocabulary))
+        del entries, terms, word_entries, word_terms
+        gram_entries, gram_terms, gram_counts = expand_grams(self.word_view, self.word_grams)
+        self.gram_view = View(gram_entries, gram_terms, n, len(self.gram_vocabulary), gram_counts)
+        del gram_entries, gram_terms, gram_counts
         self.words = list(self.vocabulary)
         self.df = self.word_view.df
         self.idf = self.word_view.idf
@@ -164,6 +165,16 @@ class Index:
         self.spelling = Spelling(self.words, self.vocabulary, self.df, self.token_langs,
                                  analyzer.single_word_names)
         self.reference = self._reference_blend()
+
+    def _share_langs(self, used_in: dict[str, set[int]]) -> None:
+        """`token_langs`: each word's languages, one frozen set per combination shared by the words
+        that have it."""
+        shared: dict[frozenset[str], frozenset[str]] = {}
+        langs: defaultdict[int, frozenset[str]] = defaultdict(frozenset)
+        for token_id in range(len(self.vocabulary)):
+            found = frozenset(lang for lang, ids in used_in.items() if token_id in ids)
+            langs[token_id] = shared.setdefault(found, found)
+        self.token_langs = langs
 
     def entry_has(self, entry_index: int, token_id: int, leave_out: LeaveOut | None = None) -> bool:
         """Whether any phrasing of the entry uses the word (without `leave_out`'s phrasings)."""
@@ -341,6 +352,23 @@ class Index:
                          if self.phrasings[p].number == own.number)
 
 
+def expand_grams(words: View, word_grams: Sequence[tuple[int, ...]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The gram view's occurrences from the word view's: each (entry, word) pair, counted tf times,
+    gives the word's grams (`word_grams[word id]`), each counted tf times. Three arrays (entry,
+    gram id, count): what one occurrence per gram per word occurrence would count, at a third of the
+    length (a word recurs in an entry's phrasings)."""
+    counts = np.fromiter(map(len, word_grams), dtype=np.int64, count=len(word_grams))
+    flat = np.fromiter(chain.from_iterable(word_grams), dtype=np.int64, count=int(counts.sum()))
+    starts = np.cumsum(counts) - counts
+    terms = np.repeat(np.arange(len(words.df), dtype=np.int64), words.df)   # the word of each pair
+    per_pair = counts[terms]
+    ends = np.cumsum(per_pair)
+    # Cell k of pair i reads flat[starts[word] + k]: `cells` is that position, built in place.
+    cells = np.repeat(starts[terms] - (ends - per_pair), per_pair)
+    cells += np.arange(len(cells), dtype=np.int64)
+    return np.repeat(words.entries, per_pair), flat[cells], np.repeat(words.tf.astype(np.float64), per_pair)
+
+
 class PhrasingRef(NamedTuple):
     entry_id: str
     lang: str
@@ -351,9 +379,10 @@ class PhrasingRef(NamedTuple):
 def phrasing_collisions(index: Index) -> Iterable[tuple[PhrasingRef, PhrasingRef]]:
     """Pairs of phrasings of different entries that normalize to the same words: no question can
     prefer one over the other, so whichever is asked, the bot can only offer both."""
-    first_of: dict[tuple[str, frozenset[int]], int] = {}
+    first_of: dict[tuple[str, tuple[int, ...]], int] = {}
     for number, phrasing in enumerate(index.phrasings):
-        other = first_of.setdefault((phrasing.lang, frozenset(phrasing.distinct)), number)
+        # The sorted words stand for the set of them: a tuple takes a third of a frozenset's memory.
+        other = first_of.setdefault((phrasing.lang, tuple(sorted(phrasing.distinct))), number)
         if index.phrasings[other].entry_index != phrasing.entry_index:
             yield _ref(index, index.phrasings[other]), _ref(index, phrasing)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import bisect
 import unicodedata
+from array import array
 from collections import defaultdict
-from typing import Mapping, Sequence
+from typing import AbstractSet, Any, Mapping, Sequence
 
 import numpy as np
 from rapidfuzz import process
@@ -22,10 +23,12 @@ class Spelling:
     the languages of the phrasings using each, and the analyzer's single-word names."""
 
     def __init__(self, words: Sequence[str], vocabulary: Mapping[str, int], df: np.ndarray,
-                 token_langs: Mapping[int, set[str]], single_word_names: Mapping[str, str]):
+                 token_langs: Mapping[int, AbstractSet[str]], single_word_names: Mapping[str, str]):
         self.words, self.vocabulary, self.df, self.token_langs = words, vocabulary, df, token_langs
         self.sorted_latin = sorted(w for w in words if not w.startswith("@") and not has_hangul(w))
-        self.deletes: dict[str, list[int]] = defaultdict(list)
+        # Each form one delete away from a known word → that word's id, or the ids in the order found
+        # when several share it. Most have one: a bare id keeps half a million lists out of memory.
+        self.deletes: dict[str, int | list[int]] = {}
         self.long_latin: dict[int, list[str]] = defaultdict(list)
         # A misspelt name ('chungbok') corrects to the name's token first.
         corrections = {form: vocabulary[token] for form, token in single_word_names.items() if token in vocabulary}
@@ -39,9 +42,37 @@ class Spelling:
                 continue
             self.correction_target[form] = token_id
             for key in _deletes(form) | {form}:
-                self.deletes[key].append(token_id)
+                known = self.deletes.get(key)
+                if known is None:
+                    self.deletes[key] = token_id
+                elif isinstance(known, int):
+                    self.deletes[key] = [known, token_id]
+                else:
+                    known.append(token_id)
             if not has_hangul(word) and len(form) >= 7:
                 self.long_latin[len(form)].append(form)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """For the engine cache: the deletes' half a million keys as one text and their ids as one
+        array, so pickling does not write, and remember, each key and list on its own."""
+        state = self.__dict__.copy()
+        joined = "\0".join(self.deletes)
+        if joined.count("\0") == len(self.deletes) - 1:       # no key holds the separator
+            ids, several = array("q"), list[list[int]]()
+            for known in self.deletes.values():
+                if isinstance(known, int):
+                    ids.append(known)
+                else:
+                    ids.append(-1 - len(several))
+                    several.append(known)
+            state["deletes"] = (joined, ids, several)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if isinstance(state["deletes"], tuple):
+            joined, ids, several = state["deletes"]
+            state["deletes"] = dict(zip(joined.split("\0"), (i if i >= 0 else several[-1 - i] for i in ids)))
+        self.__dict__.update(state)
 
     def prefix_match(self, token: str) -> int | None:
         """A known word that this one extends or shortens by a suffix: the shortest such."""
@@ -63,7 +94,13 @@ class Spelling:
         form = _typo_form(token)
         if len(form) < (4 if has_hangul(token) else MIN_LATIN_TYPO_LENGTH) or token.isdigit():
             return None
-        found = {t for key in _deletes(form) | {form} for t in self.deletes.get(key, ())}
+        found: set[int] = set()
+        for key in _deletes(form) | {form}:
+            known = self.deletes.get(key)
+            if isinstance(known, int):
+                found.add(known)
+            elif known is not None:
+                found.update(known)
         best, best_df = None, -1
         for token_id in found:
             word = self.words[token_id]

@@ -47,7 +47,7 @@ class Builder:
         self.topics: dict[str, MappingProxyType[str, str]] = {}
         self.synonyms: dict[str, tuple[str, ...]] = {}
         self.events: list[tuple[Event, str, LMap]] = []
-        self.entries: list[tuple[Entry, str, LMap]] = []          # entry, file, its raw mapping
+        self.entries: list[tuple[Entry, str, LMap]] = []   # entry, file, what `finish` reads of its raw mapping
         self.first_seen: dict[tuple[str, str], tuple[str, Mark]] = {}
         self.phrasing_marks: dict[tuple[str, str, int], tuple[str, Mark]] = {}
         # Every word of a synonym group or spelling of a name, in load order: (text, group, file, mark).
@@ -319,7 +319,7 @@ class Builder:
         if ok and questions and answers:
             entry = Entry(entry_id, kind, topic, MappingProxyType(questions), MappingProxyType(answers),
                           tuple(related), f"{file}:{raw.mark.line}")
-            self.entries.append((entry, file, raw))
+            self.entries.append((entry, file, _cross_referenced(raw)))
 
     def phrasings(self, file: str, entry_id: str, lang: str, parent: LMap) -> tuple[str, ...]:
         value, mark = parent[lang], parent.mark_of(lang)
@@ -388,3 +388,12 @@ class Builder:
             topics=MappingProxyType(self.topics), version=digest.hexdigest()[:12],
             files=MappingProxyType(files),
         )
+
+
+def _cross_referenced(raw: LMap) -> LMap:
+    """The parts of an entry's raw mapping that `finish` reads (topic, related, answer), with their
+    marks. Its questions, most of a large base, are not kept: the parsed files need not all stay
+    in memory until the end."""
+    kept = LMap({key: raw[key] for key in ("topic", "related", "answer") if key in raw}, mark=raw.mark)
+    kept.value_marks = {key: raw.value_marks[key] for key in kept if key in raw.value_marks}
+    return kept

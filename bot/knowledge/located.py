@@ -28,6 +28,7 @@ _PLAIN_TAGS = {
 }
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _VALUE_TAG = "tag:yaml.org,2002:value"
+_STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MAP_TAG = "tag:yaml.org,2002:map"
 
@@ -104,6 +105,36 @@ def decode_utf8(data: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
+def _compose(text: str) -> yaml.Node | None:
+    """The node graph of `text`, after bounding its depth. A valid file's depth is checked on its
+    nodes; a broken file's on its events, before its syntax error (which the parser meets later):
+    either way the problem reported is the first of the file."""
+    try:
+        node = yaml.compose(text, Loader=_LOADER)
+    except (yaml.YAMLError, RecursionError):
+        _check_events(text)
+        raise
+    if node is not None:
+        _check_depth(node)
+    return node
+
+
+def _check_depth(root: yaml.Node) -> None:
+    """Raise at the first collection, in document order, nested deeper than MAX_DEPTH, counting as
+    the text is written: an alias is not followed (its anchor was counted where it stands)."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, yaml.ScalarNode) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise YamlProblem(_mark(node), N_("the file nests deeper than {limit} levels"), limit=MAX_DEPTH)
+        children = node.value if isinstance(node, yaml.SequenceNode) else [n for pair in node.value for n in pair]
+        stack.extend((child, depth + 1) for child in reversed(children) if not isinstance(child, yaml.ScalarNode))
+
+
 def _check_events(text: str) -> None:
     depth = 0
     for event in yaml.parse(text, Loader=_LOADER):
@@ -122,8 +153,7 @@ def parse_yaml(data: bytes) -> Any:
                           size=len(data), limit=MAX_FILE_BYTES)
     text = decode_utf8(data)
     try:
-        _check_events(text)
-        node = yaml.compose(text, Loader=_LOADER)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Mark(mark.line + 1, mark.column + 1) if mark else Mark(1, 1)
@@ -179,63 +209,102 @@ def _explained(text: str, where: Mark, exc: yaml.MarkedYAMLError) -> YamlProblem
 
 
 def _nfc(value: Any) -> Any:
-    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+    if isinstance(value, str) and not value.isascii():     # ASCII is NFC already
+        return unicodedata.normalize("NFC", value)
+    return value
 
 
 class _Converter:
+    """Nodes → LMap / LList / values with their marks, in document order (so the first problem in
+    the file is the one reported). Scalars take a fast path for plain text, by far the most common."""
+
     def __init__(self, text: str) -> None:
         self.visited = 0
         self.scalars = SafeConstructor()
         self.lines = _LINE_BREAK.split(text)
-        self.described: dict[int, Scalar] = {}     # by node identity: an alias repeats the same node
+        self.open: set[int] = set()        # the collections being converted: an alias to one nests forever
 
-    def describe(self, node: yaml.ScalarNode) -> Scalar:
-        known = self.described.get(id(node))
-        if known is not None:
-            return known
+    def describe(self, node: yaml.ScalarNode, text: str) -> Scalar:
+        """`text`: the node's value in NFC."""
         plain = node.style in (None, "")
         comment = None
-        if plain and node.end_mark.line < len(self.lines):
-            rest = self.lines[node.end_mark.line][node.end_mark.column:]
-            if rest[:1] in (" ", "\t") and rest.lstrip(" \t").startswith("#"):
-                comment = rest.lstrip(" \t")
-        self.described[id(node)] = Scalar(_nfc(node.value), plain, node.tag, comment)
-        return self.described[id(node)]
+        if plain:
+            end = node.end_mark
+            if end.line < len(self.lines):
+                rest = self.lines[end.line][end.column:]
+                if rest[:1] in (" ", "\t") and rest.lstrip(" \t").startswith("#"):
+                    comment = rest.lstrip(" \t")
+        return Scalar(text, plain, node.tag, comment)
 
-    def convert(self, node: yaml.Node) -> Any:
+    def count(self, node: yaml.Node) -> None:
         self.visited += 1
         if self.visited > MAX_NODES:
             raise YamlProblem(_mark(node), N_("the file expands to more than {limit} values "
                                               "(aliases used to blow it up?)"), limit=MAX_NODES)
+
+    def convert(self, node: yaml.Node) -> Any:
         if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
+            return self.leaf(node)[0]
+        return self.collection(node)
+
+    def leaf(self, node: yaml.ScalarNode) -> tuple[Any, Scalar]:
+        """A scalar's value (text in NFC) and how it was written."""
+        self.count(node)
+        text = _nfc(node.value)
+        if node.tag == _STR_TAG:        # what SafeConstructor makes of it: the text itself
+            return text, self.describe(node, text)
+        return self.scalar(node), self.describe(node, text)
+
+    def collection(self, node: yaml.Node) -> LMap | LList:
+        self.count(node)
+        mark = _mark(node)
+        if id(node) in self.open:       # `a: &a [*a]`
+            raise YamlProblem(mark, N_("the file nests deeper than {limit} levels"), limit=MAX_DEPTH)
+        self.open.add(id(node))
+        try:
+            return self.build(node, mark)
+        finally:
+            self.open.discard(id(node))
+
+    def build(self, node: yaml.Node, mark: Mark) -> LMap | LList:
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
-                raise YamlProblem(_mark(node), N_("the tag {tag} is not allowed; use plain values"), tag=node.tag)
-            items = LList((self.convert(item) for item in node.value), mark=_mark(node))
-            items.item_marks = [_mark(item) for item in node.value]
-            items.item_scalars = [self.describe(item) if isinstance(item, yaml.ScalarNode) else None
-                                  for item in node.value]
+                raise YamlProblem(mark, N_("the tag {tag} is not allowed; use plain values"), tag=node.tag)
+            items = LList(mark=mark)
+            for item in node.value:
+                if isinstance(item, yaml.ScalarNode):
+                    value, scalar = self.leaf(item)
+                    items.append(value)
+                    items.item_marks.append(_mark(item))
+                    items.item_scalars.append(scalar)
+                else:
+                    value = self.collection(item)
+                    items.append(value)
+                    items.item_marks.append(value.mark)
+                    items.item_scalars.append(None)
             return items
         if node.tag != _MAP_TAG:
-            raise YamlProblem(_mark(node), N_("the tag {tag} is not allowed; use plain values"), tag=node.tag)
-        result = LMap(mark=_mark(node))
+            raise YamlProblem(mark, N_("the tag {tag} is not allowed; use plain values"), tag=node.tag)
+        result = LMap(mark=mark)
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _MERGE_TAG:
                 raise YamlProblem(_mark(key_node), N_("'<<' (merging another mapping in) is not supported; "
                                                       "write the keys out"))
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
                 raise YamlProblem(_mark(key_node), N_("a key must be a plain value"))
-            key = self.convert(key_node)
+            key, key_scalar = self.leaf(key_node)
+            key_mark = _mark(key_node)
             if key in result:
-                raise YamlProblem(_mark(key_node), N_("the key {key} appears twice (first at line {line})"),
+                raise YamlProblem(key_mark, N_("the key {key} appears twice (first at line {line})"),
                                   key=key, line=result.key_marks[key].line)
-            result[key] = self.convert(value_node)
-            result.key_marks[key] = _mark(key_node)
-            result.value_marks[key] = _mark(value_node)
-            result.key_scalars[key] = self.describe(key_node)
             if isinstance(value_node, yaml.ScalarNode):
-                result.scalars[key] = self.describe(value_node)
+                result[key], result.scalars[key] = self.leaf(value_node)
+                result.value_marks[key] = _mark(value_node)
+            else:
+                value = result[key] = self.collection(value_node)
+                result.value_marks[key] = value.mark
+            result.key_marks[key] = key_mark
+            result.key_scalars[key] = key_scalar
         return result
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
