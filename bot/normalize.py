@@ -61,10 +61,13 @@ def _jamo_word(match: re.Match[str]) -> str:
     return f" {JAMO_WORDS.get(match.group(0), '')} "
 
 
+_PLAIN_OR_HANGUL = re.compile(r"[\x00-\x7f\uac00-\ud7a3]*")
+
+
 def _strip_accents(text: str) -> str:
     """'luás' → 'luas', 'İ' → 'i'. Hangul survives: its decomposed jamo are letters, not marks."""
-    if text.isascii():
-        return text
+    if text.isascii() or _PLAIN_OR_HANGUL.fullmatch(text):
+        return text      # Hangul syllables decompose into jamo (letters) and compose back unchanged
     decomposed = unicodedata.normalize("NFKD", text)
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn"))
 
@@ -104,13 +107,26 @@ def fold(text: str) -> str:
         text = text.replace("\u2019", "")
     text = text.replace("'", "").replace("`", "")
     text = _NOT_WORD.sub(" ", text).strip()
-    text = _REDUPLICATION.sub(r"\1 \1", text)
-    text = _ELONGATION.sub(r"\1", text)
-    text = LAUGHTER.sub(" ", text)
+    # Each step below changes one word at a time, so each distinct word is done once.
+    text = " ".join([_fold_word(word) for word in text.split(" ")])
     if plain:
         return text.strip()
     text = _HANGUL_WORD.sub(lambda m: _unelongate(m.group(0)), text)
     return _SCRIPT_BOUNDARY.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=100_000)
+def _fold_word(word: str) -> str:
+    """Chat noise within one word: 'masing2', 'halooo', laughter."""
+    return LAUGHTER.sub(" ", _ELONGATION.sub(r"\1", _REDUPLICATION.sub(r"\1 \1", word)))
+
+
+@lru_cache(maxsize=100_000)
+def _expand_word(word: str) -> str:
+    """`_expand` on each run of Latin letters of one folded word."""
+    if word.isalpha() and word.isascii():
+        return _expand(word)
+    return _LATIN_WORD.sub(lambda m: _expand(m.group(0)), word)
 
 
 def has_hangul(text: str) -> bool:
@@ -316,7 +332,7 @@ class Analyzer:
         receives the spellings that became a name or synonym token ('luas' for @area)."""
         folded = fold(text)
         # Chat abbreviations first, so 'kpn' joins the same synonym group as 'kapan' and 'when'.
-        folded = _LATIN_WORD.sub(lambda m: _expand(m.group(0)), folded)
+        folded = " ".join([_expand_word(word) for word in folded.split(" ")])
         folded = self._replace(self._names, folded, lambda key: f"@{key}", surfaces)
         folded = self._replace(self._phrases, folded, lambda word: word)
         result: list[str] = []
