@@ -25,6 +25,7 @@ from bot.bm25 import LeaveOut
 from bot.retrieval import Index, QueryTerm
 from bot.wordlists import QUESTION_WORDS
 
+_KINDS = tuple(QUESTION_WORDS)
 _KIND_OF_WORD = {word: kind for kind, words in QUESTION_WORDS.items() for word in words.split()}
 _HOW, _AMOUNT = "how", ("many", "much")
 
@@ -50,19 +51,27 @@ class Scope:
         self.entry_kinds = self._entry_kinds()
 
     def _entry_kinds(self) -> list[frozenset[str]]:
-        """The kinds of question each entry's phrasings ask, found with one numpy pass over the
-        phrasings' words (only phrasings holding a question word are read in Python)."""
+        """The kinds of question each entry's phrasings ask: one bit per kind (and one each for
+        'how' and 'many/much'), OR-ed over each phrasing's words, then over each entry's phrasings."""
         index = self.index
-        kinds: list[frozenset[str]] = [frozenset()] * len(index.kb.entries)
-        marked = np.fromiter(self.kind_of.keys() | self._amount, dtype=np.int32)
-        hits = np.flatnonzero(np.isin(index.phrasing_words, marked))
-        rows = np.unique(np.searchsorted(index.phrasing_starts, hits, side="right") - 1)
-        for row in rows.tolist():
-            phrasing = index.phrasings[row]
-            found = self.kinds(phrasing.distinct)
-            if found:
-                kinds[phrasing.entry_index] = kinds[phrasing.entry_index] | found
-        return kinds
+        bit = {kind: 1 << number for number, kind in enumerate(_KINDS)}
+        how, amount = 1 << len(_KINDS), 1 << (len(_KINDS) + 1)
+        word_bits = np.zeros(len(index.vocabulary), dtype=np.int64)
+        for token_id, kind in self.kind_of.items():
+            word_bits[token_id] |= bit[kind]
+        if self._how is not None:
+            word_bits[self._how] |= how
+        word_bits[list(self._amount)] |= amount
+        if not index.phrasings:
+            return [frozenset()] * len(index.kb.entries)
+        # Every indexed phrasing has at least one word, so no row of the CSR is empty.
+        phrasing_bits = np.bitwise_or.reduceat(word_bits[index.phrasing_words], index.phrasing_starts[:-1])
+        phrasing_bits[((phrasing_bits & how) != 0) & ((phrasing_bits & amount) != 0)] |= bit["quantity"]
+        owners = np.fromiter((p.entry_index for p in index.phrasings), dtype=np.int64, count=len(index.phrasings))
+        entry_bits = np.zeros(len(index.kb.entries), dtype=np.int64)
+        np.bitwise_or.at(entry_bits, owners, phrasing_bits)
+        as_kinds = {b: frozenset(k for k in _KINDS if b & bit[k]) for b in set(entry_bits.tolist())}
+        return [as_kinds[b] for b in entry_bits.tolist()]
 
     def kinds(self, words: Iterable[int | None]) -> frozenset[str]:
         """The kinds of question asked by these word ids (a question's or a phrasing's)."""
