@@ -10,8 +10,11 @@ No labelled question is needed. The base questions itself (`calibrate`):
 
 From these the rule picks the lowest thresholds (score of the best entry, margin over the best
 other entry) whose wrong answers stay within a target rate on both kinds of sample, which answers
-the most positives. The "did you mean" floor is set so that a chosen share of near misses at most
-is offered choices; everything below it gets the honest fallback.
+the most positives. Two refinements, each cross-fitted on halves of the samples: an entry that near
+misses land on must score above them (a guard), and a question nearly identical to one phrasing of
+the best entry (word F1 above any near miss's) is answered whatever its scores, when that door
+gives more right answers within the target. The "did you mean" floor is set so that a chosen
+share of near misses at most is offered choices; everything below it gets the honest fallback.
 
 What the figures promise: the rates are measured on the base's own phrasings, so real questions
 (typos, slang, unseen wordings) score lower and are refused or clarified more often; wrong answers
