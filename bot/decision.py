@@ -253,11 +253,16 @@ def _fit(positives: list[_Sample], negatives: list[_Sample], target: float, near
                                        if len(all_margin) else ([0.0],)))
     opened = _doors(positives, negatives)
     shut = (np.zeros(len(positives), dtype=bool), np.zeros(len(negatives), dtype=bool))
+    guards = []       # per guard quantile, each sample's guard learnt from the other half
+    for quantile in GUARD_QUANTILES:
+        folds = [_guards([s for s in negatives if s.fold != f], quantile) for f in (0, 1)]
+        guards.append((quantile, np.array([folds[s.fold].get(s.winner, -1.0) for s in positives]),
+                       np.array([folds[s.fold].get(s.winner, -1.0) for s in negatives])))
     # (right, margin, score, guard quantile, door): with the phrasing door and without, since on a
     # small base the door's cross-fitted near misses can cost more answers than it gives.
     feasible: list[tuple[int, float, float, float, bool]] = []
     for door, (p_door, n_door) in ((False, shut), (True, opened)):
-        feasible += _grid(p, n, positives, negatives, scores, margins, p_door, n_door, target, door)
+        feasible += _grid(p, n, scores, margins, guards, p_door, n_door, target, door)
     # The most right answers; among equals, the first found (no door, the smallest guard quantile, then margin).
     best_rule = (1.01, 1.01, 1.0, False)
     if feasible:
@@ -273,32 +278,36 @@ def _fit(positives: list[_Sample], negatives: list[_Sample], target: float, near
                         _phrasing_f1(positives, negatives) if door else 1.01)
 
 
-def _grid(p: _Arrays, n: _Arrays, positives: Sequence[_Sample], negatives: Sequence[_Sample], scores: np.ndarray,
-          margins: np.ndarray, p_door: np.ndarray, n_door: np.ndarray, target: float,
-          door: bool) -> list[tuple[int, float, float, float, bool]]:
-    """For each guard quantile and margin, the most lenient score whose wrong answers stay within
-    `target` on both kinds of sample (samples the door answers count, right or wrong)."""
+def _grid(p: _Arrays, n: _Arrays, scores: np.ndarray, margins: np.ndarray,
+          guards: Sequence[tuple[float, np.ndarray, np.ndarray]], p_door: np.ndarray, n_door: np.ndarray,
+          target: float, door: bool) -> list[tuple[int, float, float, float, bool]]:
+    """For each guard quantile and margin, the score (from strict to lenient, before the first one
+    whose wrong answers exceed `target` on either kind of sample) that answers the most positives
+    right; the strictest of equals. Samples the door answers count at every score."""
+    descending = scores[::-1]
+    most_wrong, most_near = target * max(len(p.best), 1), target * max(len(n.best), 1)
+    door_wrong = np.count_nonzero(p_door & ~p.right)
+    door_right = np.count_nonzero(p_door & p.right)
+    door_near = np.count_nonzero(n_door)
     feasible: list[tuple[int, float, float, float, bool]] = []
-    for quantile in GUARD_QUANTILES:
-        folds = [_guards([s for s in negatives if s.fold != f], quantile) for f in (0, 1)]
-        p_guard = np.array([folds[s.fold].get(s.winner, -1.0) for s in positives])
-        n_guard = np.array([folds[s.fold].get(s.winner, -1.0) for s in negatives])
+    for quantile, p_guard, n_guard in guards:
         for margin in margins:
-            p_pass = p.ok & (p.margin >= margin) & (p.best > p_guard)
-            n_pass = n.ok & (n.margin >= margin) & (n.best > n_guard)
-            best: tuple[int, float, float, float, bool] | None = None
-            for score in scores[::-1]:        # from strict to lenient
-                answered = (p_pass & (p.best >= score)) | p_door
-                wrong = int(np.count_nonzero(answered & ~p.right))
-                right = int(np.count_nonzero(answered & p.right))
-                near = int(np.count_nonzero((n_pass & (n.best >= score)) | n_door))
-                if wrong > target * max(len(positives), 1) or near > target * max(len(negatives), 1):
-                    break     # more lenient scores only add answers
-                if best is None or right > best[0]:
-                    best = (right, float(margin), float(score), quantile, door)
-            if best is not None:
-                feasible.append(best)
+            p_pass = p.ok & (p.margin >= margin) & (p.best > p_guard) & ~p_door
+            n_pass = n.ok & (n.margin >= margin) & (n.best > n_guard) & ~n_door
+            wrong = door_wrong + _at_least(p.best[p_pass & ~p.right], descending)
+            right = door_right + _at_least(p.best[p_pass & p.right], descending)
+            near = door_near + _at_least(n.best[n_pass], descending)
+            within = (wrong <= most_wrong) & (near <= most_near)
+            stop = int(np.argmin(within)) if not within.all() else len(within)   # more lenient only adds
+            if stop:
+                at = int(np.argmax(right[:stop]))
+                feasible.append((int(right[at]), float(margin), float(descending[at]), quantile, door))
     return feasible
+
+
+def _at_least(values: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """For each threshold, how many of `values` reach it."""
+    return len(values) - np.searchsorted(np.sort(values), thresholds, side="left")
 
 
 class _Arrays:
