@@ -13,6 +13,10 @@ ABBREVIATIONS = {
     # Indonesian
     "yg": "yang", "brp": "berapa", "brapa": "berapa", "kpn": "kapan", "kapn": "kapan", "kpan": "kapan",
     "dmn": "dimana", "dimn": "dimana", "dmana": "dimana", "gmn": "bagaimana",
+    # Question words with the question particle -kah: stemming alone would turn 'dimanakah' into
+    # 'mana' and 'mengapakah' into 'kapa', and 'berapakah' would miss the synonym groups of 'berapa'.
+    "dimanakah": "dimana", "kapankah": "kapan", "siapakah": "siapa", "berapakah": "berapa",
+    "kenapakah": "kenapa", "mengapakah": "kenapa", "bagaimanakah": "bagaimana",
     "gimana": "bagaimana", "gmna": "bagaimana", "bgmn": "bagaimana", "knp": "kenapa", "mengapa": "kenapa",
     "dgn": "dengan", "dg": "dengan", "tdk": "tidak", "gak": "tidak", "ga": "tidak", "nggak": "tidak",
     "enggak": "tidak", "ngga": "tidak", "engga": "tidak", "utk": "untuk", "untk": "untuk", "dr": "dari",

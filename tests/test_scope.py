@@ -163,3 +163,34 @@ def test_a_which_question_reaches_the_entry_that_answers_it(bundled_engine, ques
     assert reply.candidates[0].entry_id == expected
     entry = [e.id for e in bundled_engine.kb.entries].index(expected)
     assert bundled_engine.scope.answerable(entry, bundled_engine.index.terms(question, lang))
+
+
+# The question particle -kah must leave the question word (and its kind) intact: stemmed alone,
+# 'dimanakah' became 'mana' (no kind, and no match with 'dimana'/'where'/'어디').
+@pytest.mark.parametrize("question, kinds", [
+    ("dimanakah seminarnya", {"where"}),
+    ("kapankah seminarnya", {"when"}),
+    ("siapakah pembicara seminar", {"who"}),
+    ("berapakah seminar yang ada", {"quantity"}),
+    ("mengapakah ada seminar", {"why"}),
+    ("kenapakah ada seminar", {"why"}),
+    ("bagaimanakah seminarnya", set()),
+])
+def test_the_question_particle_kah_keeps_the_kind(engine, question, kinds):
+    assert kinds_of(engine, question, "id") == kinds
+
+
+@pytest.mark.parametrize("question, lang, expected", [
+    ("dimanakah mou ditandatangani", "id", "mou-venue"),
+    ("where was the mou signed", "en", "mou-venue"),
+    ("MoU는 어디서 체결됐나요", "ko", "mou-venue"),
+    ("berapakah luas kitb", "id", "kitb-area"),
+    ("mengapakah mou ini penting", "id", "mou-significance"),
+])
+def test_a_question_word_with_kah_finds_the_same_entry_as_without(bundled_engine, question, lang, expected):
+    reply = bundled_engine.ask(question)
+    assert reply.candidates[0].entry_id == expected
+    plain = bundled_engine.ask(question.replace("kah ", " ", 1)) if lang == "id" else reply
+    assert plain.candidates[0].entry_id == expected
+    entry = [e.id for e in bundled_engine.kb.entries].index(expected)
+    assert bundled_engine.scope.answerable(entry, bundled_engine.index.terms(question, lang))
