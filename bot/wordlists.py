@@ -7,11 +7,16 @@ from __future__ import annotations
 import re
 
 # Chat abbreviations and spelling variants → one form. Indonesian and English share one table:
-# no key here is a word of the other language.
+# no key here is a word of the other language. 'mana' is not here: alone it asks "which" ('industri mana'),
+# and only 'di mana' asks where (`bot.scope` reads 'dimana' as a where question).
 ABBREVIATIONS = {
     # Indonesian
     "yg": "yang", "brp": "berapa", "brapa": "berapa", "kpn": "kapan", "kapn": "kapan", "kpan": "kapan",
-    "dmn": "dimana", "dimn": "dimana", "dmana": "dimana", "mana": "dimana", "gmn": "bagaimana",
+    "dmn": "dimana", "dimn": "dimana", "dmana": "dimana", "gmn": "bagaimana",
+    # Question words with the question particle -kah: stemming alone would turn 'dimanakah' into
+    # 'mana' and 'mengapakah' into 'kapa', and 'berapakah' would miss the synonym groups of 'berapa'.
+    "dimanakah": "dimana", "kapankah": "kapan", "siapakah": "siapa", "berapakah": "berapa",
+    "kenapakah": "kenapa", "mengapakah": "kenapa", "bagaimanakah": "bagaimana",
     "gimana": "bagaimana", "gmna": "bagaimana", "bgmn": "bagaimana", "knp": "kenapa", "mengapa": "kenapa",
     "dgn": "dengan", "dg": "dengan", "tdk": "tidak", "gak": "tidak", "ga": "tidak", "nggak": "tidak",
     "enggak": "tidak", "ngga": "tidak", "engga": "tidak", "utk": "untuk", "untk": "untuk", "dr": "dari",

@@ -123,3 +123,74 @@ def test_every_did_you_mean_choice_is_one_the_rule_offers(engine):
         shown = {c.entry_id for c in reply.choices}
         for ranked in reply.candidates[1:]:
             assert (ranked.entry_id in shown) == engine.rule.offers(best, ranked.score), (question, ranked)
+
+
+# Indonesian 'mana' alone asks "which" ('industri mana', 'pihak mana'); only 'di mana' (and chat 'dmn')
+# asks where. Read as 'dimana', every "which X" question was capped at "did you mean" by the kind rule.
+@pytest.mark.parametrize("question, lang, kinds", [
+    ("industri mana saja yang didukung", "id", set()),
+    ("tenant dari sektor mana yang dipilih", "id", set()),
+    ("which industries are supported", "en", set()),
+    ("어느 산업을 지원해요", "ko", set()),
+    ("seminarnya di mana", "id", {"where"}),
+    ("seminar dmn", "id", {"where"}),
+    ("where are the seminars", "en", {"where"}),
+    ("세미나는 어디서 해요", "ko", {"where"}),
+])
+def test_which_is_not_where(engine, question, lang, kinds):
+    assert kinds_of(engine, question, lang) == kinds
+
+
+@pytest.fixture(scope="module")
+def bundled_engine(bundled, catalogs):
+    from bot.answer import Engine
+    return Engine(bundled.kb, catalogs)
+
+
+@pytest.mark.parametrize("question, lang, expected", [
+    ("industri mana saja yang dikembangkan chungbuk technopark", "id", "ctp-industries"),
+    ("sektor mana yg didorong chungbuk tp", "id", "ctp-industries"),
+    ("which industries does chungbuk technopark develop", "en", "ctp-industries"),
+    ("충북테크노파크는 어느 산업을 육성해요?", "ko", "ctp-industries"),
+    ("tenant dari industri mana yg dipilih kitb", "id", "kitb-tenants"),
+    ("which industries can move into kitb", "en", "kitb-tenants"),
+    ("어느 업종이 KITB에 입주해요?", "ko", "kitb-tenants"),
+])
+def test_a_which_question_reaches_the_entry_that_answers_it(bundled_engine, question, lang, expected):
+    """The entry ranked first is the right one and nothing in the question is out of its scope, so
+    the kind rule does not stop the reply at "did you mean"."""
+    reply = bundled_engine.ask(question)
+    assert reply.candidates[0].entry_id == expected
+    entry = [e.id for e in bundled_engine.kb.entries].index(expected)
+    assert bundled_engine.scope.answerable(entry, bundled_engine.index.terms(question, lang))
+
+
+# The question particle -kah must leave the question word (and its kind) intact: stemmed alone,
+# 'dimanakah' became 'mana' (no kind, and no match with 'dimana'/'where'/'어디').
+@pytest.mark.parametrize("question, kinds", [
+    ("dimanakah seminarnya", {"where"}),
+    ("kapankah seminarnya", {"when"}),
+    ("siapakah pembicara seminar", {"who"}),
+    ("berapakah seminar yang ada", {"quantity"}),
+    ("mengapakah ada seminar", {"why"}),
+    ("kenapakah ada seminar", {"why"}),
+    ("bagaimanakah seminarnya", set()),
+])
+def test_the_question_particle_kah_keeps_the_kind(engine, question, kinds):
+    assert kinds_of(engine, question, "id") == kinds
+
+
+@pytest.mark.parametrize("question, lang, expected", [
+    ("dimanakah mou ditandatangani", "id", "mou-venue"),
+    ("where was the mou signed", "en", "mou-venue"),
+    ("MoU는 어디서 체결됐나요", "ko", "mou-venue"),
+    ("berapakah luas kitb", "id", "kitb-area"),
+    ("mengapakah mou ini penting", "id", "mou-significance"),
+])
+def test_a_question_word_with_kah_finds_the_same_entry_as_without(bundled_engine, question, lang, expected):
+    reply = bundled_engine.ask(question)
+    assert reply.candidates[0].entry_id == expected
+    plain = bundled_engine.ask(question.replace("kah ", " ", 1)) if lang == "id" else reply
+    assert plain.candidates[0].entry_id == expected
+    entry = [e.id for e in bundled_engine.kb.entries].index(expected)
+    assert bundled_engine.scope.answerable(entry, bundled_engine.index.terms(question, lang))
