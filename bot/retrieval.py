@@ -215,7 +215,11 @@ class Index:
         left unknown. `lang` is the question's language ('id', 'ko' or 'en')."""
         terms: list[QueryTerm] = []
         seen: set[str] = set()
-        for token in self.analyzer.tokens(text, lang):
+        tokens = self.analyzer.tokens(text, lang)
+        # A guess (typo, prefix) never lands on a word the question already has: 'what did the
+        # governor say about samsung' must not read 'samsung' as a second 'say' and lose it.
+        taken = {i for i in map(self.vocabulary.get, tokens) if i is not None}
+        for token in tokens:
             if token in seen:
                 continue
             seen.add(token)
@@ -229,13 +233,14 @@ class Index:
                     terms.extend(QueryTerm(p, self.vocabulary[p], SPLIT_QUALITY) for p in pieces if p not in seen)
                     seen.update(pieces)
                     continue
-            corrected = self.spelling.correct(token, lang)
-            if corrected is not None:
-                terms.append(QueryTerm(token, corrected, TYPO_QUALITY))
-                continue
-            prefixed = None if has_hangul(token) else self.spelling.prefix_match(token)
-            terms.append(QueryTerm(token, prefixed, PREFIX_QUALITY) if prefixed is not None
-                         else QueryTerm(token, None))
+            guess, quality = self.spelling.correct(token, lang), TYPO_QUALITY
+            if guess is None or guess in taken:
+                guess, quality = None if has_hangul(token) else self.spelling.prefix_match(token), PREFIX_QUALITY
+            if guess is not None and guess not in taken:
+                taken.add(guess)
+                terms.append(QueryTerm(token, guess, quality))
+            else:
+                terms.append(QueryTerm(token, None))
         return terms
 
     def search(self, text: str, lang: str, limit: int = 5,

@@ -111,6 +111,22 @@ def test_a_kind_of_question_the_entry_is_never_asked_is_not_answered_with_it(eng
     assert not (reply.kind == "answer" and reply.entry_id == "mou-seminars"), reply
 
 
+@pytest.mark.parametrize("question, lang", [
+    ("what did the chungbuk governor say about samsung", "en"),
+    ("gubernur chungbuk ngomong apa soal Samsung", "id"),
+    ("충북 지사가 삼성에 대해 뭐라고 했어요?", "ko"),
+])
+def test_an_unknown_word_is_never_guessed_as_a_word_the_question_already_has(engine, question, lang):
+    """'samsung' is one edit from no word of the base but the question's own 'say' (@say): read as a
+    second 'say' it would vanish, and the question would look like the governor's statement."""
+    terms = engine.index.terms(question, lang)
+    known = [t.token_id for t in terms if t.token_id is not None]
+    assert len(known) == len(set(known)), terms
+    assert any(t.token_id is None for t in terms), terms
+    reply = engine.ask(question)
+    assert not (reply.kind == "answer" and reply.entry_id == "kim-statement"), reply
+
+
 def test_naming_a_party_the_entry_never_mentions_caps_the_reply_at_did_you_mean(engine):
     """The rule itself, on an entry that ranks first: KITB's area asked of another party."""
     reply = engine.ask("berapa luas chungbuk technopark?")
