@@ -110,16 +110,7 @@ class PushMixin:
         if "text" in options:
             raise TypeError("push_document() takes a caption, not a text")
         stored = self._store_file(bytes(data), file_name, mime_type, "document")
-        content: dict[str, Any] = {"document": self._file_json(stored)}
-        entities = options.pop("entities", None)
-        if caption is not None:
-            content["caption"] = caption
-            found = detect_entities(caption) if entities is None else entities
-            if found:
-                content["caption_entities"] = found
-        extra = options.pop("extra", None)
-        if extra:
-            content.update(extra)
+        content = _captioned({"document": self._file_json(stored)}, caption, options)
         return self.push_message(None, chat_id, user_id, chat_type, language_code,
                                  extra=content, **options)
 
@@ -141,14 +132,7 @@ class PushMixin:
                                                   "height": 853}]}
         else:
             content = {kind: {**file, **MEDIA_FIELDS[kind]}}
-        entities = options.pop("entities", None)
-        if caption is not None:
-            content["caption"] = caption
-            found = detect_entities(caption) if entities is None else entities
-            if found:
-                content["caption_entities"] = found
-        content.update(options.pop("extra", None) or {})
-        return self.push_message(None, chat_id, user_id, extra=content, **options)
+        return self.push_message(None, chat_id, user_id, extra=_captioned(content, caption, options), **options)
 
     def push_callback_query(self, data: str, chat_id: int | None = None, user_id: int = 1001,
                             message_id: int | None = None, language_code: str | None = "id", *,
@@ -310,3 +294,16 @@ class PushMixin:
                 self._users.setdefault(int(user["id"]), dict(user))
             if "message_id" in value and isinstance(chat, dict) and "id" in chat:
                 self._messages.setdefault((int(chat["id"]), int(value["message_id"])), value)
+
+
+def _captioned(content: dict[str, Any], caption: str | None, options: dict[str, Any]) -> dict[str, Any]:
+    """A media message's fields with its caption and caption entities (detected unless
+    ``options`` gives them), then ``options``' extra fields; takes both out of ``options``."""
+    entities = options.pop("entities", None)
+    if caption is not None:
+        content["caption"] = caption
+        found = detect_entities(caption) if entities is None else entities
+        if found:
+            content["caption_entities"] = found
+    content.update(options.pop("extra", None) or {})
+    return content
