@@ -28,7 +28,7 @@ untuk buat bagi pada dalam oleh atau tapi tetapi jadi kalau kalo klo karena agar
 saya aku kamu anda kami kita mereka dia beliau kalian punya
 halo hai selamat pagi siang sore malam terima kasih makasih terimakasih tolong mohon minta
 mau ingin pengen tahu tau tanya bertanya jelaskan jelasin kasih beri berikan kapan sekarang tentang soal
-sebutkan apaan gitu begitu seperti kayak antara berapakah sejak hingga sampai
+sebutkan apaan gitu begitu seperti kayak antara berapakah sejak hingga sampai oke iya
 """.split())
 
 ENGLISH = frozenset("""
@@ -38,7 +38,9 @@ and or but not no yes this that these those it its there here i me my mine you y
 their he him his she her please tell explain know hi hello hey thanks thank thx bye goodbye morning evening
 anything something someone anyone any some many much more most very also just still yet already ever
 into onto over under between after before during since until than then so if
+u ur ya gonna gotta wanna cya
 """.split())
+# 'ya' is in both lists, so it never votes: Indonesian 'ya' (yes, a tag) and English chat 'see ya'.
 
 _WORD = re.compile(r"[a-z]+")
 _ANY_HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e\u1100-\u11ff]")

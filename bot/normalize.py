@@ -11,6 +11,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Callable, Container, Iterable
 
+from bot.lexicon import is_common_word
 from bot.wordlists import (
     ABBREVIATIONS,
     GRAMMAR_WORDS,
@@ -300,6 +301,11 @@ class Analyzer:
         return token.startswith("@")
 
     @staticmethod
+    def is_common_word(word: str) -> bool:
+        """A common Indonesian or English word as written (`bot.lexicon`): no misspelling to correct."""
+        return is_common_word(word)
+
+    @staticmethod
     def split_compound(word: str, known: Container[str]) -> list[str] | None:
         """Split a spaceless Korean word into known words ('체결장소는어디' → 체결, 장소, 어디), allowing
         particles and endings between them and an unknown ending of up to two syllables."""
@@ -327,9 +333,11 @@ class Analyzer:
                 return found[1]
         return None
 
-    def tokens(self, text: str, lang: str, surfaces: list[str] | None = None) -> list[str]:
+    def tokens(self, text: str, lang: str, surfaces: list[str] | None = None,
+               written: dict[str, str] | None = None) -> list[str]:
         """Normalized tokens of `text`, written in `lang` (id, ko or en). `surfaces`, when given,
-        receives the spellings that became a name or synonym token ('luas' for @area)."""
+        receives the spellings that became a name or synonym token ('luas' for @area); `written`,
+        each other token → the word it was written as, before stemming ('sete' → 'setelah')."""
         folded = fold(text)
         # Chat abbreviations first, so 'kpn' joins the same synonym group as 'kapan' and 'when'.
         folded = " ".join([_expand_word(word) for word in folded.split(" ")])
@@ -337,7 +345,11 @@ class Analyzer:
         folded = self._replace(self._phrases, folded, lambda word: word)
         result: list[str] = []
         for token in _TOKEN.findall(folded):
-            result.extend(normalize_word(token, lang))
+            normalized = normalize_word(token, lang)
+            result.extend(normalized)
+            if written is not None:
+                for form in normalized:
+                    written.setdefault(form, token)
         return result
 
 

@@ -15,7 +15,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from bot.bm25 import has_hangul
 
-MIN_LATIN_TYPO_LENGTH = 5   # one edit turns a short word into another word ('laku' → 'laut')
+MIN_LATIN_TYPO_LENGTH = 4   # shorter words have too many neighbours; real words are never corrected (bot.lexicon)
 
 
 class Spelling:

@@ -179,3 +179,38 @@ def test_a_repeated_question_is_ranked_once_and_answered_alike(engine):
 ])
 def test_questions_with_no_grammar_word_still_get_their_language(engine, question, lang):
     assert engine.ask(question, preferred="ko" if lang != "ko" else "en").lang == lang
+
+
+@pytest.mark.parametrize("typo, clean", [
+    # four-letter misspellings, the question words people type fastest
+    ("whem was the mou signed", "when was the mou signed"),
+    ("wehn was the mou signed", "when was the mou signed"),
+    ("whta is kitb", "what is kitb"),
+    ("luaz kitb brp", "luas kitb brp"),
+    ("kapna mou ditandatangani", "kapan mou ditandatangani"),
+    ("언재 체결했어요?", "언제 체결했어요?"),
+])
+def test_a_misspelt_word_gets_the_reply_of_its_clean_form(engine, typo, clean):
+    assert same_reply(engine.ask(typo), engine.ask(clean)), (engine.ask(typo), engine.ask(clean))
+
+
+@pytest.mark.parametrize("question, lang, word", [
+    ("kapal dari korea datang ke kitb", "id", "kapal"),       # ship, one edit from kapan (when)
+    ("is there an arena at kitb", "en", "arena"),             # one edit from area
+    ("apakah kitb punya kapas", "id", "kapas"),               # cotton, one edit from kapan
+    ("apakah kitb aman", "id", "aman"),                       # safe, four letters, one edit from akan
+    ("is my aunt at kitb", "en", "aunt"),                     # one edit from sea (@sea)
+])
+def test_a_common_word_is_never_corrected_into_a_word_of_the_base(engine, question, lang, word):
+    """Spelling correction knows the base's words only; a real word of the language near one of
+    them is not its misspelling. 'kapal' read as 'kapan' would make the question ask 'when'."""
+    written: dict[str, str] = {}
+    engine.index.analyzer.tokens(question, lang, written=written)
+    forms = [form for form, surface in written.items() if surface == word]
+    assert forms, written
+    terms = {t.text: t for t in engine.index.terms(question, lang)}
+    for form in forms:
+        term = terms[form]
+        assert term.token_id is None or engine.index.words[term.token_id] == form, term
+    if word.startswith("kapa"):
+        assert "when" not in engine.scope.question_kinds(engine.index.terms(question, lang))
