@@ -16,6 +16,11 @@ def _common(lang: str) -> frozenset[str]:
     return frozenset(get_frequency_dict(lang, wordlist="small"))
 
 
+def is_indonesian_word(word: str) -> bool:
+    """True when `word` (lower-case) is a common Indonesian word."""
+    return word in _common("id")
+
+
 def is_common_word(word: str) -> bool:
     """True when `word` (lower-case) is a common Indonesian or English word."""
     return any(word in _common(lang) for lang in LANGUAGES)

@@ -11,7 +11,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Callable, Container, Iterable
 
-from bot.lexicon import is_common_word
+from bot.lexicon import is_common_word, is_indonesian_word
 from bot.wordlists import (
     ABBREVIATIONS,
     GRAMMAR_WORDS,
@@ -170,21 +170,27 @@ _ID_PREFIX_RECODE = (
 
 
 def stem_indonesian(word: str) -> str:
-    """Particles, then prefix, then suffix: 'ditandatangani' → 'tandatangan', 'dicari' → 'cari'."""
+    """Particles, then prefix, then suffix: 'ditandatangani' → 'tandatangan', 'dicari' → 'cari'.
+    The most stripped form that is a common word wins, so a root that looks affixed keeps its
+    letters ('dingin', not 'ngin'; 'setelah', not 'sete'; 'penandatangan' → 'tandatangan')."""
     if word in PROTECTED or len(word) < 5:
         return word
+    forms = [word]
     for suffix in ("lah", "kah", "pun", "nya", "ku", "mu"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            word = word[: -len(suffix)]
+            forms.append(word[: -len(suffix)])
             break
-    word = _strip_indonesian_prefix(word)
+    forms.append(_strip_indonesian_prefix(forms[-1]))
     # '-i' only after '-an' (tandatangani): it is the last letter of too many roots (hari, industri).
-    if word.endswith("ani") and len(word) >= 7:
-        return word[:-1]
-    for suffix in ("kan", "an"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
+    last = forms[-1]
+    if last.endswith("ani") and len(last) >= 7:
+        forms.append(last[:-1])
+    else:
+        for suffix in ("kan", "an"):
+            if last.endswith(suffix) and len(last) - len(suffix) >= 4:
+                forms.append(last[: -len(suffix)])
+                break
+    return next((form for form in reversed(forms) if is_indonesian_word(form)), forms[-1])
 
 
 def _strip_indonesian_prefix(word: str) -> str:

@@ -79,6 +79,8 @@ def test_the_chat_shorthand_of_the_base_still_works(engine):
     ("KITB total area 얼마예요", "ko"),             # a Korean sentence with English nouns
     ("MoU signing 장소가 어디예요?", "ko"),
     ("investasi", "id"),
+    ("see ya later", "en"),                       # English chat: 'ya' is no Indonesian sign here
+    ("ok makasih ya", "id"),
 ])
 def test_the_reply_language_follows_the_sentence_not_its_borrowed_words(engine, question, lang):
     assert engine.ask(question).lang == lang

@@ -18,6 +18,11 @@ from bot.normalize import Analyzer, fold, jamo, stem_indonesian, strip_korean
     ("hello there", "en"),
     ("when was the mou signed", "en"),
     ("thx", "en"),
+    # 'ya' is Indonesian (yes, a tag) and English chat (see ya): it votes for neither
+    ("thank ya", "en"),
+    ("gotta go, see ya tomorrow", "en"),
+    ("oke ya", "id"),
+    ("mou nya tahun berapa ya", "id"),
 ])
 def test_detects_language_including_short_greetings_and_code_mixing(text, lang):
     assert detect_language(text) == lang
@@ -26,6 +31,8 @@ def test_detects_language_including_short_greetings_and_code_mixing(text, lang):
 def test_no_language_is_claimed_without_evidence():
     assert detect_language("KITB") is None
     assert detect_language("ok") is None
+    assert detect_language("see ya") is None     # the engine then asks the words' phrasings
+    assert detect_language("ya") is None
     assert detect_language("") is None
 
 
@@ -39,6 +46,20 @@ def test_indonesian_affixes_reduce_to_one_stem():
     assert {stem_indonesian(f) for f in forms} == {"tandatangan"}
     assert stem_indonesian("dicari") == stem_indonesian("cari") == "cari"
     assert stem_indonesian("berapa") == "berapa"      # question words are never stemmed
+
+
+@pytest.mark.parametrize("word, stem", [
+    ("penandatangan", "tandatangan"),   # the signatory: a root ending in -an keeps it
+    ("dingin", "dingin"),               # cold, not di- + ngin
+    ("setelah", "setelah"),             # after, not sete + -lah
+    ("kawasan", "kawasan"),             # estate, not kawas + -an
+    ("luasnya", "luas"),                # a real suffix still goes
+    ("diresmikan", "resmi"),
+    ("berinvestasi", "investasi"),
+])
+def test_indonesian_stemming_keeps_roots_that_look_affixed(word, stem):
+    """The most stripped form that is a common Indonesian word wins (`bot.lexicon`)."""
+    assert stem_indonesian(word) == stem
 
 
 def test_korean_particles_and_endings_are_stripped():
