@@ -19,6 +19,7 @@ from __future__ import annotations
 import copyreg
 import functools
 import hashlib
+import importlib.metadata
 import logging
 import os
 import pickle
@@ -50,9 +51,10 @@ copyreg.pickle(types.MappingProxyType, _reduce_proxy)
 
 @functools.cache
 def code_version() -> str:
-    """A hash of the package's source: any change to the code builds afresh. Computed once per
-    process, from the code as it was when first needed (the code that is running)."""
-    digest = hashlib.sha256()
+    """A hash of the package's source and of the word lists it stems with (wordfreq's version):
+    any change builds afresh. Computed once per process, from the code as it was when first needed
+    (the code that is running)."""
+    digest = hashlib.sha256(importlib.metadata.version("wordfreq").encode())
     root = Path(bot.__file__).parent
     for file in sorted(root.rglob("*.py")):
         digest.update(str(file.relative_to(root)).encode())
