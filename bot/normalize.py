@@ -166,6 +166,15 @@ _ID_PREFIX_RECODE = (
     ("meny", "s"), ("peny", "s"), ("mem", "p"), ("pem", "p"), ("men", "t"), ("pen", "t"),
     ("meng", "k"), ("peng", "k"),
 )
+# Suffixes: '-kan' and '-an', and the chat '-in' that stands for '-kan' and '-i' (jelasin = jelaskan,
+# ceritain = ceritakan, nyaksiin = menyaksikan).
+_ID_SUFFIXES = ("kan", "an", "in")
+# Chat nasal prefixes, which drop 'me-' from the formal ones and recode the root's first letter the
+# same way: ngembangin ~ mengembangkan (k), nyaksiin ~ menyaksikan (s). 'nge-' comes before a root
+# that starts with a consonant and a vowel (ngecek, ngebahas); before 'ngerjain' (r + j) it is 'ng-'.
+_ID_CHAT_NASALS = (("ng", "k"), ("ny", "s"))
+_ID_CHAT_NGE = "nge"
+_VOWELS = "aiueo"
 
 
 def stem_indonesian(word: str) -> str:
@@ -180,7 +189,7 @@ def stem_indonesian(word: str) -> str:
     # '-i' only after '-an' (tandatangani): it is the last letter of too many roots (hari, industri).
     if word.endswith("ani") and len(word) >= 7:
         return word[:-1]
-    for suffix in ("kan", "an"):
+    for suffix in _ID_SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     return word
@@ -194,10 +203,16 @@ def _strip_indonesian_prefix(word: str) -> str:
         if not word.startswith(prefix) or len(word) - len(prefix) < 3:
             continue
         rest = word[len(prefix):]
-        if rest[0] in "aiueo":
+        if rest[0] in _VOWELS:
             recode = dict(_ID_PREFIX_RECODE).get(prefix)
             return recode + rest if recode else rest
         return rest
+    rest = word[len(_ID_CHAT_NGE):]
+    if word.startswith(_ID_CHAT_NGE) and len(rest) >= 3 and rest[0] not in _VOWELS and rest[1] in _VOWELS:
+        return rest
+    for prefix, recode in _ID_CHAT_NASALS:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3 and word[len(prefix)] in _VOWELS:
+            return recode + word[len(prefix):]
     return word
 
 

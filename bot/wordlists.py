@@ -112,6 +112,7 @@ PROTECTED = {
     "belum", "bisa", "yang", "dari", "karena", "juga", "tanggal", "tahun", "hari", "bulan", "halo", "hai",
     "selamat", "pagi", "siang", "sore", "malam", "kamu", "anda", "saya", "aku", "kami", "kita", "mereka",
     "teknologi", "industri", "tenant", "direktur", "digital", "diskusi", "dinas", "terminal", "kebun", "startup", "seminar", "sister", "umkm", "memorandum", "terimakasih",
+    "ngapain",  # "doing what": not the chat prefix ng- on a root "apa"
     "this", "was", "has", "does", "is", "us", "its", "news", "business", "always", "address", "process",
     "yes", "less", "bus", "gas", "pas", "this", "thus", "plus", "across", "series", "species",
 }
