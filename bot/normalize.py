@@ -166,6 +166,8 @@ _ID_PREFIX_RECODE = (
     ("meny", "s"), ("peny", "s"), ("mem", "p"), ("pem", "p"), ("men", "t"), ("pen", "t"),
     ("meng", "k"), ("peng", "k"),
 )
+# Prefixes that never change the root; 'per-' as in perjanjian (janji), persaudaraan (saudara).
+_ID_PLAIN_PREFIXES = ("memper", "diper", "di", "ter", "ber", "per", "ke")
 # Suffixes: '-kan' and '-an', and the chat '-in' that stands for '-kan' and '-i' (jelasin = jelaskan,
 # ceritain = ceritakan, nyaksiin = menyaksikan).
 _ID_SUFFIXES = ("kan", "an", "in")
@@ -196,7 +198,7 @@ def stem_indonesian(word: str) -> str:
 
 
 def _strip_indonesian_prefix(word: str) -> str:
-    for prefix in ("memper", "diper", "di", "ter", "ber", "ke"):
+    for prefix in _ID_PLAIN_PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 4:
             return word[len(prefix):]
     for prefix in ("meng", "peng", "meny", "peny", "mem", "pem", "men", "pen", "me", "pe"):

@@ -113,6 +113,7 @@ PROTECTED = {
     "selamat", "pagi", "siang", "sore", "malam", "kamu", "anda", "saya", "aku", "kami", "kita", "mereka",
     "teknologi", "industri", "tenant", "direktur", "digital", "diskusi", "dinas", "terminal", "kebun", "startup", "seminar", "sister", "umkm", "memorandum", "terimakasih",
     "ngapain",  # "doing what": not the chat prefix ng- on a root "apa"
+    "pengen", "pingin", "pengin", "perlu", "pernah", "peran", "perdana",  # not pe-/per- on a root
     "this", "was", "has", "does", "is", "us", "its", "news", "business", "always", "address", "process",
     "yes", "less", "bus", "gas", "pas", "this", "thus", "plus", "across", "series", "species",
 }
