@@ -47,7 +47,7 @@ ABBREVIATIONS = {
     "kaga": "tidak", "ngak": "tidak", "nggk": "tidak", "ngk": "tidak", "tak": "tidak", "blum": "belum",
     "blom": "belum", "bkn": "bukan", "msh": "masih", "sdg": "sedang", "lgsg": "langsung", "jga": "juga",
     "krna": "karena", "karna": "karena", "bsa": "bisa", "dng": "dengan", "yng": "yang", "skrng": "sekarang",
-    "skg": "sekarang", "sya": "saya", "ane": "saya", "pgn": "pengen", "pengin": "pengen", "nanya": "tanya",
+    "skg": "sekarang", "sya": "saya", "ane": "saya", "pgn": "pengen", "pengin": "pengen", "nanya": "tanya", "ditanya": "tanya", "bertanya": "tanya",
     "liat": "lihat",
     # Informal words with a standard synonym: 'gede' (big) is 'besar', 'segede' is 'sebesar'.
     "gede": "besar", "segede": "sebesar", "gedhe": "besar",
@@ -65,7 +65,7 @@ ABBREVIATIONS = {
     "rn": "right now", "im": "i am", "shud": "should", "wud": "would", "isnt": "is not", "doesnt": "does not",
     "didnt": "did not", "wasnt": "was not", "arent": "are not", "dont": "do not",
     "thnx": "thank", "thanx": "thank", "tnx": "thank", "tq": "thank", "tysm": "thank", "tyvm": "thank",
-    "tengkyu": "thank",
+    "tengkyu": "thank", "cya": "see you", "heya": "hey",
     "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please", "thx": "thank",
     "thanks": "thank", "ty": "thank", "whats": "what", "wheres": "where", "whos": "who", "hows": "how",
     "hectares": "hectare", "ha.": "hectare", "sme": "sme", "smes": "sme", "msmes": "sme", "msme": "sme",
@@ -81,7 +81,7 @@ PHRASES = {
     # Dropped whole: 'tanya' or 'question' alone would pull every question toward "what can I ask?".
     # ('nanya' is already 'tanya' here: abbreviations come first.)
     "mau tanya": "", "mo tanya": "", "numpang tanya": "", "izin tanya": "", "ijin tanya": "", "boleh tanya": "",
-    "pengen tanya": "", "mau bertanya": "", "ingin bertanya": "", "izin bertanya": "",
+    "pengen tanya": "", "ingin tanya": "",
     "quick question": "", "i have a question": "", "i want to ask": "", "i wanna ask": "",
     "i would like to ask": "", "i was wondering": "", "just wondering": "",
     "궁금한 게 있어요": "", "궁금한 게 있는데": "", "질문 있어요": "", "질문이 있어요": "", "질문이 있는데": "",
@@ -113,7 +113,9 @@ PROTECTED = {
     "selamat", "pagi", "siang", "sore", "malam", "kamu", "anda", "saya", "aku", "kami", "kita", "mereka",
     "teknologi", "industri", "tenant", "direktur", "digital", "diskusi", "dinas", "terminal", "kebun", "startup", "seminar", "sister", "umkm", "memorandum", "terimakasih",
     "ngapain",  # "doing what": not the chat prefix ng- on a root "apa"
-    "pengen", "pingin", "pengin", "perlu", "pernah", "peran", "perdana",  # not pe-/per- on a root
+    "pengen", "pingin", "pengin", "perlu", "pernah", "peran", "perdana", "permisi",  # not pe-/per- on a root
+    "metode", "media", "mesin", "medis", "menit", "meter", "pesan", "pesawat", "penting",  # not me-/pe- either
+    "ditanya", "bertanya",  # their '-nya' is the root's own (tanya)
     "this", "was", "has", "does", "is", "us", "its", "news", "business", "always", "address", "process",
     "yes", "less", "bus", "gas", "pas", "this", "thus", "plus", "across", "series", "species",
 }
@@ -180,8 +182,9 @@ QUESTION_WORDS = {
 # Compatibility jamo typed on their own are chat shorthand: a few stand for words, the rest (ㅋㅋ ㅎㅎ
 # ㅠㅠ ㅜㅜ) are laughter or tears and carry no meaning.
 JAMO_RUN = re.compile(r"[\u3131-\u318e]+")
-JAMO_WORDS = {"ㅎㅇ": "안녕", "ㄳ": "감사", "ㄱㅅ": "감사", "ㄱㅅㄱㅅ": "감사", "ㅇㅋ": "오케이", "ㅂㅇ": "안녕",
-              "ㅂㅂ": "안녕", "ㅈㅅ": "죄송", "ㄳㄳ": "감사", "ㅃㅃ": "안녕", "ㅃㅇ": "안녕", "ㅎㅇㅎㅇ": "안녕"}
+# ㅂㅂ, ㅂㅇ and ㅃㅃ say goodbye (바이바이, 빠이): 안녕히, not the greeting 안녕.
+JAMO_WORDS = {"ㅎㅇ": "안녕", "ㄳ": "감사", "ㄱㅅ": "감사", "ㄱㅅㄱㅅ": "감사", "ㅇㅋ": "오케이", "ㅂㅇ": "안녕히",
+              "ㅂㅂ": "안녕히", "ㅈㅅ": "죄송", "ㄳㄳ": "감사", "ㅃㅃ": "안녕히", "ㅃㅇ": "안녕히", "ㅎㅇㅎㅇ": "안녕"}
 # Laughter written in letters: 'wkwk', 'awokawok', 'hahaha', 'hehe', 'xixi', 'lol', '하하', '크크'.
 LAUGHTER = re.compile(r"(?<![a-z\uac00-\ud7a3])(?:(?:wk){2,}w?|(?:kw){2,}k?|a?wok(?:a?wok)+|(?:ha){2,}h?|(?:he){2,}h?"
                        r"|(?:hi){2,}h?|(?:hu){2,}|(?:xi){2,}|lo+l|lmf?a+o+|rofl|(?:하){2,}|(?:히){2,}|(?:헤){2,}"
