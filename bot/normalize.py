@@ -166,8 +166,8 @@ _ID_PREFIX_RECODE = (
     ("meny", "s"), ("peny", "s"), ("mem", "p"), ("pem", "p"), ("men", "t"), ("pen", "t"),
     ("meng", "k"), ("peng", "k"),
 )
-# Prefixes that never change the root; 'per-' as in perjanjian (janji), persaudaraan (saudara).
-_ID_PLAIN_PREFIXES = ("memper", "diper", "di", "ter", "ber", "per", "ke")
+# Prefixes that never change the root. Not 'per-': perkiraan would become the filler 'kira'.
+_ID_PLAIN_PREFIXES = ("memper", "diper", "di", "ter", "ber", "ke")
 # Suffixes: '-kan' and '-an', and the chat '-in' that stands for '-kan' and '-i' (jelasin = jelaskan,
 # ceritain = ceritakan, nyaksiin = menyaksikan).
 _ID_SUFFIXES = ("kan", "an", "in")
