@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 
 # Chat abbreviations and spelling variants → one form. Indonesian and English share one table:
-# no key here is a word of the other language. 'mana' is not here: alone it asks "which" ('industri mana'),
+# no key here is a word of the other language. Nor is a key a word that a name or synonym group
+# spells (they are matched after this table): 'start' (start up, start operating), 'cluster'
+# ('technopark cluster'), 'thanks' ('many thanks'; the stemmer makes it 'thank' anyway). 'mana' is not here: alone it asks "which" ('industri mana'),
 # and only 'di mana' asks where (`bot.scope` reads 'dimana' as a where question).
 ABBREVIATIONS = {
     # Indonesian
@@ -29,8 +31,8 @@ ABBREVIATIONS = {
     "tks": "terimakasih", "ttg": "tentang", "tntg": "tentang", "dlm": "dalam", "dl": "dalam", "kyk": "kayak",
     "skrg": "sekarang", "skr": "sekarang", "sy": "saya", "aq": "aku", "gw": "saya", "gue": "saya",
     "bgt": "banget", "km": "kamu", "kmu": "kamu", "jd": "jadi", "sbg": "sebagai", "spt": "seperti", "kl": "kalau",
-    "klo": "kalau", "kalo": "kalau", "org": "orang", "pd": "pada", "tsb": "tersebut", "dll": "dan lain", "ha": "hektare", "hektar": "hektare", "cluster": "klaster", "kluster": "klaster",
-    "umkm": "umkm", "ukm": "umkm", "startup": "startup", "starup": "startup", "start": "startup",
+    "klo": "kalau", "kalo": "kalau", "org": "orang", "pd": "pada", "tsb": "tersebut", "dll": "dan lain", "ha": "hektare", "hektar": "hektare", "kluster": "klaster",
+    "umkm": "umkm", "ukm": "umkm", "startup": "startup", "starup": "startup",
     # Jakarta chat and short forms of question words (Latin, so never Korean; none is an English word
     # — 'napa' is there only a place name). 'bbrp' is 'beberapa' (several), not 'berapa'.
     "brpa": "berapa", "berape": "berapa", "bbrp": "beberapa", "bbrapa": "beberapa", "gmana": "bagaimana",
@@ -67,7 +69,7 @@ ABBREVIATIONS = {
     "thnx": "thank", "thanx": "thank", "tnx": "thank", "tq": "thank", "tysm": "thank", "tyvm": "thank",
     "tengkyu": "thank", "cya": "see you", "heya": "hey",
     "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please", "thx": "thank",
-    "thanks": "thank", "ty": "thank", "whats": "what", "wheres": "where", "whos": "who", "hows": "how",
+    "ty": "thank", "whats": "what", "wheres": "where", "whos": "who", "hows": "how",
     "hectares": "hectare", "ha.": "hectare", "sme": "sme", "smes": "sme", "msmes": "sme", "msme": "sme",
 }
 
