@@ -167,6 +167,17 @@ _ID_PREFIX_RECODE = (
     ("meny", "s"), ("peny", "s"), ("mem", "p"), ("pem", "p"), ("men", "t"), ("pen", "t"),
     ("meng", "k"), ("peng", "k"),
 )
+# Prefixes that never change the root. Not 'per-': perkiraan would become the filler 'kira'.
+_ID_PLAIN_PREFIXES = ("memper", "diper", "di", "ter", "ber", "ke")
+# Suffixes: '-kan' and '-an', and the chat '-in' that stands for '-kan' and '-i' (jelasin = jelaskan,
+# ceritain = ceritakan, nyaksiin = menyaksikan).
+_ID_SUFFIXES = ("kan", "an", "in")
+# Chat nasal prefixes, which drop 'me-' from the formal ones and recode the root's first letter the
+# same way: ngembangin ~ mengembangkan (k), nyaksiin ~ menyaksikan (s). 'nge-' comes before a root
+# that starts with a consonant and a vowel (ngecek, ngebahas); before 'ngerjain' (r + j) it is 'ng-'.
+_ID_CHAT_NASALS = (("ng", "k"), ("ny", "s"))
+_ID_CHAT_NGE = "nge"
+_VOWELS = "aiueo"
 
 
 def stem_indonesian(word: str) -> str:
@@ -186,7 +197,7 @@ def stem_indonesian(word: str) -> str:
     if last.endswith("ani") and len(last) >= 7:
         forms.append(last[:-1])
     else:
-        for suffix in ("kan", "an"):
+        for suffix in _ID_SUFFIXES:
             if last.endswith(suffix) and len(last) - len(suffix) >= 4:
                 forms.append(last[: -len(suffix)])
                 break
@@ -194,17 +205,23 @@ def stem_indonesian(word: str) -> str:
 
 
 def _strip_indonesian_prefix(word: str) -> str:
-    for prefix in ("memper", "diper", "di", "ter", "ber", "ke"):
+    for prefix in _ID_PLAIN_PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 4:
             return word[len(prefix):]
     for prefix in ("meng", "peng", "meny", "peny", "mem", "pem", "men", "pen", "me", "pe"):
         if not word.startswith(prefix) or len(word) - len(prefix) < 3:
             continue
         rest = word[len(prefix):]
-        if rest[0] in "aiueo":
+        if rest[0] in _VOWELS:
             recode = dict(_ID_PREFIX_RECODE).get(prefix)
             return recode + rest if recode else rest
         return rest
+    rest = word[len(_ID_CHAT_NGE):]
+    if word.startswith(_ID_CHAT_NGE) and len(rest) >= 3 and rest[0] not in _VOWELS and rest[1] in _VOWELS:
+        return rest
+    for prefix, recode in _ID_CHAT_NASALS:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3 and word[len(prefix)] in _VOWELS:
+            return recode + word[len(prefix):]
     return word
 
 

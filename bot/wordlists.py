@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 
 # Chat abbreviations and spelling variants → one form. Indonesian and English share one table:
-# no key here is a word of the other language. 'mana' is not here: alone it asks "which" ('industri mana'),
+# no key here is a word of the other language. Nor is a key a word that a name or synonym group
+# spells (they are matched after this table): 'start' (start up, start operating), 'cluster'
+# ('technopark cluster'), 'thanks' ('many thanks'; the stemmer makes it 'thank' anyway). 'mana' is not here: alone it asks "which" ('industri mana'),
 # and only 'di mana' asks where (`bot.scope` reads 'dimana' as a where question).
 ABBREVIATIONS = {
     # Indonesian
@@ -28,13 +30,46 @@ ABBREVIATIONS = {
     "makasi": "terimakasih", "mksh": "terimakasih", "trims": "terimakasih", "trmksh": "terimakasih",
     "tks": "terimakasih", "ttg": "tentang", "tntg": "tentang", "dlm": "dalam", "dl": "dalam", "kyk": "kayak",
     "skrg": "sekarang", "skr": "sekarang", "sy": "saya", "aq": "aku", "gw": "saya", "gue": "saya",
-    "bgt": "banget", "km": "kamu", "kmu": "kamu", "jd": "jadi", "tp": "tapi", "sbg": "sebagai", "spt": "seperti", "kl": "kalau",
-    "klo": "kalau", "kalo": "kalau", "org": "orang", "pd": "pada", "tsb": "tersebut", "dll": "dan lain", "ha": "hektare", "hektar": "hektare", "cluster": "klaster", "kluster": "klaster",
-    "umkm": "umkm", "ukm": "umkm", "startup": "startup", "starup": "startup", "start": "startup",
+    "bgt": "banget", "km": "kamu", "kmu": "kamu", "jd": "jadi", "sbg": "sebagai", "spt": "seperti", "kl": "kalau",
+    "klo": "kalau", "kalo": "kalau", "org": "orang", "pd": "pada", "tsb": "tersebut", "dll": "dan lain", "ha": "hektare", "hektar": "hektare", "kluster": "klaster",
+    "umkm": "umkm", "ukm": "umkm", "startup": "startup", "starup": "startup",
+    # Jakarta chat and short forms of question words (Latin, so never Korean; none is an English word
+    # — 'napa' is there only a place name). 'bbrp' is 'beberapa' (several), not 'berapa'.
+    "brpa": "berapa", "berape": "berapa", "bbrp": "beberapa", "bbrapa": "beberapa", "gmana": "bagaimana",
+    "gimn": "bagaimana", "bgmana": "bagaimana", "bgaimana": "bagaimana", "gimane": "bagaimana",
+    "knapa": "kenapa", "knpa": "kenapa", "napa": "kenapa", "kenape": "kenapa", "dmna": "dimana", "dimane": "dimana",
+    "siape": "siapa", "syp": "siapa",
+    # Chat spellings of everyday words. Not here: 'lg' (lagi in chat, but LG in 'LG Energy Solution'),
+    # 'cm' (centimetre), 'dah' (sudah or a goodbye), 'gua' (saya in chat, a cave in Indonesian),
+    # 'tp' (tapi in chat, but the short name of a technopark: 'Chungbuk TP').
+    "emg": "memang", "emng": "memang", "mmg": "memang", "bener": "benar", "bnr": "benar", "bner": "benar",
+    "gtu": "gitu", "trs": "terus", "trus": "terus", "sm": "sama", "sma": "sama", "ama": "sama", "lgi": "lagi",
+    "ntar": "nanti", "ntr": "nanti", "entar": "nanti", "tau": "tahu", "pake": "pakai", "pke": "pakai",
+    "cuman": "cuma", "cma": "cuma", "klw": "kalau", "klu": "kalau", "gk": "tidak", "kagak": "tidak",
+    "kaga": "tidak", "ngak": "tidak", "nggk": "tidak", "ngk": "tidak", "tak": "tidak", "blum": "belum",
+    "blom": "belum", "bkn": "bukan", "msh": "masih", "sdg": "sedang", "lgsg": "langsung", "jga": "juga",
+    "krna": "karena", "karna": "karena", "bsa": "bisa", "dng": "dengan", "yng": "yang", "skrng": "sekarang",
+    "skg": "sekarang", "sya": "saya", "ane": "saya", "pgn": "pengen", "pengin": "pengen", "nanya": "tanya", "ditanya": "tanya", "bertanya": "tanya",
+    "liat": "lihat",
+    # Informal words with a standard synonym: 'gede' (big) is 'besar', 'segede' is 'sebesar'.
+    "gede": "besar", "segede": "sebesar", "gedhe": "besar",
     "tenan": "tenant", "hai": "halo", "hallo": "halo", "hello": "hello", "helo": "hello",
     # English
+    # English chat spellings of question words and small words. None is an Indonesian word. Not here:
+    # 'hw' (homework), 'y' (ya in Indonesian chat), 'bc' and 'cos' (also BC, cosine), 'bout' and 'cud'
+    # (English words), 'gov' (government or governor), 'wont' and 'cant' (English words).
+    "wat": "what", "wut": "what", "wht": "what", "whut": "what", "wot": "what", "wats": "what", "wuts": "what",
+    "whts": "what", "wen": "when", "whn": "when", "whens": "when", "whr": "where", "wher": "where",
+    "whre": "where", "wich": "which", "whch": "which", "abt": "about", "coz": "because", "cuz": "because",
+    "bcoz": "because", "bcuz": "because", "becoz": "because", "becuz": "because", "bcause": "because",
+    "govt": "government", "gvt": "government", "goverment": "government", "gimme": "give me",
+    "lemme": "let me", "dunno": "do not know", "ppl": "people", "yr": "year", "yrs": "year", "intl": "international",
+    "rn": "right now", "im": "i am", "shud": "should", "wud": "would", "isnt": "is not", "doesnt": "does not",
+    "didnt": "did not", "wasnt": "was not", "arent": "are not", "dont": "do not",
+    "thnx": "thank", "thanx": "thank", "tnx": "thank", "tq": "thank", "tysm": "thank", "tyvm": "thank",
+    "tengkyu": "thank", "cya": "see you", "heya": "hey",
     "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please", "thx": "thank",
-    "thanks": "thank", "ty": "thank", "whats": "what", "wheres": "where", "whos": "who", "hows": "how",
+    "ty": "thank", "whats": "what", "wheres": "where", "whos": "who", "hows": "how",
     "hectares": "hectare", "ha.": "hectare", "sme": "sme", "smes": "sme", "msmes": "sme", "msme": "sme",
 }
 
@@ -44,6 +79,15 @@ PHRASES = {
     "terima kasih": "terimakasih", "thank you": "thank", "start up": "startup", "start ups": "startup",
     "mou": "mou", "nota kesepahaman": "mou", "nota kesepemahaman": "mou", "memorandum of understanding": "mou",
     "양해각서": "mou", "업무협약": "mou", "업무 협약": "mou",
+    # Openers that announce a question and say nothing about it ('kak mau nanya, ...', 'quick question:').
+    # Dropped whole: 'tanya' or 'question' alone would pull every question toward "what can I ask?".
+    # ('nanya' is already 'tanya' here: abbreviations come first.)
+    "mau tanya": "", "mo tanya": "", "numpang tanya": "", "izin tanya": "", "ijin tanya": "", "boleh tanya": "",
+    "pengen tanya": "", "ingin tanya": "",
+    "quick question": "", "i have a question": "", "i want to ask": "", "i wanna ask": "",
+    "i would like to ask": "", "i was wondering": "", "just wondering": "",
+    "궁금한 게 있어요": "", "궁금한 게 있는데": "", "질문 있어요": "", "질문이 있어요": "", "질문이 있는데": "",
+    "물어볼 게 있어요": "", "물어볼 게 있는데": "", "여쭤볼 게 있어요": "", "여쭤볼 게 있는데": "",
 }
 
 # Words that carry no information about which entry is meant: politeness, fillers, discourse
@@ -53,10 +97,15 @@ STOPWORDS = set("""
 sih dong deh kak kakak min mimin gan bang sis bro mas mbak ya yah nih tuh loh lho kok tolong mohon pak bu om
 kah lah pun nya eh ah oh hmm hm um uh wr wb sebenarnya sebenernya emang memang banget bgt aja saja coba gitu
 begitu kira ayo yuk
+cuma doang hanya plis pliss gaes guys kk kan toh sob anu
 the a an please pls plz kindly exactly actually really basically just so well ok okay oke anyway btw
+tho though omg tbh ngl imo fyi dude
 s t d ll re ve m
 좀 혹시 그럼 그리고 그 저 제가 알려줘 알려주세요 알려줄래 알려줄래요 알려 주세요 줘 궁금해요 궁금해 궁금합니다 궁금
 싶어요 싶습니다 알고 말해줘 말해 요 정말 진짜 근데 그런데 그냥 이만 실례지만 저기 저기요 음 네 예 ㅋㅋ ㅎㅎ
+넘 너무 완전 엄청 되게 디게 겁나 짱 레알 진심 대박 헐 막 그니까 있잖아 제발
+궁금한데 궁금한데요 궁금해서 궁금하네요 알려주셈 알려줭 알려조 알려주라 알려줘여 알려주세여 가르쳐줘 가르쳐 가르쳐주세요
+부탁해 부탁해요 부탁드려요 부탁드립니다
 """.split())
 
 # Indonesian and English words that affix stripping must leave alone.
@@ -65,6 +114,10 @@ PROTECTED = {
     "belum", "bisa", "yang", "dari", "karena", "juga", "tanggal", "tahun", "hari", "bulan", "halo", "hai",
     "selamat", "pagi", "siang", "sore", "malam", "kamu", "anda", "saya", "aku", "kami", "kita", "mereka",
     "teknologi", "industri", "tenant", "direktur", "digital", "diskusi", "dinas", "terminal", "kebun", "startup", "seminar", "sister", "umkm", "memorandum", "terimakasih",
+    "ngapain",  # "doing what": not the chat prefix ng- on a root "apa"
+    "pengen", "pingin", "pengin", "perlu", "pernah", "peran", "perdana", "permisi",  # not pe-/per- on a root
+    "metode", "media", "mesin", "medis", "menit", "meter", "pesan", "pesawat", "penting",  # not me-/pe- either
+    "ditanya", "bertanya",  # their '-nya' is the root's own (tanya)
     "this", "was", "has", "does", "is", "us", "its", "news", "business", "always", "address", "process",
     "yes", "less", "bus", "gas", "pas", "this", "thus", "plus", "across", "series", "species",
 }
@@ -75,6 +128,17 @@ KO_SYNONYMS = {
     "크기": "면적", "넓이": "면적", "규모": "면적", "땡큐": "감사", "고마워": "감사", "고마워요": "감사",
     "고맙습니다": "감사", "감사합니다": "감사", "감사해요": "감사", "서명": "체결", "서명식": "체결", "체결식": "체결",
     "사인": "체결", "안녕하세요": "안녕", "안녕하십니까": "안녕", "방가": "안녕", "하이": "안녕",
+    # Chat forms of question words. Hangul, so no Latin word can collide; each is only this question word.
+    # (A knowledge base whose synonym group spells 어떻게 or 누구 lists these forms too: the groups are
+    # matched before this table is read.)
+    "머": "무엇", "머야": "무엇", "머임": "무엇", "뭐임": "무엇", "뭔데": "무엇", "뭐여": "무엇", "뭐냐": "무엇",
+    "뭐니": "무엇", "뭡니까": "무엇", "뭐에여": "무엇", "뭐예여": "무엇", "뭐죠": "무엇", "뭔지": "무엇",
+    "어케": "어떻게", "어캐": "어떻게", "어떻케": "어떻게", "어뜨케": "어떻게", "어떠케": "어떻게",
+    "왜케": "왜", "왜캐": "왜", "왤케": "왜", "왜요": "왜", "왜여": "왜", "왜죠": "왜",
+    "누군데": "누구", "누군가요": "누구", "누구심": "누구", "누군지": "누구",
+    "얼만데": "얼마", "얼만가요": "얼마", "얼만지": "얼마", "몇개": "얼마",
+    "언젠데": "언제", "언젠지": "언제", "언제쯤": "언제",
+    "어딘데": "어디", "어딘지": "어디", "어딤": "어디", "어딨어": "어디", "어딨어요": "어디", "어딨나요": "어디",
 }
 
 # Verb endings, then particles, stripped from the end of a Hangul word (longest first).
@@ -83,9 +147,12 @@ KO_ENDINGS = sorted("""했대요 한대요 했대 했다는데 한다는데 다�
     한다고 했다고 이라고 라고 이라는 라는 거예요 거에요 건가요 건데 거야 은거 는거 한대 했대 냐고 는지 은지
     했습니까 했나요 했어요 했어 했죠 됐나요 됐어요 되었나요 되나요 돼요 됩니다 인가요 입니까 입니다
     이에요 이었나요 였나요 였어요 이었어요 이죠 인지 인데 예요 에요 이야 나요 까요 어요 아요 해요 세요 습니까
-    합니까 하나요 합니다 해줘 줘요 이다 니까 였지 했지 인가 이냐 냐 지요 죠 야 요""".split(), key=len, reverse=True)
+    합니까 하나요 합니다 해줘 줘요 이다 니까 였지 했지 인가 이냐 냐 지요 죠 야 요
+    임 했음 됐음 였음 었음 았음 있음 없음 이었음 거임 인거임 한거임 인듯 임까 인가여 인지여
+    해여 해용 해염 했어여 했나여 됐나여 나여 까여 에여 예여 이에여 어여 아여 세여 줘여 여
+    하셈 해셈 주셈 했삼 하삼""".split(), key=len, reverse=True)
 KO_PARTICLES = sorted("""들이 들은 들을 들의 들도 끼리 에서는 에서 에게 한테 으로 께서 부터 까지 처럼 이랑 하고 이나 은 는 이 가 을 를 의 에 로 와 과 도
-    만 랑 나 들 아 어""".split(), key=len, reverse=True)
+    만 랑 나 들 아 어 쯤""".split(), key=len, reverse=True)
 
 # Grammar words: however rare in the knowledge base, they say nothing about which entry is meant.
 # (Question words such as kapan/when/언제 are not here: they tell a date question from a venue one.)
@@ -99,7 +166,8 @@ type able thing things stuff has have had having get got part which province pro
 punya hal bagian mengenai perihal
 사람 부분 대해 대해서 대한 관해 관해서 관한
 jelasin jelaskan kasih mau ingin pengen pingin
-거 것 수 등 및 그 이 저 좀 더 하
+terus lagi kayak karena because gonna
+거 것 수 등 및 그 이 저 좀 더 하 개 정도 그거 이거 저거
 """.split())
 
 # Question words by the kind of fact they ask for ('how many/much' is found as a pair). A "when"
@@ -116,8 +184,9 @@ QUESTION_WORDS = {
 # Compatibility jamo typed on their own are chat shorthand: a few stand for words, the rest (ㅋㅋ ㅎㅎ
 # ㅠㅠ ㅜㅜ) are laughter or tears and carry no meaning.
 JAMO_RUN = re.compile(r"[\u3131-\u318e]+")
-JAMO_WORDS = {"ㅎㅇ": "안녕", "ㄳ": "감사", "ㄱㅅ": "감사", "ㄱㅅㄱㅅ": "감사", "ㅇㅋ": "오케이", "ㅂㅇ": "안녕",
-              "ㅂㅂ": "안녕", "ㅈㅅ": "죄송"}
+# ㅂㅂ, ㅂㅇ and ㅃㅃ say goodbye (바이바이, 빠이): 안녕히, not the greeting 안녕.
+JAMO_WORDS = {"ㅎㅇ": "안녕", "ㄳ": "감사", "ㄱㅅ": "감사", "ㄱㅅㄱㅅ": "감사", "ㅇㅋ": "오케이", "ㅂㅇ": "안녕히",
+              "ㅂㅂ": "안녕히", "ㅈㅅ": "죄송", "ㄳㄳ": "감사", "ㅃㅃ": "안녕히", "ㅃㅇ": "안녕히", "ㅎㅇㅎㅇ": "안녕"}
 # Laughter written in letters: 'wkwk', 'awokawok', 'hahaha', 'hehe', 'xixi', 'lol', '하하', '크크'.
 LAUGHTER = re.compile(r"(?<![a-z\uac00-\ud7a3])(?:(?:wk){2,}w?|(?:kw){2,}k?|a?wok(?:a?wok)+|(?:ha){2,}h?|(?:he){2,}h?"
                        r"|(?:hi){2,}h?|(?:hu){2,}|(?:xi){2,}|lo+l|lmf?a+o+|rofl|(?:하){2,}|(?:히){2,}|(?:헤){2,}"
