@@ -29,6 +29,9 @@ saya aku kamu anda kami kita mereka dia beliau kalian punya
 halo hai selamat pagi siang sore malam terima kasih makasih terimakasih tolong mohon minta
 mau ingin pengen tahu tau tanya bertanya jelaskan jelasin kasih beri berikan kapan sekarang tentang soal
 sebutkan apaan gitu begitu seperti kayak antara berapakah sejak hingga sampai oke iya
+brpa berape gmana gimn bgmana gimane knapa knpa napa kenape dmna dimane siape emg emng bener bnr gtu trs trus
+ntar entar pake cuman gk kagak kaga ngak nggk ngk tak blum blom bkn msh jga krna karna bsa dng yng skrng sya
+pgn nanya liat gede doang gaes
 """.split())
 
 ENGLISH = frozenset("""
@@ -38,7 +41,8 @@ and or but not no yes this that these those it its there here i me my mine you y
 their he him his she her please tell explain know hi hello hey thanks thank thx bye goodbye morning evening
 anything something someone anyone any some many much more most very also just still yet already ever
 into onto over under between after before during since until than then so if
-u ur ya gonna gotta wanna cya
+u ur ya gonna gotta wanna cya wat wut wht whut wot wats wen whn whr wher whre wich whch abt coz cuz dunno
+im shud wud isnt doesnt didnt wasnt arent dont thnx thanx tnx tysm tho omg tbh
 """.split())
 # 'ya' is in both lists, so it never votes: Indonesian 'ya' (yes, a tag) and English chat 'see ya'.
 

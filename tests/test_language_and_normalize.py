@@ -23,6 +23,11 @@ from bot.normalize import Analyzer, fold, jamo, stem_indonesian, strip_korean
     ("gotta go, see ya tomorrow", "en"),
     ("oke ya", "id"),
     ("mou nya tahun berapa ya", "id"),
+    # chat spellings of closed-class words vote like their standard forms
+    ("kitb gede gk", "id"),
+    ("emg bener kitb didukung pemerintah", "id"),
+    ("wen was mou signed", "en"),
+    ("dunno wat kitb is", "en"),
 ])
 def test_detects_language_including_short_greetings_and_code_mixing(text, lang):
     assert detect_language(text) == lang
