@@ -1,4 +1,5 @@
-"""The evaluation set (tests/eval/questions.yaml) holds the engine to its floors."""
+"""The evaluation sets hold the engine to its floors: tests/eval/questions.yaml, and
+tests/eval/independent.yaml, written from the article alone by a writer who never saw the base."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from bot.evaluate import evaluate, format_report, read_cases
 
 EVAL_FILE = Path(__file__).parent / "eval" / "questions.yaml"
+INDEPENDENT_FILE = Path(__file__).parent / "eval" / "independent.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -18,8 +20,14 @@ def report(engine):
     return evaluate(engine, read_cases(EVAL_FILE))
 
 
-def test_the_evaluation_set_is_big_and_varied_enough(bundled_kb):
-    cases = read_cases(EVAL_FILE)
+@pytest.fixture(scope="module")
+def independent(engine):
+    return evaluate(engine, read_cases(INDEPENDENT_FILE))
+
+
+@pytest.mark.parametrize("path", [EVAL_FILE, INDEPENDENT_FILE], ids=["questions", "independent"])
+def test_the_evaluation_set_is_big_and_varied_enough(bundled_kb, path):
+    cases = read_cases(path)
     assert len(cases) >= 200
     assert sum(case.expect is None for case in cases) >= 40
     for lang in ("id", "ko", "en"):
@@ -31,7 +39,12 @@ def test_the_evaluation_set_is_big_and_varied_enough(bundled_kb):
         return " ".join(re.sub(r"[^\w]+", " ", unicodedata.normalize("NFKC", text).casefold()).split())
     phrasings = {same_text(q) for entry in bundled_kb.entries for qs in entry.questions.values() for q in qs}
     copied = [case.question for case in cases if same_text(case.question) in phrasings]
-    assert copied == [], "evaluation questions must not be copied from the knowledge base"
+    if path == INDEPENDENT_FILE:
+        # Its writer never saw the base, so a common question ("how big is kitb") may coincide with a
+        # phrasing by chance; coincidences stay a small share.
+        assert len(copied) <= 0.12 * len(cases), copied
+    else:
+        assert copied == [], "evaluation questions must not be copied from the knowledge base"
 
 
 # The set is out of sample: no constant of the engine was fitted to it (the decision rule is
@@ -59,3 +72,17 @@ def test_offtopic_refusal_floor(report):
 
 def test_language_detection_floor(report):
     assert report.language_accuracy >= 0.98, format_report(report)
+
+
+# The independent set is harder (its writer never saw a phrasing): regression guards below what it
+# measures now (see the README), not targets.
+@pytest.mark.parametrize("lang", ["id", "ko", "en"])
+def test_the_independent_set_gets_its_answer_given_or_offered(independent, lang):
+    assert independent.reach(lang) >= 0.88, format_report(independent)
+    assert independent.accuracy(lang) >= 0.55, format_report(independent)
+
+
+def test_the_independent_set_is_rarely_answered_wrongly(independent):
+    assert independent.wrong_rate <= 0.03, format_report(independent)
+    assert independent.offtopic_refusal_rate >= 0.93, format_report(independent)
+    assert independent.language_accuracy >= 0.98, format_report(independent)
