@@ -40,6 +40,7 @@ _KO_AFFIXES = frozenset(KO_ENDINGS) | frozenset(KO_PARTICLES)
 
 _SCRIPT_BOUNDARY = re.compile(rf"(?<=[a-z0-9\u00c0-\u024f])(?=[{HANGUL}])|(?<=[{HANGUL}])(?=[a-z0-9\u00c0-\u024f])")
 _LATIN_WORD = re.compile(r"[a-z]+")
+_POSSESSIVE = re.compile(r"(?<=[a-z0-9])['`]s\b")
 _ELONGATION = re.compile(r"([a-z])\1{2,}")           # 'halooo', 'hiii', 'thanksss'
 _REDUPLICATION = re.compile(r"\b([a-z]{3,})2\b")    # Indonesian chat: 'masing2' = 'masing-masing'
 
@@ -105,8 +106,10 @@ def fold(text: str) -> str:
         text = text.translate(_INVISIBLE)
         text = JAMO_RUN.sub(_jamo_word, text)
         text = _strip_accents(unicodedata.normalize("NFKC", text).casefold())
-        text = text.replace("\u2019", "")
-    text = text.replace("'", "").replace("`", "")
+        text = text.replace("\u2019", "'")
+    # The possessive goes ('CTP's goal' → 'ctp goal': a short name has no inflected spellings),
+    # other apostrophes join ('what's' → 'whats').
+    text = _POSSESSIVE.sub("", text).replace("'", "").replace("`", "")
     text = _NOT_WORD.sub(" ", text).strip()
     # Each step below changes one word at a time, so each distinct word is done once.
     text = " ".join([_fold_word(word) for word in text.split(" ")])

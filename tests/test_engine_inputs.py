@@ -216,3 +216,18 @@ def test_a_common_word_is_never_corrected_into_a_word_of_the_base(engine, questi
         assert term.token_id is None or engine.index.words[term.token_id] == form, term
     if word.startswith("kapa"):
         assert "when" not in engine.scope.question_kinds(engine.index.terms(question, lang))
+
+
+@pytest.mark.parametrize("possessive, plain, lang", [
+    ("ctp's goal", "ctp goal", "en"),                 # a three-letter name has no inflected spellings
+    ("CTP\u2019s goal", "ctp goal", "en"),            # the typographic apostrophe of phone keyboards
+    ("gbc's area", "gbc area", "en"),
+    ("what's ctp's way of working", "what is ctp way of working", "en"),
+    ("tujuan ctp-nya apa", "tujuan ctp apa", "id"),  # the same possessive in Indonesian and Korean
+    ("충북TP의 목표는 뭐예요?", "충북TP 목표는 뭐예요?", "ko"),
+])
+def test_a_possessive_keeps_the_name_it_follows(engine, possessive, plain, lang):
+    names = [t.token_id for t in engine.index.terms(possessive, lang)
+             if t.token_id is not None and engine.index.words[t.token_id][1:] in engine.kb.names]
+    assert names, engine.index.terms(possessive, lang)
+    assert same_reply(engine.ask(possessive), engine.ask(plain)), (engine.ask(possessive), engine.ask(plain))
