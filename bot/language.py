@@ -31,7 +31,7 @@ mau ingin pengen tahu tau tanya bertanya jelaskan jelasin kasih beri berikan kap
 sebutkan apaan gitu begitu seperti kayak antara berapakah sejak hingga sampai oke iya
 brpa berape gmana gimn bgmana gimane knapa knpa napa kenape dmna dimane siape emg emng bener bnr gtu trs trus
 ntar entar pake cuman gk kagak kaga ngak nggk ngk tak blum blom bkn msh jga krna karna bsa dng yng skrng sya
-pgn nanya liat gede doang gaes
+pgn nanya liat gede doang gaes kak kakak gan mbak pak bu
 """.split())
 
 ENGLISH = frozenset("""

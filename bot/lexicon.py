@@ -11,9 +11,9 @@ LANGUAGES = ("id", "en")   # Korean is corrected in jamo against the base only (
 
 
 @lru_cache(maxsize=None)
-def _common(lang: str) -> frozenset[str]:
+def _common(lang: str) -> dict[str, float]:
     from wordfreq import get_frequency_dict  # imported when first needed: about 0.1 s
-    return frozenset(get_frequency_dict(lang, wordlist="small"))
+    return get_frequency_dict(lang, wordlist="small")
 
 
 def is_indonesian_word(word: str) -> bool:
@@ -21,6 +21,11 @@ def is_indonesian_word(word: str) -> bool:
     return word in _common("id")
 
 
-def is_common_word(word: str) -> bool:
-    """True when `word` (lower-case) is a common Indonesian or English word."""
-    return any(word in _common(lang) for lang in LANGUAGES)
+def indonesian_frequency(word: str) -> float:
+    """How often `word` occurs in Indonesian text (a share of all words; 0 when not common)."""
+    return _common("id").get(word, 0.0)
+
+
+def is_common_word(word: str, lang: str) -> bool:
+    """True when `word` (lower-case) is a common word of `lang` ('id' or 'en'; never for 'ko')."""
+    return lang in LANGUAGES and word in _common(lang)

@@ -11,13 +11,15 @@ import unicodedata
 from functools import lru_cache
 from typing import Callable, Container, Iterable
 
-from bot.lexicon import is_common_word, is_indonesian_word
+from bot.indonesian import stem_indonesian
+from bot.lexicon import is_common_word
 from bot.wordlists import (
     ABBREVIATIONS,
     GRAMMAR_WORDS,
     JAMO_RUN,
     JAMO_WORDS,
     KO_ENDINGS,
+    KO_NOUN_TAILS,
     KO_PARTICLES,
     KO_SYNONYMS,
     LAUGHTER,
@@ -127,9 +129,12 @@ def _fold_word(word: str) -> str:
 
 @lru_cache(maxsize=100_000)
 def _expand_word(word: str) -> str:
-    """`_expand` on each run of Latin letters of one folded word."""
+    """`_expand` on each run of Latin letters of one folded word; a whole Hangul word in the table
+    ('바이') is replaced too."""
     if word.isalpha() and word.isascii():
         return _expand(word)
+    if word in ABBREVIATIONS:
+        return ABBREVIATIONS[word]
     return _LATIN_WORD.sub(lambda m: _expand(m.group(0)), word)
 
 
@@ -156,6 +161,8 @@ def strip_korean(word: str) -> str:
     endings, particles = _KO_SUFFIX_TABLES
     for length, suffixes in endings:
         # A one-syllable ending must leave two syllables: 분야 and 역할 are nouns, not 분+야, 역+할.
+        if length == 1 and word.endswith(KO_NOUN_TAILS):
+            continue
         if len(word) - length >= (2 if length == 1 else 1) and word[-length:] in suffixes:
             word = word[:-length]
             break
@@ -164,68 +171,6 @@ def strip_korean(word: str) -> str:
             word = word[:-length]
             break
     return KO_SYNONYMS.get(word, word)
-
-
-_ID_PREFIX_RECODE = (
-    ("meny", "s"), ("peny", "s"), ("mem", "p"), ("pem", "p"), ("men", "t"), ("pen", "t"),
-    ("meng", "k"), ("peng", "k"),
-)
-# Prefixes that never change the root. Not 'per-': perkiraan would become the filler 'kira'.
-_ID_PLAIN_PREFIXES = ("memper", "diper", "di", "ter", "ber", "ke")
-# Suffixes: '-kan' and '-an', and the chat '-in' that stands for '-kan' and '-i' (jelasin = jelaskan,
-# ceritain = ceritakan, nyaksiin = menyaksikan).
-_ID_SUFFIXES = ("kan", "an", "in")
-# Chat nasal prefixes, which drop 'me-' from the formal ones and recode the root's first letter the
-# same way: ngembangin ~ mengembangkan (k), nyaksiin ~ menyaksikan (s). 'nge-' comes before a root
-# that starts with a consonant and a vowel (ngecek, ngebahas); before 'ngerjain' (r + j) it is 'ng-'.
-_ID_CHAT_NASALS = (("ng", "k"), ("ny", "s"))
-_ID_CHAT_NGE = "nge"
-_VOWELS = "aiueo"
-
-
-def stem_indonesian(word: str) -> str:
-    """Particles, then prefix, then suffix: 'ditandatangani' → 'tandatangan', 'dicari' → 'cari'.
-    The most stripped form that is a common word wins, so a root that looks affixed keeps its
-    letters ('dingin', not 'ngin'; 'setelah', not 'sete'; 'penandatangan' → 'tandatangan')."""
-    if word in PROTECTED or len(word) < 5:
-        return word
-    forms = [word]
-    for suffix in ("lah", "kah", "pun", "nya", "ku", "mu"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            forms.append(word[: -len(suffix)])
-            break
-    forms.append(_strip_indonesian_prefix(forms[-1]))
-    # '-i' only after '-an' (tandatangani): it is the last letter of too many roots (hari, industri).
-    last = forms[-1]
-    if last.endswith("ani") and len(last) >= 7:
-        forms.append(last[:-1])
-    else:
-        for suffix in _ID_SUFFIXES:
-            if last.endswith(suffix) and len(last) - len(suffix) >= 4:
-                forms.append(last[: -len(suffix)])
-                break
-    return next((form for form in reversed(forms) if is_indonesian_word(form)), forms[-1])
-
-
-def _strip_indonesian_prefix(word: str) -> str:
-    for prefix in _ID_PLAIN_PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= 4:
-            return word[len(prefix):]
-    for prefix in ("meng", "peng", "meny", "peny", "mem", "pem", "men", "pen", "me", "pe"):
-        if not word.startswith(prefix) or len(word) - len(prefix) < 3:
-            continue
-        rest = word[len(prefix):]
-        if rest[0] in _VOWELS:
-            recode = dict(_ID_PREFIX_RECODE).get(prefix)
-            return recode + rest if recode else rest
-        return rest
-    rest = word[len(_ID_CHAT_NGE):]
-    if word.startswith(_ID_CHAT_NGE) and len(rest) >= 3 and rest[0] not in _VOWELS and rest[1] in _VOWELS:
-        return rest
-    for prefix, recode in _ID_CHAT_NASALS:
-        if word.startswith(prefix) and len(word) - len(prefix) >= 3 and word[len(prefix)] in _VOWELS:
-            return recode + word[len(prefix):]
-    return word
 
 
 def stem_english(word: str) -> str:
@@ -275,7 +220,8 @@ class Analyzer:
         # Single-word spellings feed typo correction (so "chungbok" still finds @chungbuk).
         self.single_word_names = {form: f"@{key}" for form, key in spellings.items() if " " not in form}
         self._names = self._compile(spellings)
-        self._phrases = self._compile(PHRASES)
+        self._phrases = self._compile({form: word for form, word in PHRASES.items() if word})
+        self._openers = self._compile({form: word for form, word in PHRASES.items() if not word})
 
     @staticmethod
     def _compile(table: dict[str, str]) -> tuple[re.Pattern, dict[str, str]] | None:
@@ -327,9 +273,9 @@ class Analyzer:
         return token.startswith("@")
 
     @staticmethod
-    def is_common_word(word: str) -> bool:
-        """A common Indonesian or English word as written (`bot.lexicon`): no misspelling to correct."""
-        return is_common_word(word)
+    def is_common_word(word: str, lang: str) -> bool:
+        """A common word of the language (`bot.lexicon`): no misspelling to correct."""
+        return is_common_word(word, lang)
 
     @staticmethod
     def split_compound(word: str, known: Container[str]) -> list[str] | None:
@@ -359,23 +305,24 @@ class Analyzer:
                 return found[1]
         return None
 
-    def tokens(self, text: str, lang: str, surfaces: list[str] | None = None,
-               written: dict[str, str] | None = None) -> list[str]:
+    def tokens(self, text: str, lang: str, surfaces: list[str] | None = None) -> list[str]:
         """Normalized tokens of `text`, written in `lang` (id, ko or en). `surfaces`, when given,
-        receives the spellings that became a name or synonym token ('luas' for @area); `written`,
-        each other token → the word it was written as, before stemming ('sete' → 'setelah')."""
+        receives the spellings that became a name or synonym token ('luas' for @area). An opener
+        that announces a question ('mau tanya') is dropped, unless it is all there is."""
+        found = self._tokens(text, lang, surfaces, self._openers)
+        return found or self._tokens(text, lang, surfaces, None)
+
+    def _tokens(self, text: str, lang: str, surfaces: list[str] | None,
+                openers: tuple[re.Pattern[str], dict[str, str]] | None) -> list[str]:
         folded = fold(text)
         # Chat abbreviations first, so 'kpn' joins the same synonym group as 'kapan' and 'when'.
         folded = " ".join([_expand_word(word) for word in folded.split(" ")])
         folded = self._replace(self._names, folded, lambda key: f"@{key}", surfaces)
+        folded = self._replace(openers, folded, lambda word: word)
         folded = self._replace(self._phrases, folded, lambda word: word)
         result: list[str] = []
         for token in _TOKEN.findall(folded):
-            normalized = normalize_word(token, lang)
-            result.extend(normalized)
-            if written is not None:
-                for form in normalized:
-                    written.setdefault(form, token)
+            result.extend(normalize_word(token, lang))
         return result
 
 

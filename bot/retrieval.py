@@ -61,12 +61,11 @@ class Analyzer(Protocol):
 
     single_word_names: dict[str, str]
 
-    def tokens(self, text: str, lang: str, surfaces: list[str] | None = None,
-               written: dict[str, str] | None = None) -> list[str]: ...
+    def tokens(self, text: str, lang: str, surfaces: list[str] | None = None) -> list[str]: ...
     def split_compound(self, word: str, known: "Vocabulary") -> list[str] | None: ...
     def is_grammar(self, word: str) -> bool: ...
     def is_name(self, token: str) -> bool: ...
-    def is_common_word(self, word: str) -> bool: ...
+    def is_common_word(self, word: str, lang: str) -> bool: ...
 
 
 class Vocabulary(Protocol):
@@ -213,8 +212,7 @@ class Index:
         left unknown. `lang` is the question's language ('id', 'ko' or 'en')."""
         terms: list[QueryTerm] = []
         seen: set[str] = set()
-        written: dict[str, str] = {}
-        tokens = self.analyzer.tokens(text, lang, written=written)
+        tokens = self.analyzer.tokens(text, lang)
         # A guess (typo, prefix) never lands on a word the question already has: 'what did the
         # governor say about samsung' must not read 'samsung' as a second 'say' and lose it.
         taken = {i for i in map(self.vocabulary.get, tokens) if i is not None}
@@ -232,9 +230,11 @@ class Index:
                     terms.extend(QueryTerm(p, self.vocabulary[p], SPLIT_QUALITY) for p in pieces if p not in seen)
                     seen.update(pieces)
                     continue
-            # A common word as written ('kapal', ship) is no misspelling of 'kapan' (when); a stem may be.
-            common = written.get(token) == token and self.analyzer.is_common_word(token)
-            guess, quality = None if common else self.spelling.correct(token, lang), TYPO_QUALITY
+            exact = self.spelling.exact(token)
+            # A common word ('kapal', ship) is no misspelling of a known one ('kapan', when).
+            common = exact is None and self.analyzer.is_common_word(token, lang)
+            guess = exact if exact is not None or common else self.spelling.correct(token, lang)
+            quality = TYPO_QUALITY
             if guess is None or guess in taken:
                 guess, quality = None if has_hangul(token) else self.spelling.prefix_match(token), PREFIX_QUALITY
             if guess is not None and guess not in taken:

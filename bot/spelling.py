@@ -4,6 +4,7 @@ two for long Latin words, or a known word that a word extends or shortens by a s
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
 from array import array
 from collections import defaultdict
@@ -15,6 +16,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from bot.bm25 import has_hangul
 
+_LATIN_VOWEL = re.compile(r"[aeiouy]")
 MIN_LATIN_TYPO_LENGTH = 4   # shorter words have too many neighbours; real words are never corrected (bot.lexicon)
 
 
@@ -36,11 +38,14 @@ class Spelling:
             if not word.startswith("@"):
                 corrections.setdefault(word, vocabulary[word])
         self.correction_target: dict[str, int] = {}
+        self.group_forms: dict[int, list[str]] = defaultdict(list)   # a name's or group's spellings
         for word, token_id in corrections.items():
             form = _typo_form(word)
             if len(form) < 4 or word.isdigit():
                 continue
             self.correction_target[form] = token_id
+            if words[token_id].startswith("@"):
+                self.group_forms[token_id].append(form)
             for key in _deletes(form) | {form}:
                 known = self.deletes.get(key)
                 if known is None:
@@ -88,12 +93,19 @@ class Spelling:
                 best = word
         return self.vocabulary[best] if best else None
 
+    def exact(self, token: str) -> int | None:
+        """The name or synonym group one of whose spellings this token is (a stem such as
+        'tandatangan' of 'penandatangan', whose spellings the text matched only unstemmed)."""
+        return self.correction_target.get(_typo_form(token))
+
     def correct(self, token: str, lang: str) -> int | None:
         """The known word one edit away (in jamo for Korean), from phrasings of the same language:
         an English 'number' must not become the Indonesian 'sumber'."""
         form = _typo_form(token)
         if len(form) < (4 if has_hangul(token) else MIN_LATIN_TYPO_LENGTH) or token.isdigit():
             return None
+        if not has_hangul(token) and not _LATIN_VOWEL.search(token):
+            return None     # a skeleton such as 'mksd' (maksud) is a chat abbreviation, not a typo
         found: set[int] = set()
         for key in _deletes(form) | {form}:
             known = self.deletes.get(key)
@@ -106,8 +118,9 @@ class Spelling:
             word = self.words[token_id]
             if not word.startswith("@") and lang not in self.token_langs[token_id]:
                 continue
-            target = _typo_form(word) if not word.startswith("@") else None
-            if target is not None and OSA.distance(form, target) > 1:
+            # One edit: two forms that share a delete may be two apart ('mksd' and 'makasih' are not).
+            targets = self.group_forms.get(token_id, ()) if word.startswith("@") else (_typo_form(word),)
+            if all(OSA.distance(form, target) > 1 for target in targets):
                 continue
             if self.df[token_id] > best_df:
                 best, best_df = token_id, int(self.df[token_id])

@@ -43,14 +43,19 @@ ABBREVIATIONS = {
     # 'cm' (centimetre), 'dah' (sudah or a goodbye), 'gua' (saya in chat, a cave in Indonesian),
     # 'tp' (tapi in chat, but the short name of a technopark: 'Chungbuk TP').
     "emg": "memang", "emng": "memang", "mmg": "memang", "bener": "benar", "bnr": "benar", "bner": "benar",
-    "gtu": "gitu", "trs": "terus", "trus": "terus", "sm": "sama", "sma": "sama", "ama": "sama", "lgi": "lagi",
+    "gtu": "gitu", "trs": "terus", "trus": "terus", "sm": "sama", "ama": "sama", "lgi": "lagi",
     "ntar": "nanti", "ntr": "nanti", "entar": "nanti", "tau": "tahu", "pake": "pakai", "pke": "pakai",
     "cuman": "cuma", "cma": "cuma", "klw": "kalau", "klu": "kalau", "gk": "tidak", "kagak": "tidak",
     "kaga": "tidak", "ngak": "tidak", "nggk": "tidak", "ngk": "tidak", "tak": "tidak", "blum": "belum",
     "blom": "belum", "bkn": "bukan", "msh": "masih", "sdg": "sedang", "lgsg": "langsung", "jga": "juga",
     "krna": "karena", "karna": "karena", "bsa": "bisa", "dng": "dengan", "yng": "yang", "skrng": "sekarang",
     "skg": "sekarang", "sya": "saya", "ane": "saya", "pgn": "pengen", "pengin": "pengen", "nanya": "tanya", "ditanya": "tanya", "bertanya": "tanya",
-    "liat": "lihat",
+    "liat": "lihat", "mksd": "maksud", "mksdnya": "maksud", "smpe": "sampai", "sampe": "sampai", "spai": "sampai",
+    # Chat verbs whose root the stemmer cannot weigh (`bot.indonesian`): 'cakup' is not common
+    # itself, and 'kurus' (thin) is more common than 'urus'. 'sma' is not here: it is also SMA.
+    "nyakup": "cakup", "ngurus": "urus", "ngurusin": "urus",
+    # Korean chat goodbyes as whole words: inside a longer word 바이 is 바이오 (bio) or 바이어 (buyer).
+    "바이": "bye", "빠이": "bye",
     # Informal words with a standard synonym: 'gede' (big) is 'besar', 'segede' is 'sebesar'.
     "gede": "besar", "segede": "sebesar", "gedhe": "besar",
     "tenan": "tenant", "hai": "halo", "hallo": "halo", "hello": "hello", "helo": "hello",
@@ -82,7 +87,7 @@ PHRASES = {
     # Openers that announce a question and say nothing about it ('kak mau nanya, ...', 'quick question:').
     # Dropped whole: 'tanya' or 'question' alone would pull every question toward "what can I ask?".
     # ('nanya' is already 'tanya' here: abbreviations come first.)
-    "mau tanya": "", "mo tanya": "", "numpang tanya": "", "izin tanya": "", "ijin tanya": "", "boleh tanya": "",
+    "mau tanya": "", "mo tanya": "", "numpang tanya": "", "izin tanya": "", "ijin tanya": "",
     "pengen tanya": "", "ingin tanya": "",
     "quick question": "", "i have a question": "", "i want to ask": "", "i wanna ask": "",
     "i would like to ask": "", "i was wondering": "", "just wondering": "",
@@ -110,6 +115,7 @@ s t d ll re ve m
 
 # Indonesian and English words that affix stripping must leave alone.
 PROTECTED = {
+    "selain", "semakin", "desain", "kemarin",   # roots before the chat '-in' that are words too (sela, desa)
     "berapa", "bagaimana", "apa", "siapa", "kapan", "dimana", "kenapa", "dengan", "tidak", "untuk", "sudah",
     "belum", "bisa", "yang", "dari", "karena", "juga", "tanggal", "tahun", "hari", "bulan", "halo", "hai",
     "selamat", "pagi", "siang", "sore", "malam", "kamu", "anda", "saya", "aku", "kami", "kita", "mereka",
@@ -148,9 +154,11 @@ KO_ENDINGS = sorted("""했대요 한대요 했대 했다는데 한다는데 다�
     했습니까 했나요 했어요 했어 했죠 됐나요 됐어요 되었나요 되나요 돼요 됩니다 인가요 입니까 입니다
     이에요 이었나요 였나요 였어요 이었어요 이죠 인지 인데 예요 에요 이야 나요 까요 어요 아요 해요 세요 습니까
     합니까 하나요 합니다 해줘 줘요 이다 니까 였지 했지 인가 이냐 냐 지요 죠 야 요
-    임 했음 됐음 였음 었음 았음 있음 없음 이었음 거임 인거임 한거임 인듯 임까 인가여 인지여
+    임 했음 됐음 였음 었음 았음 있음 없음 이었음 는거임 은거임 인거임 한거임 인듯 임까 인가여 인지여
     해여 해용 해염 했어여 했나여 됐나여 나여 까여 에여 예여 이에여 어여 아여 세여 줘여 여
     하셈 해셈 주셈 했삼 하삼""".split(), key=len, reverse=True)
+# Nouns whose last syllable is also a chat ending (-임, -여): 정기모임 is not 정기모 + 임.
+KO_NOUN_TAILS = ("모임", "책임", "네임", "타임", "게임", "레임", "참여", "기여", "부여", "급여", "대여", "수여")
 KO_PARTICLES = sorted("""들이 들은 들을 들의 들도 끼리 에서는 에서 에게 한테 으로 께서 부터 까지 처럼 이랑 하고 이나 은 는 이 가 을 를 의 에 로 와 과 도
     만 랑 나 들 아 어 쯤""".split(), key=len, reverse=True)
 

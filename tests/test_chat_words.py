@@ -19,7 +19,7 @@ from bot.normalize import ABBREVIATIONS, Analyzer, fold, stem_indonesian, strip_
     ("gmana bgmana gimane", "id", ["bagaimana"] * 3),
     ("bnr bener", "id", ["benar"] * 2),
     ("trs trus", "id", ["terus"] * 2),
-    ("sm sma ama", "id", ["sama"] * 3),
+    ("sm ama", "id", ["sama"] * 2),                   # not sma: also SMA (high school)
     ("ntar", "id", ["nanti"]),
     ("tau", "id", ["tahu"]),
     ("pake", "id", ["pakai"]),

@@ -201,19 +201,14 @@ def test_a_misspelt_word_gets_the_reply_of_its_clean_form(engine, typo, clean):
     ("is there an arena at kitb", "en", "arena"),             # one edit from area
     ("apakah kitb punya kapas", "id", "kapas"),               # cotton, one edit from kapan
     ("apakah kitb aman", "id", "aman"),                       # safe, four letters, one edit from akan
-    ("is my aunt at kitb", "en", "aunt"),                     # one edit from sea (@sea)
+    ("is kitb far apart from semarang", "en", "apart"),       # one edit from part
 ])
 def test_a_common_word_is_never_corrected_into_a_word_of_the_base(engine, question, lang, word):
     """Spelling correction knows the base's words only; a real word of the language near one of
     them is not its misspelling. 'kapal' read as 'kapan' would make the question ask 'when'."""
-    written: dict[str, str] = {}
-    engine.index.analyzer.tokens(question, lang, written=written)
-    forms = [form for form, surface in written.items() if surface == word]
-    assert forms, written
     terms = {t.text: t for t in engine.index.terms(question, lang)}
-    for form in forms:
-        term = terms[form]
-        assert term.token_id is None or engine.index.words[term.token_id] == form, term
+    term = terms[word]
+    assert term.token_id is None or engine.index.words[term.token_id] == word, term
     if word.startswith("kapa"):
         assert "when" not in engine.scope.question_kinds(engine.index.terms(question, lang))
 
@@ -231,3 +226,38 @@ def test_a_possessive_keeps_the_name_it_follows(engine, possessive, plain, lang)
              if t.token_id is not None and engine.index.words[t.token_id][1:] in engine.kb.names]
     assert names, engine.index.terms(possessive, lang)
     assert same_reply(engine.ask(possessive), engine.ask(plain)), (engine.ask(possessive), engine.ask(plain))
+
+
+@pytest.mark.parametrize("opener, lang", [
+    ("mau tanya", "id"), ("min mau nanya", "id"), ("i have a question", "en"), ("질문이 있어요", "ko"),
+])
+def test_an_opener_alone_is_the_question_what_can_i_ask(engine, opener, lang):
+    """'mau tanya, luas kitb berapa?' drops its opener; 'mau tanya' alone is all there is."""
+    reply = engine.ask(opener)
+    assert reply.kind != "fallback" and reply.candidates[0].entry_id == "bot-help", reply
+    assert reply.lang == lang
+
+
+@pytest.mark.parametrize("token, lang", [
+    ("mksd", "id"),     # a skeleton without vowels is an abbreviation (maksud), not a typo of makasih
+    ("smpe", "id"),     # two edits from the group spelling 'smes': shares a delete, still no typo
+    ("spai", "id"),
+])
+def test_a_guess_is_one_edit_from_a_spelling_of_its_name_or_group(engine, token, lang):
+    assert engine.index.spelling.correct(token, lang) is None
+
+
+@pytest.mark.parametrize("question, entry", [
+    ("충북테크노파크는 바이오 산업 육성해요?", "goodbye"),   # 바이 (bye) inside 바이오 (bio)
+    ("KITB 바이어 누구임", "goodbye"),                      # ... and inside 바이어 (buyer)
+    ("makasih bos", "ngurah-wirawan"),                      # bos is how chat addresses anyone
+    ("investasi lg sebesar berapa", "kitb-area"),           # sebesar introduces an amount, not an area
+    ("sma di batang", "lg-energy"),                         # SMA is a high school, not 'sama'
+])
+def test_chat_words_do_not_pull_toward_an_unrelated_entry(engine, question, entry):
+    reply = engine.ask(question)
+    assert entry != reply.entry_id and entry not in [c.entry_id for c in reply.choices[:1]], reply
+
+
+def test_bye_in_korean_chat_is_still_a_goodbye(engine):
+    assert engine.ask("바이~").entry_id == "goodbye"

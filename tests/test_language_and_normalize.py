@@ -57,13 +57,23 @@ def test_indonesian_affixes_reduce_to_one_stem():
     ("penandatangan", "tandatangan"),   # the signatory: a root ending in -an keeps it
     ("dingin", "dingin"),               # cold, not di- + ngin
     ("setelah", "setelah"),             # after, not sete + -lah
-    ("kawasan", "kawasan"),             # estate, not kawas + -an
+    ("tandatangan", "tandatangan"),     # a root ending in -an: no prefixed form attests 'tandatang'
+    ("pertanyaan", "pertanyaan"),       # not 'rtanya'
+    ("kemarin", "kemarin"),             # yesterday, not a chat -in
+    ("didesain", "desain"),             # designed: desa (village) + -in is no reading
+    # the forms of one root meet: a prefixed common word attests a root that is not one itself
+    ("mencakup", "cakup"), ("dicakup", "cakup"), ("cakupan", "cakup"),
+    ("melibatkan", "libat"), ("dilibatkan", "libat"),
+    ("kembangin", "kembang"), ("mengembangkan", "kembang"),
+    # a chat nasal hides one of two roots: the more frequent one, if more frequent than the word
+    ("nyari", "cari"), ("ngaku", "aku"), ("nyoba", "coba"), ("ngambil", "ambil"), ("nyata", "nyata"),
     ("luasnya", "luas"),                # a real suffix still goes
     ("diresmikan", "resmi"),
     ("berinvestasi", "investasi"),
 ])
 def test_indonesian_stemming_keeps_roots_that_look_affixed(word, stem):
-    """The most stripped form that is a common Indonesian word wins (`bot.lexicon`)."""
+    """The most stripped form that is a common Indonesian word, or a root other common words
+    attest with a prefix, wins (`bot.indonesian`)."""
     assert stem_indonesian(word) == stem
 
 
@@ -92,3 +102,13 @@ def test_indonesian_chat_abbreviations_expand():
     analyzer = Analyzer()
     assert analyzer.tokens("brp luas yg dmn", "id") == ["berapa", "luas", "yang", "dimana"]
     assert analyzer.tokens("dirut kitb", "id")[:2] == ["direktur", "utama"]
+
+
+@pytest.mark.parametrize("word, stem", [
+    ("근거임", "근거"),            # the chat ending -임 goes
+    ("정기모임", "정기모임"),      # but a noun ending in 모임, 책임, 참여 ... keeps it
+    ("공동책임", "공동책임"),
+    ("사업참여", "사업참여"),
+])
+def test_korean_chat_endings_leave_nouns_whole(word, stem):
+    assert strip_korean(word) == stem
