@@ -24,7 +24,7 @@ from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import chain
-from typing import Iterable, Mapping, NamedTuple, Protocol, Sequence
+from typing import Mapping, NamedTuple, Protocol, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -32,9 +32,11 @@ from rapidfuzz import fuzz, process
 from bot import gc_paused
 from bot.bm25 import LeaveOut, View, grams, has_hangul
 from bot.knowledge.model import KnowledgeBase
+from bot.phrasing_checks import PhrasingRef, phrasing_collisions
 from bot.spelling import Spelling
 
-__all__ = ["Analyzer", "Candidate", "Index", "LeaveOut", "Phrasing", "QueryTerm", "grams", "phrasing_collisions"]
+__all__ = ["Analyzer", "Candidate", "Index", "LeaveOut", "Phrasing", "PhrasingRef", "QueryTerm", "grams",
+           "phrasing_collisions"]
 
 WORD_SHARE = 0.5        # blend of the two views: equal, neither is known to be better in general
 # The re-ranked score of an entry: how well the question matches the entry's closest phrasing
@@ -372,28 +374,3 @@ def expand_grams(words: View, word_grams: Sequence[tuple[int, ...]]) -> tuple[np
     cells = np.repeat(starts[terms] - (ends - per_pair), per_pair)
     cells += np.arange(len(cells), dtype=np.int64)
     return np.repeat(words.entries, per_pair), flat[cells], np.repeat(words.tf.astype(np.float64), per_pair)
-
-
-class PhrasingRef(NamedTuple):
-    entry_id: str
-    lang: str
-    number: int          # position in the entry's list for that language
-    text: str
-
-
-def phrasing_collisions(index: Index) -> Iterable[tuple[PhrasingRef, PhrasingRef]]:
-    """Pairs of phrasings of different entries that normalize to the same words: no question can
-    prefer one over the other, so whichever is asked, the bot can only offer both."""
-    first_of: dict[tuple[str, tuple[int, ...]], int] = {}
-    for number, phrasing in enumerate(index.phrasings):
-        # The sorted words stand for the set of them: a tuple takes a third of a frozenset's memory.
-        other = first_of.setdefault((phrasing.lang, tuple(sorted(phrasing.distinct))), number)
-        if index.phrasings[other].entry_index != phrasing.entry_index:
-            yield _ref(index, index.phrasings[other]), _ref(index, phrasing)
-
-
-def _ref(index: Index, phrasing: Phrasing) -> PhrasingRef:
-    entry = index.kb.entries[phrasing.entry_index]
-    return PhrasingRef(entry.id, phrasing.lang, phrasing.number, entry.questions[phrasing.lang][phrasing.number])
-
-
