@@ -23,20 +23,19 @@ from __future__ import annotations
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from itertools import chain
 from typing import Mapping, NamedTuple, Protocol, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot import gc_paused
-from bot.bm25 import LeaveOut, View, grams, has_hangul
+from bot.bm25 import LeaveOut, View, expand_grams, gram_pairs, grams, has_hangul
 from bot.knowledge.model import KnowledgeBase
 from bot.phrasing_checks import PhrasingRef, phrasing_collisions
 from bot.spelling import Spelling
 
-__all__ = ["Analyzer", "Candidate", "Index", "LeaveOut", "Phrasing", "PhrasingRef", "QueryTerm", "grams",
-           "phrasing_collisions"]
+__all__ = ["Analyzer", "Candidate", "Index", "LeaveOut", "Phrasing", "PhrasingRef", "QueryTerm", "expand_grams",
+           "grams", "phrasing_collisions"]
 
 WORD_SHARE = 0.5        # blend of the two views: equal, neither is known to be better in general
 # The re-ranked score of an entry: how well the question matches the entry's closest phrasing
@@ -148,9 +147,8 @@ class Index:
         entries, terms = np.frombuffer(word_entries, dtype=np.int64), np.frombuffer(word_terms, dtype=np.int64)
         self.word_view = View(entries, terms, n, len(self.vocabulary))
         del entries, terms, word_entries, word_terms
-        gram_entries, gram_terms, gram_counts = expand_grams(self.word_view, self.word_grams)
-        self.gram_view = View(gram_entries, gram_terms, n, len(self.gram_vocabulary), gram_counts)
-        del gram_entries, gram_terms, gram_counts
+        self.gram_view = View.from_pairs(*gram_pairs(self.word_view, self.word_grams, len(self.gram_vocabulary)),
+                                         n, len(self.gram_vocabulary))
         self.words = list(self.vocabulary)
         self.df = self.word_view.df
         self.idf = self.word_view.idf
@@ -357,20 +355,3 @@ class Index:
         own = self.phrasings[phrasing]
         return frozenset(p for p in self.entry_phrasings[own.entry_index]
                          if self.phrasings[p].number == own.number)
-
-
-def expand_grams(words: View, word_grams: Sequence[tuple[int, ...]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The gram view's occurrences from the word view's: each (entry, word) pair, counted tf times,
-    gives the word's grams (`word_grams[word id]`), each counted tf times. Three arrays (entry,
-    gram id, count): what one occurrence per gram per word occurrence would count, at a third of the
-    length (a word recurs in an entry's phrasings)."""
-    counts = np.fromiter(map(len, word_grams), dtype=np.int64, count=len(word_grams))
-    flat = np.fromiter(chain.from_iterable(word_grams), dtype=np.int64, count=int(counts.sum()))
-    starts = np.cumsum(counts) - counts
-    terms = np.repeat(np.arange(len(words.df), dtype=np.int64), words.df)   # the word of each pair
-    per_pair = counts[terms]
-    ends = np.cumsum(per_pair)
-    # Cell k of pair i reads flat[starts[word] + k]: `cells` is that position, built in place.
-    cells = np.repeat(starts[terms] - (ends - per_pair), per_pair)
-    cells += np.arange(len(cells), dtype=np.int64)
-    return np.repeat(words.entries, per_pair), flat[cells], np.repeat(words.tf.astype(np.float64), per_pair)
