@@ -7,6 +7,7 @@ same question (every term's idf × (k1 + 1)), so they lie in 0..1 and compare be
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -33,12 +34,12 @@ def grams(token: str) -> list[str]:
     return [form[i:i + 3] for i in range(len(form) - 2)]
 
 
-def _has_hangul(text: str) -> bool:
-    return any("\uac00" <= ch <= "\ud7a3" for ch in text)
+_HANGUL_SYLLABLE = re.compile("[\uac00-\ud7a3]")
 
 
 def has_hangul(text: str) -> bool:
-    return any("\uac00" <= ch <= "\ud7a3" for ch in text)
+    """Whether `text` has a Hangul syllable (U+AC00..U+D7A3)."""
+    return _HANGUL_SYLLABLE.search(text) is not None
 
 
 @dataclass(frozen=True)
