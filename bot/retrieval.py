@@ -126,22 +126,27 @@ class Index:
         word_entries, word_terms = array("q"), array("q")
         intern, known = self._intern, self.vocabulary.get
         used_in: defaultdict[str, set[int]] = defaultdict(set)     # language → ids of the words its phrasings use
+        # Names looked up once: this loop runs once per phrasing, 120,000 times on a large base.
+        phrasings, surface_langs, new = self.phrasings, self.surface_langs, tuple.__new__
         for entry_index, entry in enumerate(kb.entries):
+            own = self.entry_phrasings[entry_index]
             for lang, texts in entry.questions.items():
+                used = used_in[lang]
                 for number, text in enumerate(texts):
                     surfaces: list[str] = []
                     tokens = analyzer.tokens(text, lang, surfaces)
                     for form in surfaces:
-                        self.surface_langs[form].add(lang)
+                        surface_langs[form].add(lang)
                     if not tokens:
                         continue
                     ids = tuple([i if (i := known(t)) is not None else intern(t) for t in tokens])
                     word_terms.extend(ids)
                     word_entries.extend([entry_index] * len(ids))
-                    used_in[lang].update(ids)
-                    self.entry_phrasings[entry_index].append(len(self.phrasings))
-                    self.phrasings.append(Phrasing(entry_index, lang, number, ids, " ".join(tokens),
-                                                   tuple(set(ids))))
+                    used.update(ids)
+                    own.append(len(phrasings))
+                    # A Phrasing, made without its Python-level __new__.
+                    phrasings.append(new(Phrasing, (entry_index, lang, number, ids, " ".join(tokens),
+                                                    tuple(set(ids)))))
         self._share_langs(used_in)
         n = len(kb.entries)
         entries, terms = np.frombuffer(word_entries, dtype=np.int64), np.frombuffer(word_terms, dtype=np.int64)
