@@ -341,7 +341,7 @@ class Builder:
                 if self.errors() == errors:
                     self.problem(file, where, N_("a question must be a non-empty text"))
                 continue
-            self.phrasing_marks[(entry_id, lang, len(usable))] = (file, where)
+            self.phrasing_marks.add(entry_id, lang, len(usable), file, where)
             usable.append(text.strip())
         return tuple(usable)
 

@@ -25,19 +25,22 @@ class PhrasingMarks:
         self._count = 0
 
     def __setitem__(self, key: tuple[str, str, int], value: tuple[str, Mark]) -> None:
-        entry_id, lang, position = key
-        file, mark = value
+        self.add(*key, *value)
+
+    def add(self, entry_id: str, lang: str, position: int, file: str, mark: Mark) -> None:
+        """`[(entry_id, lang, position)] = (file, mark)`, without making the two tuples."""
         number = self._file_numbers.get(file)
         if number is None:
             number = self._file_numbers[file] = len(self._files)
             self._files.append(file)
-        packed = (number << 2 * _BITS) | (mark.line << _BITS) | mark.column
-        row = self._packed.setdefault((entry_id, lang), array("q"))
+        row = self._packed.get((entry_id, lang))
+        if row is None:
+            row = self._packed[(entry_id, lang)] = array("q")
         while len(row) <= position:
             row.append(-1)
         if row[position] < 0:
             self._count += 1
-        row[position] = packed
+        row[position] = (number << 2 * _BITS) | (mark.line << _BITS) | mark.column
 
     def get(self, key: tuple[str, str, int], default: tuple[str, Mark]) -> tuple[str, Mark]:
         entry_id, lang, position = key
