@@ -184,13 +184,13 @@ class Index:
         count = len(phrasings)
         word_count, distinct_count = sum(len(p.words) for p in phrasings), sum(len(p.distinct) for p in phrasings)
         state["phrasings"] = (    # numpy arrays: pickled from their own memory, not copied to bytes first
-            langs, np.fromiter((p.entry_index for p in phrasings), dtype=np.int64, count=count),
+            langs, np.fromiter((p.entry_index for p in phrasings), dtype=np.int32, count=count),
             np.fromiter((code[p.lang] for p in phrasings), dtype=np.int8, count=count),
-            np.fromiter((p.number for p in phrasings), dtype=np.int64, count=count), texts,
-            np.fromiter((len(p.words) for p in phrasings), dtype=np.int64, count=count),
-            np.fromiter((t for p in phrasings for t in p.words), dtype=np.int64, count=word_count),
-            np.fromiter((len(p.distinct) for p in phrasings), dtype=np.int64, count=count),
-            np.fromiter((t for p in phrasings for t in p.distinct), dtype=np.int64, count=distinct_count))
+            np.fromiter((p.number for p in phrasings), dtype=np.int32, count=count), texts,
+            np.fromiter((len(p.words) for p in phrasings), dtype=np.int32, count=count),
+            np.fromiter((t for p in phrasings for t in p.words), dtype=np.int32, count=word_count),
+            np.fromiter((len(p.distinct) for p in phrasings), dtype=np.int32, count=count),
+            np.fromiter((t for p in phrasings for t in p.distinct), dtype=np.int32, count=distinct_count))
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
