@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from bot import LANGUAGES
 from bot.decision import DEFAULT_TARGET_WRONG_RATE, Calibration, calibrate, confidence
@@ -22,7 +22,8 @@ from bot.knowledge.located import N_
 from bot.knowledge.model import Entry, KnowledgeBase
 from bot.language import detect_language, language_scores
 from bot.normalize import Analyzer
-from bot.retrieval import Candidate, Index, LeaveOut, PhrasingRef, QueryTerm, phrasing_collisions
+from bot.phrasing_checks import phrasing_collisions, wordless_phrasings
+from bot.retrieval import Candidate, Index, LeaveOut, QueryTerm
 from bot.scope import Scope
 
 MAX_QUESTION_CHARS = 500   # longer text is cut before matching; nobody asks a FAQ in an essay
@@ -273,7 +274,7 @@ def build_engine(result: LoadResult, catalogs: Catalogs, default_language: str =
                 N_("phrasing {text!r} of {entry} is too alike {other_text!r} of {other} to tell them apart"),
                 {"text": second.text, "entry": second.entry_id, "other_text": first.text, "other": first.entry_id},
                 warning=True))
-        for ref in _wordless_phrasings(engine.index):
+        for ref in wordless_phrasings(engine.index):
             problems.append(phrasing_problem(
                 result, ref.entry_id, ref.lang, ref.number,
                 N_("phrasing {text!r} of {entry} has no word to match (only symbols, emoji or chat noise)"),
@@ -284,14 +285,3 @@ def build_engine(result: LoadResult, catalogs: Catalogs, default_language: str =
     if any(not p.warning for p in problems):
         engine = None
     return engine, problems
-
-
-def _wordless_phrasings(index: Index) -> Iterable[PhrasingRef]:
-    """Phrasings with no word the index keeps (only emoji, punctuation or chat noise): they are
-    not indexed, so no question can ever reach their entry through them."""
-    indexed = {(p.entry_index, p.lang, p.number) for p in index.phrasings}
-    for entry_index, entry in enumerate(index.kb.entries):
-        for lang, texts in entry.questions.items():
-            for number, text in enumerate(texts):
-                if (entry_index, lang, number) not in indexed:
-                    yield PhrasingRef(entry.id, lang, number, text)

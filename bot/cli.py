@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from bot import LANGUAGES, gc_paused
+from bot import LANGUAGES, gc_paused, return_large_blocks
 from bot.config import ConfigError, Settings
 
 if TYPE_CHECKING:
@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    return_large_blocks()       # a large base's indexing would otherwise leave tens of MB of freed heap
     try:
         return _main(argv)
     except BrokenPipeError:

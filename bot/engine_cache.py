@@ -32,6 +32,7 @@ import bot
 from bot.answer import Engine, build_engine
 from bot.i18n import Catalogs
 from bot.knowledge.loader import LoadResult, Problem, Source, load_sources, read_sources
+from bot.knowledge.phrasing_marks import PhrasingMarks
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ def engine_for(sources: list[Source], catalogs: Catalogs, cache_dir: Path | None
         engine, result.problems = build_engine(result, catalogs, default_language, target_wrong_rate)
     # The engine's problems are placed: the phrasings' positions are read no more (a cached result
     # has none either), and on a large base they are tens of megabytes while the cache is written.
-    result.phrasing_marks = {}
+    result.phrasing_marks = PhrasingMarks()
     if engine is not None and path is not None:
         keep = functools.partial(_keep, path, (engine.kb, engine.index, engine.calibration, result.problems))
         if later is None:

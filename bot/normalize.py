@@ -138,6 +138,31 @@ def _expand_word(word: str) -> str:
     return _LATIN_WORD.sub(lambda m: _expand(m.group(0)), word)
 
 
+# Letters, digits, spaces and Hangul syllables: most phrasings. On such a text every step of `fold`
+# and of the abbreviations works within one word, so each distinct word is folded once.
+_SIMPLE_TEXT = re.compile(r"[A-Za-z0-9 \uac00-\ud7a3]*")
+
+
+def _simple_folded(text: str) -> str | None:
+    """`fold` then `_expand_word` on each word, for a text `_SIMPLE_TEXT` matches; None otherwise."""
+    if not _SIMPLE_TEXT.fullmatch(text):
+        return None
+    words = [_simple_word(word) for word in text.split(" ") if word]
+    return None if None in words else " ".join(words)      # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=100_000)
+def _simple_word(word: str) -> str | None:
+    """One word of a simple text, folded and expanded; None when the folded word is empty or
+    spaced at an end (laughter): `fold` strips the text's ends, so the whole text is folded."""
+    folded = _fold_word.__wrapped__(word.lower())
+    if not folded.isascii():
+        folded = _SCRIPT_BOUNDARY.sub(" ", _HANGUL_WORD.sub(lambda m: _unelongate(m.group(0)), folded))
+    if not folded or folded != folded.strip():
+        return None
+    return " ".join([_expand_word(piece) for piece in folded.split(" ")])
+
+
 def has_hangul(text: str) -> bool:
     return bool(_HAS_HANGUL.search(text))
 
@@ -314,9 +339,11 @@ class Analyzer:
 
     def _tokens(self, text: str, lang: str, surfaces: list[str] | None,
                 openers: tuple[re.Pattern[str], dict[str, str]] | None) -> list[str]:
-        folded = fold(text)
-        # Chat abbreviations first, so 'kpn' joins the same synonym group as 'kapan' and 'when'.
-        folded = " ".join([_expand_word(word) for word in folded.split(" ")])
+        folded = _simple_folded(text)
+        if folded is None:
+            folded = fold(text)
+            # Chat abbreviations first, so 'kpn' joins the same synonym group as 'kapan' and 'when'.
+            folded = " ".join([_expand_word(word) for word in folded.split(" ")])
         folded = self._replace(self._names, folded, lambda key: f"@{key}", surfaces)
         folded = self._replace(openers, folded, lambda word: word)
         folded = self._replace(self._phrases, folded, lambda word: word)

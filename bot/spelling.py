@@ -39,22 +39,26 @@ class Spelling:
                 corrections.setdefault(word, vocabulary[word])
         self.correction_target: dict[str, int] = {}
         self.group_forms: dict[int, list[str]] = defaultdict(list)   # a name's or group's spellings
+        deletes, get = self.deletes, self.deletes.get
         for word, token_id in corrections.items():
-            form = _typo_form(word)
+            hangul = has_hangul(word)
+            form = unicodedata.normalize("NFD", word) if hangul else word      # `_typo_form`
             if len(form) < 4 or word.isdigit():
                 continue
             self.correction_target[form] = token_id
             if words[token_id].startswith("@"):
                 self.group_forms[token_id].append(form)
-            for key in _deletes(form) | {form}:
-                known = self.deletes.get(key)
+            keys = _deletes(form)
+            keys.add(form)
+            for key in keys:
+                known = get(key)
                 if known is None:
-                    self.deletes[key] = token_id
+                    deletes[key] = token_id
                 elif isinstance(known, int):
-                    self.deletes[key] = [known, token_id]
+                    deletes[key] = [known, token_id]
                 else:
                     known.append(token_id)
-            if not has_hangul(word) and len(form) >= 7:
+            if not hangul and len(form) >= 7:
                 self.long_latin[len(form)].append(form)
 
     def __getstate__(self) -> dict[str, Any]:

@@ -44,3 +44,27 @@ def test_a_broken_base_is_never_cached(tmp_path, catalogs):
     engine, problems = load_engine(kb_dir, catalogs, cache)
     assert engine is None and any(not p.warning for p in problems)
     assert not cache.exists() or not list(cache.glob("*.pickle"))
+
+
+def test_the_bundled_index_comes_back_from_a_pickle_with_the_same_phrasings_and_rankings(engine):
+    import pickle
+
+    index = engine.index
+    restored = pickle.loads(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+    assert restored.phrasings == index.phrasings
+    assert {type(p) for p in restored.phrasings} == {type(index.phrasings[0])}
+    assert all(type(value) is int for p in restored.phrasings[:50] for value in (p.entry_index, p.number, *p.words))
+    questions = (("Berapa luas KITB?", "id"), ("KITB 면적은 얼마인가요?", "ko"), ("who signed the mou", "en"))
+    for question, lang in questions:
+        assert restored.search(question, lang) == index.search(question, lang)
+
+
+def test_a_phrasing_text_holding_the_separator_is_kept_as_it_is(engine):
+    import copy
+    import pickle
+
+    index = copy.copy(engine.index)
+    index.phrasings = list(index.phrasings)
+    index.phrasings[3] = index.phrasings[3]._replace(text="a\0b")
+    restored = pickle.loads(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+    assert restored.phrasings == index.phrasings

@@ -8,7 +8,7 @@ from collections import Counter
 
 import numpy as np
 
-from bot.bm25 import View
+from bot.bm25 import View, gram_pairs
 from bot.retrieval import expand_grams
 from bot.spelling import Spelling
 
@@ -35,9 +35,30 @@ def test_gram_counts_are_those_of_each_words_grams_per_occurrence():
     assert got == Counter(zip(want_entries, want_terms))
 
 
+def test_the_gram_view_built_a_block_of_entries_at_a_time_is_the_one_built_at_once():
+    rng = random.Random(5)
+    for n, vocabulary, grams_ in ((20, 30, 50), (1, 4, 3), (57, 200, 90)):
+        word_grams = [tuple(rng.randrange(grams_) for _ in range(rng.randint(1, 7))) for _ in range(vocabulary)]
+        size = rng.randint(n, 8 * n)
+        entries = [rng.randrange(n) for _ in range(size)]
+        terms = [rng.randrange(vocabulary) for _ in range(size)]
+        words = View(np.array(entries, dtype=np.int64), np.array(terms, dtype=np.int64), n, vocabulary)
+        gram_entries, gram_terms, gram_counts = expand_grams(words, word_grams)
+        at_once = View(gram_entries, gram_terms, n, grams_, gram_counts)
+        for block in (1, 3, 7, n, 1000):
+            blocks = View.from_pairs(*gram_pairs(words, word_grams, grams_, block), n, grams_)
+            for name in ("entries", "weights", "tf", "df", "offsets", "idf", "lengths"):
+                got, want = getattr(blocks, name), getattr(at_once, name)
+                assert got.dtype == want.dtype and np.array_equal(got, want), (name, block)
+            for name in ("n", "average_length", "unknown_idf", "skip_df"):
+                assert getattr(blocks, name) == getattr(at_once, name), (name, block)
+
+
 def test_no_word_gives_no_gram():
     words = View(np.array([], dtype=np.int64), np.array([], dtype=np.int64), 3, 1)
     assert [a.tolist() for a in expand_grams(words, [(1, 2)])] == [[], [], []]
+    empty = View.from_pairs(*gram_pairs(words, [(1, 2)], 3), 3, 3)
+    assert empty.entries.tolist() == [] and empty.lengths.tolist() == [0.0, 0.0, 0.0]
 
 
 def test_the_bundled_gram_view_is_the_one_the_plain_loop_builds(engine):

@@ -18,6 +18,7 @@ from bot.knowledge import crosscheck, event_fields
 from bot.knowledge.events import Event
 from bot.knowledge.located import N_, LList, LMap, Mark, Scalar, YamlProblem, parse_yaml
 from bot.knowledge.model import Entry, Fact, KnowledgeBase, Name
+from bot.knowledge.phrasing_marks import PhrasingMarks
 from bot.knowledge.problems import Msg, Problem
 from bot.knowledge.scalars import ID_PATTERN, KEY_PATTERN, Finding, fact_of, not_text, text_findings
 
@@ -49,9 +50,8 @@ class Builder:
         self.events: list[tuple[Event, str, LMap]] = []
         self.entries: list[tuple[Entry, str, LMap]] = []   # entry, file, what `finish` reads of its raw mapping
         self.first_seen: dict[tuple[str, str], tuple[str, Mark]] = {}
-        self.phrasing_marks: dict[tuple[str, str, int], tuple[str, Mark]] = {}
-        # Every word of a synonym group or spelling of a name, in load order: (text, group, file, mark).
-        self.words: list[tuple[str, Msg, str, Mark]] = []
+        self.phrasing_marks = PhrasingMarks()
+        self.words: list[tuple[str, Msg, str, Mark]] = []  # each synonym and name spelling: (text, group, file, mark)
 
     def problem(self, file: str, mark: Mark, message: str, warning: bool = False, **params: Any) -> None:
         self.problems.append(Problem(file, mark.line, mark.column, message, params,
@@ -341,7 +341,7 @@ class Builder:
                 if self.errors() == errors:
                     self.problem(file, where, N_("a question must be a non-empty text"))
                 continue
-            self.phrasing_marks[(entry_id, lang, len(usable))] = (file, where)
+            self.phrasing_marks.add(entry_id, lang, len(usable), file, where)
             usable.append(text.strip())
         return tuple(usable)
 

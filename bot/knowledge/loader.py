@@ -14,6 +14,7 @@ from bot import gc_paused
 from bot.knowledge.builder import Builder, Source
 from bot.knowledge.located import MAX_FILE_BYTES, N_, Mark
 from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.phrasing_marks import PhrasingMarks
 from bot.knowledge.problems import Msg, Problem
 
 __all__ = ["KNOWLEDGE_SUFFIXES", "LoadResult", "Msg", "Problem", "Source", "knowledge_files", "load_directory",
@@ -28,7 +29,7 @@ KNOWLEDGE_SUFFIXES = (".yaml", ".yml")
 class LoadResult:
     kb: KnowledgeBase | None
     problems: list[Problem]
-    phrasing_marks: dict[tuple[str, str, int], tuple[str, Mark]] = field(default_factory=dict)
+    phrasing_marks: PhrasingMarks = field(default_factory=PhrasingMarks)
     # (entry id, language, position) → (file, mark) of each phrasing, for problems found later
 
     @property
