@@ -123,7 +123,7 @@ class Engine:
             asked = list(dict.fromkeys(asked))[-MAX_SENTENCES:]
             for sentence in asked:
                 found, found_terms = self._search(sentence, reply_lang, lang)
-                if found and (not candidates or self._confidence(found) > self._confidence(candidates)):
+                if found and (not candidates or self._weight(found) > self._weight(candidates)):
                     candidates, terms = found, found_terms
         return candidates[:limit], terms, reply_lang
 
@@ -164,6 +164,14 @@ class Engine:
             for code in self.index.surface_langs.get(form, set()) & votes.keys():
                 votes[code] += 1
         return _majority(votes)
+
+    def _weight(self, candidates: Sequence[Candidate]) -> tuple[bool, float]:
+        """How a sentence's ranking compares with the message's: first whether it is about a fact
+        (small talk wrapped around a question, 'hello! tell me about the mou', loses to it), then
+        its confidence."""
+        best = candidates[0]
+        fact = self.kb.entries[best.entry_index].kind != "smalltalk" and best.confidence >= self.rule.clarify_score
+        return fact, self._confidence(candidates)
 
     @staticmethod
     def _confidence(candidates: Sequence[Candidate]) -> float:

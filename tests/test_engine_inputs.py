@@ -57,6 +57,12 @@ def test_chat_noise_does_not_change_the_reply(engine: Engine, noisy, clean):
      "KITB itu?", "sebenarnya berapa luas kawasan KITB itu?"),
     ("Hi there! I have a question about the industrial estate in Batang. How big is KITB?", "How big is KITB?"),
     ("안녕하세요! 바탕 산업단지에 대해 궁금한 게 있어요. KITB 면적은 얼마인가요?", "KITB 면적은 얼마인가요?"),
+    # without a question mark, small talk around the question still loses to it
+    ("hello! tell me about the kitb chungbuk mou", "tell me about the kitb chungbuk mou"),
+    ("halo kak! luas kitb berapa", "luas kitb berapa"),
+    ("안녕하세요! KITB 면적 알려줘", "KITB 면적 알려줘"),
+    ("what is kitb. thanks!", "what is kitb"),
+    ("makasih. kapan mou ditandatangani", "kapan mou ditandatangani"),
 ])
 def test_a_greeting_before_the_question_does_not_change_the_reply(engine, chatty, clean):
     assert same_reply(engine.ask(chatty), engine.ask(clean)), (engine.ask(chatty), engine.ask(clean))
