@@ -30,6 +30,7 @@ _ID_SUFFIXES = ("kan", "an", "in")
 # that starts with a consonant and a vowel (ngecek, ngebahas); before 'ngerjain' (r + j) it is 'ng-'.
 _ID_CHAT_NASALS = (("ng", ("k", "")), ("ny", ("s", "c")))   # the letters the root may start with
 _ID_CHAT_NGE = "nge"
+_ALL_PREFIXES = _ID_PLAIN_PREFIXES + _NASAL_PREFIXES
 _VOWELS = "aiueo"
 
 
@@ -98,15 +99,16 @@ def _chat_root(word: str, options: list[str]) -> str:
     """Of the roots a chat nasal may hide ('nyari': sari or cari; 'ngaku': kaku or aku), the most
     frequent one (after its suffix), when it is more frequent than the word itself ('nyata' is a
     root: 'sata' is rarer)."""
-    best = max(options, key=lambda option: indonesian_frequency(_strip_suffix(option)))
-    return best if indonesian_frequency(_strip_suffix(best)) > indonesian_frequency(word) else word
+    frequency, _, best = max((indonesian_frequency(_strip_suffix(option)), -order, option)
+                             for order, option in enumerate(options))     # on a tie, the first option
+    return best if frequency > indonesian_frequency(word) else word
 
 
 def _attested_by_another(form: str, word: str) -> bool:
     """A common word other than `word`, and not built on it ('dingin' does not attest 'ngin'),
     is `form` with a prefix: 'mencakup' attests 'cakup', so 'cakupan' is 'cakup' + -an. (A suffix
     alone attests nothing: 'tandatangan' is a root, not 'tandatang' + -an.)"""
-    candidates = [prefix + form for prefix in _ID_PLAIN_PREFIXES + _NASAL_PREFIXES]
+    candidates = [prefix + form for prefix in _ALL_PREFIXES]
     candidates += [prefix + form[1:] for prefix, letter in _ID_PREFIX_RECODE.items() if form[0] == letter]
     return any(word not in other and is_indonesian_word(other) and _strip_prefix(other) == form
                for other in candidates)

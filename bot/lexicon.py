@@ -1,7 +1,8 @@
 """Whether a Latin-script word is a common word of Indonesian or English, from wordfreq's 'small'
 word lists (every word seen at least once per million words of its language's web, news, subtitle
 and book text; Speer et al., wordfreq 3). Spelling correction asks it first: a real word such as
-'kapal' (ship) is not a misspelling of a knowledge-base word one edit away ('kapan', when)."""
+'kapal' (ship) is not a misspelling of a knowledge-base word one edit away ('kapan', when). The
+Indonesian stemmer asks it which forms are roots, and which of two is more frequent (`bot.indonesian`)."""
 
 from __future__ import annotations
 

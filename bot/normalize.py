@@ -334,18 +334,18 @@ class Analyzer:
         """Normalized tokens of `text`, written in `lang` (id, ko or en). `surfaces`, when given,
         receives the spellings that became a name or synonym token ('luas' for @area). An opener
         that announces a question ('mau tanya') is dropped, unless it is all there is."""
-        found = self._tokens(text, lang, surfaces, self._openers)
-        return found or self._tokens(text, lang, surfaces, None)
-
-    def _tokens(self, text: str, lang: str, surfaces: list[str] | None,
-                openers: tuple[re.Pattern[str], dict[str, str]] | None) -> list[str]:
         folded = _simple_folded(text)
         if folded is None:
             folded = fold(text)
             # Chat abbreviations first, so 'kpn' joins the same synonym group as 'kapan' and 'when'.
             folded = " ".join([_expand_word(word) for word in folded.split(" ")])
         folded = self._replace(self._names, folded, lambda key: f"@{key}", surfaces)
-        folded = self._replace(openers, folded, lambda word: word)
+        asked = self._replace(self._openers, folded, lambda word: word)
+        found = self._words(asked, lang)
+        return found if found or asked == folded else self._words(folded, lang)
+
+    def _words(self, folded: str, lang: str) -> list[str]:
+        """The tokens of a folded text whose names are already tokens."""
         folded = self._replace(self._phrases, folded, lambda word: word)
         result: list[str] = []
         for token in _TOKEN.findall(folded):

@@ -122,7 +122,7 @@ class Spelling:
             word = self.words[token_id]
             if not word.startswith("@") and lang not in self.token_langs[token_id]:
                 continue
-            # One edit: two forms that share a delete may be two apart ('mksd' and 'makasih' are not).
+            # One edit: two forms that share a delete may be two apart ('spai' and 'said').
             targets = self.group_forms.get(token_id, ()) if word.startswith("@") else (_typo_form(word),)
             if all(OSA.distance(form, target) > 1 for target in targets):
                 continue
