@@ -40,8 +40,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.answer import Engine, build_engine  # noqa: E402
 from bot.config import BUNDLED_KNOWLEDGE_DIR, BUNDLED_LOCALES_DIR  # noqa: E402
+from bot.engine.answer import Engine, build_engine  # noqa: E402
 from bot.i18n import Catalogs  # noqa: E402
 from bot.knowledge.loader import load_directory  # noqa: E402
 
@@ -174,7 +174,7 @@ def run(bench_path: Path, far_path: Path | None, every: int, max_queries: int, t
 
 
 def run_eval(eval_path: Path, target: float) -> None:
-    from bot.evaluate import evaluate, format_report, read_cases
+    from bot.cli.evaluate import evaluate, format_report, read_cases
     catalogs = Catalogs(BUNDLED_LOCALES_DIR)
     started = time.perf_counter()
     engine, _ = build_engine(load_directory(BUNDLED_KNOWLEDGE_DIR), catalogs, "en", target)

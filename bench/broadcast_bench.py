@@ -21,11 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.announce import Outbox, deliver_pending  # noqa: E402
-from bot.answer import Engine  # noqa: E402
 from bot.config import BUNDLED_KNOWLEDGE_DIR, BUNDLED_LOCALES_DIR, Settings  # noqa: E402
+from bot.engine.answer import Engine  # noqa: E402
 from bot.i18n import Catalogs  # noqa: E402
 from bot.knowledge.loader import load_directory  # noqa: E402
+from bot.outbox import Outbox, deliver_pending  # noqa: E402
 from bot.store import Store  # noqa: E402
 from bot.telegram.app import build_application  # noqa: E402
 from bot.telegram.runner import serve  # noqa: E402

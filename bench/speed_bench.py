@@ -36,8 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import yaml  # noqa: E402
 from rapidfuzz import fuzz, process  # noqa: E402
 
-from bot.answer import Engine, build_engine  # noqa: E402
 from bot.config import BUNDLED_KNOWLEDGE_DIR, BUNDLED_LOCALES_DIR  # noqa: E402
+from bot.engine.answer import Engine, build_engine  # noqa: E402
 from bot.i18n import Catalogs  # noqa: E402
 from bot.knowledge.loader import load_directory  # noqa: E402
 from bot.knowledge.model import Entry, KnowledgeBase  # noqa: E402

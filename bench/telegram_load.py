@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 from telegram.ext import MessageHandler, filters  # noqa: E402
 
-from bot.answer import Engine  # noqa: E402
 from bot.config import BUNDLED_KNOWLEDGE_DIR, BUNDLED_LOCALES_DIR, Settings  # noqa: E402
+from bot.engine.answer import Engine  # noqa: E402
 from bot.i18n import Catalogs  # noqa: E402
 from bot.knowledge.loader import load_directory  # noqa: E402
 from bot.store import Store  # noqa: E402

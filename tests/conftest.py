@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import Engine
 from bot.config import BUNDLED_KNOWLEDGE_DIR, BUNDLED_LOCALES_DIR
+from bot.engine.answer import Engine
 from bot.i18n import Catalogs
 from bot.knowledge.loader import load_directory
 

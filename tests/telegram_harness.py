@@ -7,8 +7,8 @@ import asyncio
 import contextlib
 from pathlib import Path
 
-from bot.answer import Engine
 from bot.config import Settings
+from bot.engine.answer import Engine
 from bot.i18n import Catalogs
 from bot.knowledge.model import KnowledgeBase
 from bot.store import Store

@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 
 from bot.admin.announcements import AnnouncementDesk, DeliveryReport, Draft, parse_announcement
 from bot.admin.knowledge import KnowledgeAdmin, UploadPreview
+from bot.admin.knowledge_service import KnowledgeService
 from bot.admin.notice import Notice
 from bot.admin.teach import Taught, Teacher
 from bot.admin.yaml_edit import EditError, add_phrasing
-from bot.announce import Outbox
-from bot.answer import Engine
+from bot.engine.answer import Engine
 from bot.knowledge.loader import load_directory
-from bot.knowledge_service import KnowledgeService
+from bot.outbox import Outbox
 from bot.store import DATABASE_NAME, Store
 from tests.conftest import MINIMAL_KB, write_kb
 from tests.telegram_harness import FakeClock
@@ -78,10 +78,10 @@ async def test_an_upload_is_previewed_then_installed_and_rolled_back(admin, stor
 
 
 async def test_installing_a_checked_upload_reuses_the_engine_built_for_the_check(admin, monkeypatch):
-    import bot.engine_cache
+    import bot.engine.cache
     built = []
-    real = bot.engine_cache.build_engine
-    monkeypatch.setattr(bot.engine_cache, "build_engine", lambda *a, **k: built.append(1) or real(*a, **k))
+    real = bot.engine.cache.build_engine
+    monkeypatch.setattr(bot.engine.cache, "build_engine", lambda *a, **k: built.append(1) or real(*a, **k))
     preview = await admin.preview_upload(ADMIN, "canteen.yaml", NEW)
     assert isinstance(preview, UploadPreview) and len(built) == 1
     outcome = await admin.confirm_upload(ADMIN, preview.token)

@@ -7,8 +7,8 @@ from types import MappingProxyType
 
 import pytest
 
-from bot.announce import Migrated, Outbox, Removed, RetryLater, Transient, compose, deliver_pending
 from bot.knowledge.events import Event
+from bot.outbox import Migrated, Outbox, Removed, RetryLater, Transient, compose, deliver_pending
 from bot.store import Store
 from tests.telegram_harness import FakeClock
 

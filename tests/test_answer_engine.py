@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer import Engine
+from bot.engine.answer import Engine
 
 
 @pytest.mark.parametrize("question, lang, entry, must_contain", [

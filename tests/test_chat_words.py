@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer import Engine
 from bot.config import BUNDLED_KNOWLEDGE_DIR
+from bot.engine.answer import Engine
 from bot.knowledge.loader import load_directory
-from bot.normalize import ABBREVIATIONS, Analyzer, fold, stem_indonesian, strip_korean
+from bot.text.normalize import ABBREVIATIONS, Analyzer, fold, stem_indonesian, strip_korean
 
 
 @pytest.mark.parametrize("text, lang, tokens", [

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from bot.cli import ask_command
+from bot.cli.main import ask_command
 from tests.conftest import MINIMAL_KB, ROOT, write_kb
 
 

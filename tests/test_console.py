@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.console import CONSOLE_USER, Conversation
+from bot.cli.console import CONSOLE_USER, Conversation
 from bot.store import Store
 
 

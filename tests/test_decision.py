@@ -1,9 +1,9 @@
-"""The calibrated decision rule: thresholds, per-entry guards and the phrasing door (`bot.decision`)."""
+"""The calibrated decision rule: thresholds, per-entry guards and the phrasing door (`bot.engine.decision`)."""
 
 from __future__ import annotations
 
-from bot.decision import DecisionRule
-from bot.retrieval import LeaveOut
+from bot.engine.decision import DecisionRule
+from bot.engine.retrieval import LeaveOut
 
 RULE = DecisionRule(answer_score=0.9, answer_margin=0.3, clarify_score=0.5, guards={0: 0.99}, phrasing_f1=0.9)
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from bot import LANGUAGES
-from bot.answer import build_engine
+from bot.engine.answer import build_engine
 from bot.knowledge.loader import load_directory
 from tests.conftest import write_kb
 

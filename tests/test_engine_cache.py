@@ -3,7 +3,7 @@ when unreadable. Real files in a real data directory."""
 
 from __future__ import annotations
 
-from bot.engine_cache import load_engine
+from bot.engine.cache import load_engine
 from tests.conftest import MINIMAL_KB, write_kb
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer import Engine, Reply
+from bot.engine.answer import Engine, Reply
 
 
 def same_reply(a: Reply, b: Reply) -> tuple:

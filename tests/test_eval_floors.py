@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluate import evaluate, format_report, read_cases
+from bot.cli.evaluate import evaluate, format_report, read_cases
 
 EVAL_FILE = Path(__file__).parent / "eval" / "questions.yaml"
 INDEPENDENT_FILE = Path(__file__).parent / "eval" / "independent.yaml"

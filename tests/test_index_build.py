@@ -8,9 +8,9 @@ from collections import Counter
 
 import numpy as np
 
-from bot.bm25 import View, gram_pairs
-from bot.retrieval import expand_grams
-from bot.spelling import Spelling
+from bot.engine.bm25 import View, gram_pairs
+from bot.engine.retrieval import expand_grams
+from bot.engine.spelling import Spelling
 
 
 def per_word(entries: list[int], terms: list[int], word_grams: list[tuple[int, ...]]) -> tuple[list[int], list[int]]:

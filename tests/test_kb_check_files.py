@@ -8,9 +8,9 @@ import textwrap
 
 import pytest
 
-from bot.cli import main
+from bot.cli.evaluate import EvalFileError, read_cases
+from bot.cli.main import main
 from bot.config import BUNDLED_KNOWLEDGE_DIR
-from bot.evaluate import EvalFileError, read_cases
 from bot.knowledge.installer import Installer, safe_file_name
 from bot.knowledge.loader import Source, knowledge_files, load_directory, load_sources
 from tests.conftest import MINIMAL_KB, write_kb

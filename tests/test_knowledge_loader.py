@@ -124,7 +124,7 @@ def test_duplicate_key_and_bad_fact(tmp_path):
 
 def test_phrasings_too_alike_are_warnings_or_errors_with_strict(tmp_path, catalogs):
     """The engine finds them (the loader does not know how entries are searched), at file:line."""
-    from bot.answer import build_engine
+    from bot.engine.answer import build_engine
 
     def engine_problems(directory, strict=False):
         result = load_directory(write_kb(directory, files))

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.language import detect_language
-from bot.normalize import Analyzer, fold, jamo, stem_indonesian, strip_korean
+from bot.text.language import detect_language
+from bot.text.normalize import Analyzer, fold, jamo, stem_indonesian, strip_korean
 
 
 @pytest.mark.parametrize("text, lang", [
@@ -73,7 +73,7 @@ def test_indonesian_affixes_reduce_to_one_stem():
 ])
 def test_indonesian_stemming_keeps_roots_that_look_affixed(word, stem):
     """The most stripped form that is a common Indonesian word, or a root other common words
-    attest with a prefix, wins (`bot.indonesian`)."""
+    attest with a prefix, wins (`bot.text.indonesian`)."""
     assert stem_indonesian(word) == stem
 
 

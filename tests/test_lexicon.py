@@ -1,11 +1,11 @@
-"""The common-word lists (`bot.lexicon`): read straight from wordfreq's files, as wordfreq reads them."""
+"""The common-word lists (`bot.text.lexicon`): read straight from wordfreq's files, as wordfreq reads them."""
 
 from __future__ import annotations
 
 import pytest
 from wordfreq import get_frequency_dict
 
-from bot.lexicon import _common, indonesian_frequency, is_common_word, is_indonesian_word
+from bot.text.lexicon import _common, indonesian_frequency, is_common_word, is_indonesian_word
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])

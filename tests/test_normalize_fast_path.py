@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import normalize
 from bot.config import BUNDLED_KNOWLEDGE_DIR
 from bot.knowledge.loader import load_directory
-from bot.normalize import Analyzer
+from bot.text import normalize
+from bot.text.normalize import Analyzer
 
 # Words where folding does something: laughter (which leaves a space), elongation, Indonesian
 # reduplication, abbreviations, '-nya', Korean elongation and particles, Latin glued to Hangul,

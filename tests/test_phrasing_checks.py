@@ -7,10 +7,10 @@ import random
 from types import MappingProxyType
 from typing import Iterable
 
+from bot.engine.phrasing_checks import PhrasingRef, _ref, phrasing_collisions, wordless_phrasings
+from bot.engine.retrieval import Index
 from bot.knowledge.model import Entry, KnowledgeBase
-from bot.normalize import Analyzer
-from bot.phrasing_checks import PhrasingRef, _ref, phrasing_collisions, wordless_phrasings
-from bot.retrieval import Index
+from bot.text.normalize import Analyzer
 
 WORDS = {"id": ["berapa", "luas", "kitb", "kapan", "mou", "ditandatangani", "jawa", "tengah"],
          "en": ["how", "big", "kitb", "when", "mou", "signed", "java", "central"],

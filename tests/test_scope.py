@@ -1,14 +1,14 @@
-"""What an entry can answer (`bot.scope`): a kind of question none of the entry's phrasings asks
+"""What an entry can answer (`bot.engine.scope`): a kind of question none of the entry's phrasings asks
 caps the reply at "did you mean", in every language, and calibration judges it honestly."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.answer import build_engine
-from bot.decision import DecisionRule
+from bot.engine.answer import build_engine
+from bot.engine.decision import DecisionRule
+from bot.engine.retrieval import LeaveOut
 from bot.knowledge.loader import load_directory
-from bot.retrieval import LeaveOut
 from tests.conftest import write_kb
 from tests.test_degenerate_bases import base
 
@@ -143,7 +143,7 @@ def test_which_is_not_where(engine, question, lang, kinds):
 
 @pytest.fixture(scope="module")
 def bundled_engine(bundled, catalogs):
-    from bot.answer import Engine
+    from bot.engine.answer import Engine
     return Engine(bundled.kb, catalogs)
 
 

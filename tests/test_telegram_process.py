@@ -12,8 +12,8 @@ import sys
 import httpx
 import pytest
 
-from bot.answer import Engine
 from bot.config import Settings
+from bot.engine.answer import Engine
 from bot.store import DATABASE_NAME, Store, StoreError
 from bot.telegram.app import build_application
 from bot.telegram.runner import serve
@@ -183,7 +183,7 @@ async def test_sighup_reloads_the_knowledge_base_and_tells_the_admins(tmp_path):
 async def test_killed_in_the_middle_of_a_300_group_broadcast_every_group_gets_it_once(tmp_path):
     import collections
 
-    from bot.announce import Outbox
+    from bot.outbox import Outbox
     data = tmp_path / "data"
     store = Store(data)
     outbox = Outbox(store)

@@ -1,6 +1,6 @@
 """Announcements to subscribed groups: draft, confirm or discard, cancel, deliver, report.
 
-Telegram-free: the outbox (bot/announce.py) keeps them durable; sending and reporting are injected
+Telegram-free: the outbox (bot/outbox.py) keeps them durable; sending and reporting are injected
 by the caller (bot/telegram/announcements.py, or nothing at all for `python -m bot announce`, which
 only writes to the outbox that the running bot delivers).
 """
@@ -22,10 +22,10 @@ from babel.dates import format_datetime, format_timedelta
 from bot import LANGUAGES
 from bot.admin.notice import Gettext, Notice
 from bot.admin.pending import Pending
-from bot.announce import Outbox, Send, compose, deliver_pending
 from bot.i18n import Catalogs, _, language_name
 from bot.knowledge.events import Event, event_text
 from bot.knowledge.model import KnowledgeBase
+from bot.outbox import Outbox, Send, compose, deliver_pending
 from bot.store import Store
 
 _LANG_LINE = re.compile(r"^\s*(id|ko|en)\s*:\s*(.*)$", re.IGNORECASE)

@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.admin.knowledge_service import KnowledgeService, ReloadOutcome
 from bot.admin.notice import Notice
 from bot.admin.pending import Pending
+from bot.admin.unanswered import QuestionGroup, group_questions
 from bot.i18n import _
 from bot.knowledge.diff import diff
 from bot.knowledge.installer import InstallError, safe_file_name
 from bot.knowledge.loader import knowledge_files
 from bot.knowledge.located import YamlProblem, decode_utf8
-from bot.knowledge_service import KnowledgeService, ReloadOutcome
 from bot.store import Store
-from bot.unanswered import QuestionGroup, group_questions
 
 
 @dataclass(frozen=True)

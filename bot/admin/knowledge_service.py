@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from bot.answer import Engine
-from bot.engine_cache import engine_for
+from bot.engine.answer import Engine
+from bot.engine.cache import engine_for
 from bot.i18n import Catalogs
 from bot.knowledge.diff import KbDiff, diff
 from bot.knowledge.installer import Installer

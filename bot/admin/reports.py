@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime, format_timedelta
 from babel.numbers import format_percent
 
+from bot.admin.knowledge_service import ReloadOutcome
 from bot.admin.notice import Gettext
 from bot.i18n import _
-from bot.knowledge_service import ReloadOutcome
 
 if TYPE_CHECKING:
     from bot.admin.knowledge import KeptVersion, Stats, VersionReport

@@ -11,10 +11,10 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.admin.knowledge import KnowledgeAdmin
+from bot.admin.knowledge_service import ReloadOutcome
 from bot.admin.notice import Notice
 from bot.admin.yaml_edit import EditError, add_phrasing
 from bot.i18n import _
-from bot.knowledge_service import ReloadOutcome
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from bot.normalize import fold
+from bot.text.normalize import fold
 
 SAME_QUESTION = 85      # token-set similarity (0–100) at which two questions count as one
 

@@ -21,8 +21,8 @@ from bot.admin.knowledge import KnowledgeAdmin
 from bot.admin.notice import Gettext, Notice
 from bot.admin.reports import history_text, outcome_text, taught_text
 from bot.admin.teach import Teacher
-from bot.announce import Outbox
 from bot.config import Settings
+from bot.outbox import Outbox
 
 
 def add_commands(kb_commands: argparse._SubParsersAction, commands: argparse._SubParsersAction) -> None:
@@ -56,8 +56,8 @@ class Services:
 
 @contextmanager
 def services(settings: Settings, kb_dir: Path) -> Iterator[Services | None]:
-    from bot.cli import load_engine
-    from bot.knowledge_service import KnowledgeService
+    from bot.admin.knowledge_service import KnowledgeService
+    from bot.cli.loading import load_engine
     from bot.store import Store, StoreError
     engine = load_engine(kb_dir, settings)
     if engine is None:

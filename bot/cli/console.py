@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Callable, TextIO
 
 from bot import LANGUAGES
-from bot.answer import Choice, Engine, Reply
+from bot.engine.answer import Choice, Engine, Reply
 from bot.i18n import _, language_name
 from bot.store import Store
 

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from bot import LANGUAGES
-from bot.answer import Engine
+from bot.engine.answer import Engine
 from bot.knowledge.located import N_, LList, LMap, YamlProblem, parse_yaml
 from bot.knowledge.problems import Gettext, Msg, Problem
 from bot.knowledge.scalars import not_text
-from bot.language import detect_language
+from bot.text.language import detect_language
 
 # Spellings of "nothing" that YAML reads as text, not null: `expect: none` would be taken as an id.
 _NULL_LOOKALIKES = {"none", "null", "nil", "n/a", "-", "", "off-topic", "offtopic"}

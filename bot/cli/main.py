@@ -4,18 +4,19 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from bot import LANGUAGES, gc_paused, return_large_blocks
+from bot import LANGUAGES
+from bot.cli.loading import load_engine, run_later
 from bot.config import ConfigError, Settings
+from bot.memory import return_large_blocks
 
 if TYPE_CHECKING:
-    from bot.answer import Engine
+    from bot.engine.answer import Engine
 
 ADMIN_COMMANDS = ("versions", "rollback", "suggest", "teach")
 
@@ -52,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("file", type=Path)
     _add_kb_option(evaluate)
     evaluate.add_argument("--json", action="store_true", help="print one summary object")
-    from bot.cli_admin import add_commands
+    from bot.cli.admin import add_commands
     add_commands(kb_commands, commands)
     for sub in (kb_commands.choices[name] for name in ADMIN_COMMANDS):
         _add_kb_option(sub)
@@ -82,7 +83,7 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "kb" and args.kb_command == "check":
         return check_command(kb_dir, settings, args.strict)
     if args.command == "announce" or (args.command == "kb" and args.kb_command in ADMIN_COMMANDS):
-        from bot.cli_admin import run
+        from bot.cli.admin import run
         return run(args, settings, kb_dir)
     if args.command == "run":
         from bot.telegram.runner import run_bot
@@ -93,9 +94,9 @@ def _main(argv: list[str] | None) -> int:
         return 1
     if args.command == "ask":
         return ask_command(engine, args, later)
-    _run(later)
+    run_later(later)
     if args.command == "chat":
-        from bot.console import run_console
+        from bot.cli.console import run_console
         from bot.store import Store, StoreError
         try:
             store = Store(settings.data_dir)
@@ -109,36 +110,8 @@ def _main(argv: list[str] | None) -> int:
     return eval_command(engine, args)
 
 
-def _run(later: list[Callable[[], None]]) -> None:
-    while later:
-        later.pop(0)()
-
-
-def load_engine(kb_dir: Path, settings: Settings, later: list[Callable[[], None]] | None = None) -> Engine | None:
-    from bot.engine_cache import load_engine as load_cached
-    from bot.i18n import CatalogError, Catalogs
-    try:
-        catalogs = Catalogs(settings.locales_dir)
-    except CatalogError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return None
-    with gc_paused():
-        engine, problems = load_cached(kb_dir, catalogs, settings.data_dir / "cache", settings.default_language,
-                                       settings.target_wrong_rate, later)
-        # The engine lives as long as this command: the collector need never look through its millions
-        # of objects for cycles (on a large base that look costs a third of a second, before the answer).
-        gc.freeze()
-    if engine is None:
-        gettext = catalogs.for_language(settings.default_language)
-        for problem in problems:
-            if not problem.warning:
-                print(problem.render(gettext), file=sys.stderr)
-        return None
-    return engine
-
-
 def check_command(kb_dir: Path, settings: Settings, strict: bool) -> int:
-    from bot.answer import build_engine
+    from bot.engine.answer import build_engine
     from bot.i18n import Catalogs
     from bot.knowledge.loader import load_directory
     catalogs = Catalogs(settings.locales_dir)
@@ -198,7 +171,7 @@ def ask_command(engine: Engine, args: argparse.Namespace, later: list[Callable[[
     try:
         return _answer_all(engine, args, source, later or [])
     finally:
-        _run(later or [])
+        run_later(later or [])
 
 
 def _answer_all(engine: Engine, args: argparse.Namespace, source: Iterable[str],
@@ -217,14 +190,14 @@ def _answer_all(engine: Engine, args: argparse.Namespace, source: Iterable[str],
                 "candidates": [{"entry": c.entry_id, "score": c.score} for c in reply.candidates],
             }, ensure_ascii=False), flush=True)
         else:
-            from bot.console import Conversation
+            from bot.cli.console import Conversation
             print(Conversation(engine, reply.lang).render(reply), flush=True)
-        _run(later)
+        run_later(later)
     return 0
 
 
 def eval_command(engine: Engine, args: argparse.Namespace) -> int:
-    from bot.evaluate import EvalFileError, evaluate, format_report, read_cases
+    from bot.cli.evaluate import EvalFileError, evaluate, format_report, read_cases
     try:
         cases = read_cases(args.file, engine.kb.by_id)
     except EvalFileError as exc:

@@ -1,8 +1,8 @@
 """Question → Answer, Clarify ("did you mean") or Fallback, in the asker's language.
 
-The index ranks entries (`bot.retrieval`); a rule calibrated on the base when it loads decides
-(`bot.decision`). A question that asks what the best entry does not hold (another party, a number
-it never mentions, a kind of question it is never asked; `bot.scope`) gets "did you mean" at most:
+The index ranks entries (`bot.engine.retrieval`); a rule calibrated on the base when it loads decides
+(`bot.engine.decision`). A question that asks what the best entry does not hold (another party, a number
+it never mentions, a kind of question it is never asked; `bot.engine.scope`) gets "did you mean" at most:
 a question about one party's attribute must not be answered with another party's.
 """
 
@@ -14,17 +14,17 @@ from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from bot import LANGUAGES
-from bot.decision import DEFAULT_TARGET_WRONG_RATE, Calibration, calibrate, confidence
+from bot.engine.decision import DEFAULT_TARGET_WRONG_RATE, Calibration, calibrate, confidence
+from bot.engine.phrasing_checks import phrasing_collisions, wordless_phrasings
+from bot.engine.retrieval import Candidate, Index, LeaveOut, QueryTerm
+from bot.engine.scope import Scope
 from bot.i18n import Catalogs, _
 from bot.knowledge.events import event_text, past, upcoming
 from bot.knowledge.loader import LoadResult, Problem, phrasing_problem
 from bot.knowledge.located import N_
 from bot.knowledge.model import Entry, KnowledgeBase
-from bot.language import detect_language, language_scores
-from bot.normalize import Analyzer
-from bot.phrasing_checks import phrasing_collisions, wordless_phrasings
-from bot.retrieval import Candidate, Index, LeaveOut, QueryTerm
-from bot.scope import Scope
+from bot.text.language import detect_language, language_scores
+from bot.text.normalize import Analyzer
 
 MAX_QUESTION_CHARS = 500   # longer text is cut before matching; nobody asks a FAQ in an essay
 MAX_SENTENCES = 8          # of a long message, the last distinct sentences are tried one by one
@@ -73,7 +73,7 @@ class Engine:
     @classmethod
     def restore(cls, kb: KnowledgeBase, index: Index, calibration: Calibration, catalogs: Catalogs,
                 default_language: str = "en") -> Engine:
-        """An engine from parts built earlier for the same knowledge base (`bot.engine_cache`)."""
+        """An engine from parts built earlier for the same knowledge base (`bot.engine.cache`)."""
         engine = cls.__new__(cls)
         engine._attach(kb, index, catalogs, default_language)
         engine.calibration, engine.rule = calibration, calibration.rule
@@ -181,7 +181,7 @@ class Engine:
         return best + margin
 
     def answerable(self, best: Candidate, terms: Sequence[QueryTerm], leave_out: LeaveOut | None = None) -> bool:
-        """False when the question asks what the entry does not hold (`bot.scope.Scope.answerable`)."""
+        """False when the question asks what the entry does not hold (`bot.engine.scope.Scope.answerable`)."""
         return self.scope.answerable(best.entry_index, terms, leave_out)
 
     @staticmethod

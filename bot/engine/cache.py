@@ -29,10 +29,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 import bot
-from bot.answer import Engine, build_engine
+from bot.engine.answer import Engine, build_engine
 from bot.i18n import Catalogs
 from bot.knowledge.loader import LoadResult, Problem, Source, load_sources, read_sources
 from bot.knowledge.phrasing_marks import PhrasingMarks
+from bot.memory import gc_paused
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ def load_engine(directory: Path, catalogs: Catalogs, cache_dir: Path | None, def
 def engine_for(sources: list[Source], catalogs: Catalogs, cache_dir: Path | None, default_language: str = "en",
                target_wrong_rate: float = 0.03, later: Later | None = None) -> tuple[LoadResult, Engine | None]:
     """The load result and engine of these knowledge files, from `cache_dir` when the files, the
-    target and the code are unchanged; otherwise loaded and built (`bot.answer.build_engine`), and
+    target and the code are unchanged; otherwise loaded and built (`bot.engine.answer.build_engine`), and
     kept when there is no error. An upload checked before its install, and a rollback to a recent
     version, find the engine already built. `cache_dir` None: always build. Never raises for a
     broken or missing cache file. A cached result carries no phrasing positions (the engine's own
@@ -99,7 +100,7 @@ def engine_for(sources: list[Source], catalogs: Catalogs, cache_dir: Path | None
             log.warning("ignoring the engine cache %s: %s", path.name, exc)
     # The collector would scan the new base and index again and again while the checks and the
     # calibration allocate around them, finding nothing to free: over a second on 10,000 entries.
-    with bot.gc_paused():
+    with gc_paused():
         result = load_sources(sources)
         engine, result.problems = build_engine(result, catalogs, default_language, target_wrong_rate)
     # The engine's problems are placed: the phrasings' positions are read no more (a cached result

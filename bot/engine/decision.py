@@ -32,8 +32,8 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from bot import gc_paused
-from bot.retrieval import Candidate, Index, LeaveOut, QueryTerm
+from bot.engine.retrieval import Candidate, Index, LeaveOut, QueryTerm
+from bot.memory import gc_paused
 
 DEFAULT_TARGET_WRONG_RATE = 0.03   # at most 3 wrong answers in 100 answerable questions, and in 100 near misses
 DEFAULT_NEAR_MISS_CLARIFY = 0.5    # at most half of the near misses are offered "did you mean"
@@ -60,7 +60,7 @@ class DecisionRule:
         """'answer', 'clarify' or 'fallback' for a best entry (`entry`, its index) scoring `best`
         with `margin` over the next; `f1` is the F1 of its closest phrasing, `other_f1` the best
         F1 of the other entries ranked. `answerable` False (the question asks what the entry does
-        not hold, `bot.scope`) caps the reply at "did you mean"."""
+        not hold, `bot.engine.scope`) caps the reply at "did you mean"."""
         if answerable and f1 > self.phrasing_f1 and other_f1 <= self.phrasing_f1:
             return "answer"
         if (answerable and best >= self.answer_score and margin >= self.answer_margin

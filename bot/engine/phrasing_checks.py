@@ -1,5 +1,5 @@
 """Phrasings of a knowledge base that no question can reach as written: two entries' phrasings
-with the same words, and phrasings with no word the index keeps. `bot.answer.build_engine`
+with the same words, and phrasings with no word the index keeps. `bot.engine.answer.build_engine`
 reports them at their file:line as warnings."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Iterable, NamedTuple
 import numpy as np
 
 if TYPE_CHECKING:
-    from bot.retrieval import Index, Phrasing
+    from bot.engine.retrieval import Index, Phrasing
 
 
 class PhrasingRef(NamedTuple):

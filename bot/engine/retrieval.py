@@ -10,12 +10,12 @@ text are indexed separately and blended:
   spacing the word view misses.
 
 Per view, an entry's score is Okapi BM25 divided by the largest score any document could reach for
-the same question (`bot.bm25`), so scores are in 0..1 and comparable between questions. A word the
+the same question (`bot.engine.bm25`), so scores are in 0..1 and comparable between questions. A word the
 base never uses still counts in that bound with the weight of a typical word of the base, so it
 lowers the score without vetoing the match. The ten best are re-ranked with the weighted word F1
 of the entry's closest phrasing and rapidfuzz's token-sort similarity to it.
 
-Deciding what to say from these scores is `bot.decision`'s job.
+Deciding what to say from these scores is `bot.engine.decision`'s job.
 """
 
 from __future__ import annotations
@@ -28,14 +28,12 @@ from typing import Any, Mapping, NamedTuple, Protocol, Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot import gc_paused
-from bot.bm25 import LeaveOut, View, expand_grams, gram_pairs, grams, has_hangul
+from bot.engine.bm25 import LeaveOut, View, expand_grams, gram_pairs, grams, has_hangul
+from bot.engine.spelling import Spelling
 from bot.knowledge.model import KnowledgeBase
-from bot.phrasing_checks import PhrasingRef, phrasing_collisions
-from bot.spelling import Spelling
+from bot.memory import gc_paused
 
-__all__ = ["Analyzer", "Candidate", "Index", "LeaveOut", "Phrasing", "PhrasingRef", "QueryTerm", "expand_grams",
-           "grams", "phrasing_collisions"]
+__all__ = ["Analyzer", "Candidate", "Index", "LeaveOut", "Phrasing", "QueryTerm", "expand_grams", "grams"]
 
 WORD_SHARE = 0.5        # blend of the two views: equal, neither is known to be better in general
 # The re-ranked score of an entry: how well the question matches the entry's closest phrasing
@@ -58,7 +56,7 @@ REFERENCE_SAMPLE = 200  # phrasings asked at build time to learn what a true mat
 
 
 class Analyzer(Protocol):
-    """Per-language text analysis, injected into the index (see `bot.normalize.Analyzer`)."""
+    """Per-language text analysis, injected into the index (see `bot.text.normalize.Analyzer`)."""
 
     single_word_names: dict[str, str]
 

@@ -2,7 +2,7 @@
 
 Ranking finds the entry most like the question; it cannot tell that the question asks something
 the entry does not hold. Three signs that it does, each of which lowers the reply to "did you
-mean" at most (`bot.answer`):
+mean" at most (`bot.engine.answer`):
 
 - the question names a party (a name of the base) that the entry never mentions: "size of
   Chungbuk Technopark" must not get the answer about KITB's size;
@@ -12,7 +12,7 @@ mean" at most (`bot.answer`):
   about what the seminars cover.
 
 All three are read from the knowledge base itself (its names, synonym groups and phrasings) and
-general question words (`bot.wordlists.QUESTION_WORDS`).
+general question words (`bot.text.wordlists.QUESTION_WORDS`).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from bot.bm25 import LeaveOut
-from bot.retrieval import Index, QueryTerm
-from bot.wordlists import QUESTION_WORDS
+from bot.engine.bm25 import LeaveOut
+from bot.engine.retrieval import Index, QueryTerm
+from bot.text.wordlists import QUESTION_WORDS
 
 _KINDS = tuple(QUESTION_WORDS)
 _KIND_OF_WORD = {word: kind for kind, words in QUESTION_WORDS.items() for word in words.split()}

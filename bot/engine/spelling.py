@@ -14,10 +14,10 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from bot.bm25 import has_hangul
+from bot.engine.bm25 import has_hangul
 
 _LATIN_VOWEL = re.compile(r"[aeiouy]")
-MIN_LATIN_TYPO_LENGTH = 4   # shorter words have too many neighbours; real words are never corrected (bot.lexicon)
+MIN_LATIN_TYPO_LENGTH = 4   # shorter words have too many neighbours; real words are never corrected (bot.text.lexicon)
 
 
 class Spelling:

@@ -11,26 +11,21 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 from bot import LANGUAGES
 from bot.knowledge import crosscheck, event_fields
 from bot.knowledge.events import Event
-from bot.knowledge.located import N_, LList, LMap, Mark, Scalar, YamlProblem, parse_yaml
+from bot.knowledge.located import N_, LList, LMap, Mark, YamlProblem, parse_yaml
 from bot.knowledge.model import Entry, Fact, KnowledgeBase, Name
 from bot.knowledge.phrasing_marks import PhrasingMarks
 from bot.knowledge.problems import Msg, Problem
-from bot.knowledge.scalars import ID_PATTERN, KEY_PATTERN, Finding, fact_of, not_text, text_findings
+from bot.knowledge.reporter import Reporter
+from bot.knowledge.scalars import ID_PATTERN, fact_of, not_text
 
 FILE_KEYS = {"languages", "facts", "names", "synonyms", "topics", "entries", "events"}
 ENTRY_KEYS = {"id", "kind", "topic", "questions", "answer", "related"}
 ENTRY_KINDS = ("fact", "smalltalk", "events", "past_events")   # the last two answer with the event list
-_DUPLICATE = {
-    "entry": N_("duplicate entry id {key!r} (first defined at {where})"),
-    "symbol": N_("{key!r} is defined twice as a fact, name or synonym group (first at {where})"),
-    "topic": N_("duplicate topic {key!r} (first defined at {where})"),
-    "event": N_("duplicate event id {key!r} (first defined at {where})"),
-}
 
 
 @dataclass(frozen=True)
@@ -39,51 +34,17 @@ class Source:
     data: bytes
 
 
-class Builder:
+class Builder(Reporter):
     def __init__(self, strict: bool = False) -> None:
-        self.strict = strict                  # warnings count as errors
-        self.problems: list[Problem] = []
+        super().__init__(strict)
         self.facts: dict[str, Fact] = {}
         self.names: dict[str, Name] = {}
         self.topics: dict[str, MappingProxyType[str, str]] = {}
         self.synonyms: dict[str, tuple[str, ...]] = {}
         self.events: list[tuple[Event, str, LMap]] = []
         self.entries: list[tuple[Entry, str, LMap]] = []   # entry, file, what `finish` reads of its raw mapping
-        self.first_seen: dict[tuple[str, str], tuple[str, Mark]] = {}
         self.phrasing_marks = PhrasingMarks()
         self.words: list[tuple[str, Msg, str, Mark]] = []  # each synonym and name spelling: (text, group, file, mark)
-
-    def problem(self, file: str, mark: Mark, message: str, warning: bool = False, **params: Any) -> None:
-        self.problems.append(Problem(file, mark.line, mark.column, message, params,
-                                     warning=warning and not self.strict))
-
-    def report(self, file: str, mark: Mark, finding: Finding) -> None:
-        self.problem(file, mark, finding.message, finding.warning, **finding.params)
-
-    def once(self, kind: str, key: str, file: str, mark: Mark) -> bool:
-        """True the first time (kind, key) is defined; otherwise report the duplicate."""
-        if (kind, key) in self.first_seen:
-            first_file, first_mark = self.first_seen[(kind, key)]
-            self.problem(file, mark, _DUPLICATE[kind], key=key, where=f"{first_file}:{first_mark.line}")
-            return False
-        self.first_seen[(kind, key)] = (file, mark)
-        return True
-
-    def text(self, file: str, mark: Mark, value: Any, scalar: Scalar | None) -> bool:
-        """Report a value that was meant as a text but is not one, or was cut by a comment.
-        True when `value` is a non-empty text (possibly with a warning)."""
-        findings = text_findings(value, scalar)
-        for finding in findings:
-            self.report(file, mark, finding)
-        return isinstance(value, str) and bool(value.strip())
-
-    def string(self, file: str, raw: LMap, key: str) -> bool:
-        """For fields that hold a word (id, kind, topic, timezone): report a value YAML made into
-        something else (`id: yes`, `id: 2024`). True when it is a text or absent."""
-        finding = not_text(raw.get(key), raw.scalar_of(key)) if key in raw else None
-        if finding is not None:
-            self.report(file, raw.mark_of(key), finding)
-        return finding is None
 
     # -- files -------------------------------------------------------------------------------
     def check_file_names(self, names: Iterable[str]) -> None:
@@ -123,7 +84,7 @@ class Builder:
         if "entries" not in doc and not FILE_KEYS.intersection(doc) - {"languages"}:
             self.problem(file, doc.mark, N_("the file has no 'entries:' list"))
         if "events" in doc:
-            event_fields.add_events(self, file, doc["events"], doc.mark_of("events"), languages)
+            self.events += event_fields.add_events(self, file, doc["events"], doc.mark_of("events"), languages)
         entries = doc.get("entries", LList())
         if not isinstance(entries, LList):
             self.problem(file, doc.mark_of("entries"), N_("'entries' must be a list"))
@@ -142,56 +103,7 @@ class Builder:
             return LANGUAGES
         return tuple(value)
 
-    def localized(self, file: str, value: Any, mark: Mark, what: Msg, languages: Iterable[str]) -> dict[str, Any]:
-        """Check a {lang: value} mapping has exactly `languages`; return what is usable."""
-        languages = tuple(languages)
-        if not isinstance(value, LMap):
-            self.problem(file, mark, N_("{what} must be a mapping of language to text ({expected})"),
-                         what=what, expected=", ".join(languages))
-            return {}
-        missing = [lang for lang in languages if lang not in value]
-        if missing:
-            self.problem(file, value.mark, N_("{what} is missing the language(s): {missing}"),
-                         what=what, missing=", ".join(missing))
-        for key in value:
-            if key not in languages:
-                finding = not_text(key, value.key_scalars.get(key))
-                if finding is not None:
-                    self.report(file, value.key_marks[key], finding)
-                    continue
-                self.problem(file, value.key_marks[key],
-                             N_("{what} has the language {lang!r}, which this file does not declare ({expected})"),
-                             what=what, lang=key, expected=", ".join(languages))
-        return {k: v for k, v in value.items() if k in languages}
-
-    def texts(self, file: str, values: dict[str, Any], raw: Any, what: Msg) -> None:
-        """Keep only the languages whose value is a usable text; report the others."""
-        for lang, text in list(values.items()):
-            mark = raw.mark_of(lang) if isinstance(raw, LMap) else Mark(1, 1)
-            scalar = raw.scalar_of(lang) if isinstance(raw, LMap) else None
-            errors = self.errors()
-            if not self.text(file, mark, text, scalar):
-                if self.errors() == errors:
-                    self.problem(file, mark, N_("{what} needs a non-empty text in {lang!r}"), what=what, lang=lang)
-                del values[lang]
-
     # -- facts, names, synonyms, topics --------------------------------------------------------
-    def keyed(self, file: str, section: Any, mark: Mark, not_a_mapping: str) -> Iterator[tuple[str, Any, Mark]]:
-        """(key, value, key's mark) of a `name: value` section, reporting bad keys and non-mappings."""
-        if not isinstance(section, LMap):
-            self.problem(file, mark, not_a_mapping)
-            return
-        for key, value in section.items():
-            where = section.key_marks[key]
-            finding = not_text(key, section.key_scalars.get(key))
-            if finding is not None:
-                self.report(file, where, finding)
-                continue
-            if not isinstance(key, str) or not KEY_PATTERN.match(key):
-                self.problem(file, where, N_("the name {key!r} must be lowercase letters, digits and '_'"), key=key)
-                continue
-            yield key, value, where
-
     def add_facts(self, file: str, facts: Any, mark: Mark) -> None:
         for key, value, where in self.keyed(file, facts, mark, N_("'facts' must be a mapping of name to value")):
             fact, findings = fact_of(key, value, facts.scalar_of(key))
@@ -233,9 +145,6 @@ class Builder:
                 usable.append(word)
                 self.words.append((word, group, file, where))
         return usable if len(usable) == len(words) else None
-
-    def errors(self) -> int:
-        return sum(not p.warning for p in self.problems)
 
     def add_synonyms(self, file: str, synonyms: Any, mark: Mark) -> None:
         for key, words, where in self.keyed(file, synonyms, mark,
@@ -346,6 +255,9 @@ class Builder:
         return tuple(usable)
 
     # -- cross-references ----------------------------------------------------------------------
+    def check_template(self, file: str, mark: Mark, owner_id: str, lang: str, template: str) -> None:
+        crosscheck.template(self, self.facts, self.names, file, mark, owner_id, lang, template)
+
     def finish(self, sources: list[Source]) -> KnowledgeBase | None:
         """The knowledge base of `sources`, or None when any problem is an error."""
         ids = {entry.id for entry, _, _ in self.entries}
@@ -362,12 +274,12 @@ class Builder:
                     self.problem(file, where, N_("{entry!r} is related to {target!r}, which does not exist"),
                                  entry=entry.id, target=target)
             for lang, template in entry.answer.items():
-                crosscheck.template(self, file, raw["answer"].mark_of(lang), entry.id, lang, template)
+                self.check_template(file, raw["answer"].mark_of(lang), entry.id, lang, template)
         for event, file, raw in self.events:
             for key, texts in (("title", event.title), ("description", event.description), ("venue", event.venue)):
                 for lang, template in texts.items():
-                    crosscheck.template(self, file, raw[key].mark_of(lang), event.id, lang, template)
-        crosscheck.words_claimed_twice(self)
+                    self.check_template(file, raw[key].mark_of(lang), event.id, lang, template)
+        crosscheck.words_claimed_twice(self, self.words)
         if any(not p.warning for p in self.problems):
             return None
         if not sources:

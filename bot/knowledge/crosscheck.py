@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Mapping
 
 from bot.knowledge.located import N_, Mark
+from bot.knowledge.model import Fact, Name
 from bot.knowledge.problems import Msg
+from bot.knowledge.reporter import Reporter
 from bot.knowledge.template import TemplateError, placeholders
-from bot.normalize import fold
-
-if TYPE_CHECKING:
-    from bot.knowledge.builder import Builder
+from bot.text.normalize import fold
 
 NAME = N_("the name {key!r}")
 
 
-def words_claimed_twice(b: Builder) -> None:
+def words_claimed_twice(b: Reporter, words: list[tuple[str, Msg, str, Mark]]) -> None:
     """A word may belong to one synonym group or name only: the matcher folds every spelling
     (NFKC, casefold, with and without spaces) to one token, and the first group would take it.
     Two names sharing a spelling is allowed (a name may be another's alias)."""
     owners: dict[str, tuple[str, Msg, str, Mark]] = {}
-    for word, group, file, mark in b.words:
+    for word, group, file, mark in words:
         folded = fold(word)
         for form in dict.fromkeys((folded, folded.replace(" ", ""))):
             if not form:
@@ -35,7 +34,8 @@ def words_claimed_twice(b: Builder) -> None:
             break
 
 
-def template(b: Builder, file: str, mark: Mark, entry_id: str, lang: str, template: str) -> None:
+def template(b: Reporter, facts: Mapping[str, Fact], names: Mapping[str, Name], file: str, mark: Mark,
+             entry_id: str, lang: str, template: str) -> None:
     try:
         found = placeholders(template)
     except TemplateError as exc:
@@ -44,9 +44,9 @@ def template(b: Builder, file: str, mark: Mark, entry_id: str, lang: str, templa
                   lang=lang, entry=entry_id, pos=exc.offset + 1)
         return
     for ph in found:
-        if ph.name in b.facts:
-            allowed = b.facts[ph.name].styles()
-        elif ph.name in b.names:
+        if ph.name in facts:
+            allowed = facts[ph.name].styles()
+        elif ph.name in names:
             allowed = {None}
         else:
             b.problem(file, mark, N_("the {lang!r} answer of {entry!r} uses {{{name}}}, but no fact or "

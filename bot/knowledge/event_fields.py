@@ -9,31 +9,34 @@ from __future__ import annotations
 
 import datetime as dt
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.knowledge.events import Event, parse_offset, wall_clock_issue, zone_or_none
 from bot.knowledge.located import N_, LList, LMap, Mark
 from bot.knowledge.problems import Msg
+from bot.knowledge.reporter import Reporter
 from bot.knowledge.scalars import ID_PATTERN
-
-if TYPE_CHECKING:
-    from bot.knowledge.builder import Builder
 
 EVENT_KEYS = {"id", "title", "description", "start", "end", "timezone", "venue", "reminders"}
 
 
-def add_events(builder: Builder, file: str, events: Any, mark: Mark, languages: tuple[str, ...]) -> None:
+def add_events(reporter: Reporter, file: str, events: Any, mark: Mark,
+               languages: tuple[str, ...]) -> list[tuple[Event, str, LMap]]:
+    """The valid events of a file's `events:` list, each with its file and raw mapping; the problems
+    of the others go to `reporter`."""
     if not isinstance(events, LList):
-        builder.problem(file, mark, N_("'events' must be a list"))
-        return
+        reporter.problem(file, mark, N_("'events' must be a list"))
+        return []
+    found = []
     for raw, where in zip(events, events.item_marks):
-        event = _event(builder, file, raw, where, languages)
+        event = _event(reporter, file, raw, where, languages)
         if event is not None:
-            builder.events.append((event, file, raw))
+            found.append((event, file, raw))
+    return found
 
 
-def _event(b: Builder, file: str, raw: Any, mark: Mark, languages: tuple[str, ...]) -> Event | None:
+def _event(b: Reporter, file: str, raw: Any, mark: Mark, languages: tuple[str, ...]) -> Event | None:
     if not isinstance(raw, LMap):
         b.problem(file, mark, N_("an event must be a mapping with id, title, start and timezone"))
         return None
@@ -83,7 +86,7 @@ def _event(b: Builder, file: str, raw: Any, mark: Mark, languages: tuple[str, ..
                  f"{file}:{raw.mark.line}")
 
 
-def _reminders(b: Builder, file: str, raw: LMap, event_id: str,
+def _reminders(b: Reporter, file: str, raw: LMap, event_id: str,
                start: dt.datetime | dt.date | None) -> list[dt.timedelta]:
     reminders = []
     raw_reminders = raw.get("reminders", LList())
@@ -104,7 +107,7 @@ def _reminders(b: Builder, file: str, raw: LMap, event_id: str,
     return reminders
 
 
-def _time(b: Builder, file: str, raw: LMap, key: str, event_id: str, zone: ZoneInfo | None,
+def _time(b: Reporter, file: str, raw: LMap, key: str, event_id: str, zone: ZoneInfo | None,
           required: bool) -> dt.datetime | dt.date | None:
     """A date, or a date and time made aware in `zone` (an explicit UTC offset is kept)."""
     if key not in raw:

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from bot import gc_paused
 from bot.knowledge.builder import Builder, Source
 from bot.knowledge.located import MAX_FILE_BYTES, N_, Mark
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.phrasing_marks import PhrasingMarks
 from bot.knowledge.problems import Msg, Problem
+from bot.knowledge.sendable import long_answers
+from bot.memory import gc_paused
 
 __all__ = ["KNOWLEDGE_SUFFIXES", "LoadResult", "Msg", "Problem", "Source", "knowledge_files", "load_directory",
            "load_sources", "phrasing_problem", "read_sources"]
@@ -95,7 +96,6 @@ def _load_sources(sources: Iterable[Source], strict: bool) -> LoadResult:
     kb = builder.finish(sources)
     problems = builder.problems
     if kb is not None:
-        from bot.knowledge.sendable import long_answers
         problems += long_answers(kb)
     if any(not p.warning for p in problems):
         kb = None

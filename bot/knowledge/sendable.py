@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot import MESSAGE_LIMIT
-from bot.knowledge.loader import Problem
 from bot.knowledge.located import N_
 from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.problems import Problem
 
 
 def long_answers(kb: KnowledgeBase, limit: int = MESSAGE_LIMIT) -> list[Problem]:

@@ -17,10 +17,10 @@ from telegram.ext import Application, BaseHandler, CallbackQueryHandler, Command
 from telegram.ext.filters import BaseFilter
 
 from bot.admin.knowledge import UploadPreview
+from bot.admin.knowledge_service import ReloadOutcome
 from bot.admin.notice import Notice
 from bot.admin.reports import outcome_text, stats_text, version_text
 from bot.i18n import _
-from bot.knowledge_service import ReloadOutcome
 from bot.telegram.callbacks import Teach, UploadDecision
 from bot.telegram.context import BotContext
 from bot.telegram.runtime import RUNTIME_KEY, Runtime

@@ -17,8 +17,8 @@ from telegram.ext.filters import BaseFilter
 
 from bot.admin.announcements import DeliveryReport, Draft, listing_lines, preview_text, report_text
 from bot.admin.notice import Notice
-from bot.announce import Migrated, Removed, RetryLater, Transient
 from bot.i18n import _
+from bot.outbox import Migrated, Removed, RetryLater, Transient
 from bot.telegram.admin import admin_only, message_of, notify_admins, sender
 from bot.telegram.callbacks import AnnounceDecision, CancelAnnouncement
 from bot.telegram.context import BotContext

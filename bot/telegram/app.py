@@ -20,10 +20,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot.answer import Engine
+from bot.admin.knowledge_service import KnowledgeService
 from bot.config import Settings
+from bot.engine.answer import Engine
 from bot.i18n import Catalogs
-from bot.knowledge_service import KnowledgeService
 from bot.store import Store
 from bot.telegram import admin, announcements, announcing, groups, inline, private
 from bot.telegram.callbacks import STALE, Answer, GroupLanguage, Topic, UserLanguage

@@ -15,8 +15,8 @@ from bot.admin.access import AdminGate
 from bot.admin.announcements import AnnouncementDesk
 from bot.admin.knowledge import KnowledgeAdmin
 from bot.admin.teach import Teacher
-from bot.answer import Engine
 from bot.config import Settings
+from bot.engine.answer import Engine
 from bot.store import Store
 from bot.telegram.callbacks import STALE, B
 from bot.telegram.runtime import RUNTIME_KEY, Runtime

@@ -7,7 +7,7 @@ import logging
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 
-from bot.answer import Reply
+from bot.engine.answer import Reply
 from bot.i18n import _, language_name
 from bot.ratelimit import Verdict
 from bot.telegram.addressing import addressing

@@ -8,7 +8,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import LANGUAGES, MESSAGE_LIMIT
-from bot.answer import Choice, Reply
+from bot.engine.answer import Choice, Reply
 from bot.i18n import _, language_name
 from bot.telegram.callbacks import Answer, GroupLanguage, Topic, UserLanguage
 

@@ -61,7 +61,7 @@ def run_bot(settings: Settings, kb_dir: Path) -> int:
         print(NO_TOKEN, file=sys.stderr)
         return 2
     configure_logging(settings)
-    from bot.engine_cache import load_engine
+    from bot.engine.cache import load_engine
     from bot.i18n import CatalogError, Catalogs
     from bot.store import Store, StoreError
     from bot.telegram.app import build_application

@@ -12,12 +12,12 @@ from telegram import Update
 from bot.admin.access import AdminGate
 from bot.admin.announcements import AnnouncementDesk
 from bot.admin.knowledge import KnowledgeAdmin
+from bot.admin.knowledge_service import KnowledgeService
 from bot.admin.teach import Teacher
-from bot.announce import Outbox
-from bot.answer import Engine
 from bot.config import Settings
+from bot.engine.answer import Engine
 from bot.i18n import Catalogs, negotiate
-from bot.knowledge_service import KnowledgeService
+from bot.outbox import Outbox
 from bot.ratelimit import RateLimit
 from bot.store import Store
 

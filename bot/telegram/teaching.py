@@ -10,12 +10,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.admin.notice import Notice
 from bot.admin.reports import taught_text
+from bot.admin.unanswered import yaml_snippet
 from bot.i18n import _
 from bot.telegram.callbacks import Teach
 from bot.telegram.context import BotContext
 from bot.telegram.render import BUTTON_TEXT_LIMIT
 from bot.telegram.sending import reply_long, reply_pre
-from bot.unanswered import yaml_snippet
 
 
 async def on_unanswered(update: Update, context: BotContext) -> None:

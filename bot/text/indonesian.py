@@ -1,5 +1,5 @@
 """Indonesian stemming: particles, prefixes and suffixes, formal and chat ('ditandatangani',
-'jelasin', 'nyaksiin'), checked against the language's common words (`bot.lexicon`).
+'jelasin', 'nyaksiin'), checked against the language's common words (`bot.text.lexicon`).
 
 Rules alone strip too much: 'dingin' (cold) is not di- + 'ngin', 'setelah' (after) not 'sete' +
 -lah, and 'penandatangan' (signatory) is not 'tandatang' + -an. A form is taken as the root when
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.lexicon import indonesian_frequency, is_indonesian_word
-from bot.wordlists import PROTECTED
+from bot.text.lexicon import indonesian_frequency, is_indonesian_word
+from bot.text.wordlists import PROTECTED
 
 _PARTICLES = ("lah", "kah", "pun", "nya", "ku", "mu")
 _ID_PREFIX_RECODE = {"meny": "s", "peny": "s", "mem": "p", "pem": "p", "men": "t", "pen": "t", "meng": "k", "peng": "k"}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from bot.normalize import KO_ENDINGS, KO_PARTICLES, fold
+from bot.text.normalize import KO_ENDINGS, KO_PARTICLES, fold
 
 # Closed-class and chat words only (no nouns): a general language resource, not a list of this
 # knowledge base's vocabulary.

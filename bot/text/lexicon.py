@@ -2,7 +2,7 @@
 word lists (every word seen at least once per million words of its language's web, news, subtitle
 and book text; Speer et al., wordfreq 3). Spelling correction asks it first: a real word such as
 'kapal' (ship) is not a misspelling of a knowledge-base word one edit away ('kapan', when). The
-Indonesian stemmer asks it which forms are roots, and which of two is more frequent (`bot.indonesian`)."""
+Indonesian stemmer asks it which forms are roots, and which of two is more frequent (`bot.text.indonesian`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import msgpack  # type: ignore[import-untyped]
 
-LANGUAGES = ("id", "en")   # Korean is corrected in jamo against the base only (see `bot.spelling`)
+LANGUAGES = ("id", "en")   # Korean is corrected in jamo against the base only (see `bot.engine.spelling`)
 
 
 @lru_cache(maxsize=None)

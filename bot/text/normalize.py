@@ -11,9 +11,9 @@ import unicodedata
 from functools import lru_cache
 from typing import Callable, Container, Iterable
 
-from bot.indonesian import stem_indonesian
-from bot.lexicon import is_common_word
-from bot.wordlists import (
+from bot.text.indonesian import stem_indonesian
+from bot.text.lexicon import is_common_word
+from bot.text.wordlists import (
     ABBREVIATIONS,
     GRAMMAR_WORDS,
     JAMO_RUN,
@@ -299,7 +299,7 @@ class Analyzer:
 
     @staticmethod
     def is_common_word(word: str, lang: str) -> bool:
-        """A common word of the language (`bot.lexicon`): no misspelling to correct."""
+        """A common word of the language (`bot.text.lexicon`): no misspelling to correct."""
         return is_common_word(word, lang)
 
     @staticmethod

@@ -10,7 +10,7 @@ import re
 # no key here is a word of the other language. Nor is a key a word that a name or synonym group
 # spells (they are matched after this table): 'start' (start up, start operating), 'cluster'
 # ('technopark cluster'), 'thanks' ('many thanks'; the stemmer makes it 'thank' anyway). 'mana' is not here: alone it asks "which" ('industri mana'),
-# and only 'di mana' asks where (`bot.scope` reads 'dimana' as a where question).
+# and only 'di mana' asks where (`bot.engine.scope` reads 'dimana' as a where question).
 ABBREVIATIONS = {
     # Indonesian
     "yg": "yang", "brp": "berapa", "brapa": "berapa", "kpn": "kapan", "kapn": "kapan", "kpan": "kapan",
@@ -51,7 +51,7 @@ ABBREVIATIONS = {
     "krna": "karena", "karna": "karena", "bsa": "bisa", "dng": "dengan", "yng": "yang", "skrng": "sekarang",
     "skg": "sekarang", "sya": "saya", "ane": "saya", "pgn": "pengen", "pengin": "pengen", "nanya": "tanya", "ditanya": "tanya", "bertanya": "tanya",
     "liat": "lihat", "mksd": "maksud", "mksdnya": "maksud", "smpe": "sampai", "sampe": "sampai", "spai": "sampai",
-    # Chat verbs whose root the stemmer cannot weigh (`bot.indonesian`): 'cakup' is not common
+    # Chat verbs whose root the stemmer cannot weigh (`bot.text.indonesian`): 'cakup' is not common
     # itself, and 'kurus' (thin) is more common than 'urus'. 'sma' is not here: it is also SMA.
     "nyakup": "cakup", "ngurus": "urus", "ngurusin": "urus",
     # Korean chat goodbyes as whole words: inside a longer word 바이 is 바이오 (bio) or 바이어 (buyer).
@@ -179,7 +179,7 @@ terus lagi kayak karena because gonna
 """.split())
 
 # Question words by the kind of fact they ask for ('how many/much' is found as a pair). A "when"
-# question is not answered by an entry nobody asks "when" of (`bot.scope`); "what" and "how" ask
+# question is not answered by an entry nobody asks "when" of (`bot.engine.scope`); "what" and "how" ask
 # for anything, so they are not here.
 QUESTION_WORDS = {
     "who": "who whom whose siapa siapakah 누구 누가",
