@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.config import BUNDLED_KNOWLEDGE_DIR, BUNDLED_LOCALES_DIR  # noqa: E402
 from bot.engine.answer import Engine, build_engine  # noqa: E402
+from bot.engine.decision import Traffic  # noqa: E402
 from bot.i18n import Catalogs  # noqa: E402
 from bot.knowledge.loader import load_directory  # noqa: E402
 
@@ -69,12 +70,12 @@ def write_knowledge(bench: dict[str, Any], entries: list[dict[str, Any]], direct
 
 
 def load_engine(bench: dict[str, Any], entries: list[dict[str, Any]], catalogs: Catalogs,
-                target: float) -> tuple[Engine, dict[str, str], float]:
+                traffic: Traffic) -> tuple[Engine, dict[str, str], float]:
     with tempfile.TemporaryDirectory() as tmp:
         ids = write_knowledge(bench, entries, Path(tmp))
         started = time.perf_counter()
         result = load_directory(Path(tmp))
-        engine, problems = build_engine(result, catalogs, bench["languages"][0], target)
+        engine, problems = build_engine(result, catalogs, bench["languages"][0], traffic)
         seconds = time.perf_counter() - started
     if engine is None:
         errors = "; ".join(p.render() for p in problems if not p.warning)
@@ -111,7 +112,7 @@ class Baselines:
         return self.owner[found[2]] if found else None
 
 
-def run(bench_path: Path, far_path: Path | None, every: int, max_queries: int, target: float) -> None:
+def run(bench_path: Path, far_path: Path | None, every: int, max_queries: int, traffic: Traffic) -> None:
     from rapidfuzz import fuzz
     bench = json.loads(bench_path.read_text(encoding="utf-8"))
     catalogs = Catalogs(BUNDLED_LOCALES_DIR)
@@ -119,7 +120,7 @@ def run(bench_path: Path, far_path: Path | None, every: int, max_queries: int, t
     queries = bench["queries"]
     if max_queries and len(queries) > max_queries:
         queries = rng.sample(queries, max_queries)
-    engine, ids, load_s = load_engine(bench, bench["entries"], catalogs, target)
+    engine, ids, load_s = load_engine(bench, bench["entries"], catalogs, traffic)
     print(f"# {bench['name']}: {len(bench['entries'])} entries, {len(queries)} queries; "
           f"loaded, indexed and calibrated in {load_s:.2f} s")
     print("calibration:", json.dumps(engine.calibration.as_dict()))
@@ -158,7 +159,7 @@ def run(bench_path: Path, far_path: Path | None, every: int, max_queries: int, t
           f"{(outcome['right'] + outcome['clarify_right']) / n:.1%}")
     kept = [e for i, e in enumerate(bench["entries"]) if i % every != every - 1]
     held = {e["id"] for i, e in enumerate(bench["entries"]) if i % every == every - 1}
-    near_engine, _, _ = load_engine(bench, kept, catalogs, target)
+    near_engine, _, _ = load_engine(bench, kept, catalogs, traffic)
     near = [q for q in bench["queries"] if q["expected"] in held]
     if max_queries and len(near) > max_queries:
         near = rng.sample(near, max_queries)
@@ -173,11 +174,11 @@ def run(bench_path: Path, far_path: Path | None, every: int, max_queries: int, t
               f"did-you-mean {kinds['clarify'] / len(far):.1%}")
 
 
-def run_eval(eval_path: Path, target: float) -> None:
+def run_eval(eval_path: Path, traffic: Traffic) -> None:
     from bot.cli.evaluate import evaluate, format_report, read_cases
     catalogs = Catalogs(BUNDLED_LOCALES_DIR)
     started = time.perf_counter()
-    engine, _ = build_engine(load_directory(BUNDLED_KNOWLEDGE_DIR), catalogs, "en", target)
+    engine, _ = build_engine(load_directory(BUNDLED_KNOWLEDGE_DIR), catalogs, "en", traffic)
     assert engine is not None
     print(f"# bundled base: loaded, indexed and calibrated in {time.perf_counter() - started:.2f} s")
     print("calibration:", json.dumps(engine.calibration.as_dict()))
@@ -190,11 +191,16 @@ def main() -> int:
     parser.add_argument("--far", type=Path, help="another benchmark whose queries are far off-topic")
     parser.add_argument("--holdout-every", type=int, default=5)
     parser.add_argument("--max-queries", type=int, default=0, help="sample at most this many queries per set")
-    parser.add_argument("--target", type=float, default=0.03, help="the calibration's target wrong-answer rate")
+    defaults = Traffic()
+    parser.add_argument("--near-miss-share", type=float, default=defaults.near_miss_share,
+                        help="the calibration's assumed share of near misses (BOT_NEAR_MISS_SHARE)")
+    parser.add_argument("--cost-refusal", type=float, default=defaults.refusal, help="BOT_COST_REFUSAL")
+    parser.add_argument("--cost-tap", type=float, default=defaults.tap, help="BOT_COST_TAP")
     parser.add_argument("--eval", type=Path, help="report the bundled base on this evaluation file instead")
     args = parser.parse_args()
+    traffic = Traffic(args.near_miss_share, defaults.wrong, args.cost_refusal, args.cost_tap)
     if args.eval:
-        run_eval(args.eval, args.target)
+        run_eval(args.eval, traffic)
         return 0
     benches = args.bench or sorted(SHARED.glob("*.json"))
     if not benches:
@@ -202,7 +208,7 @@ def main() -> int:
         return 0
     for number, path in enumerate(benches):
         far = args.far or (benches[(number + 1) % len(benches)] if len(benches) > 1 else None)
-        run(path, far, args.holdout_every, args.max_queries, args.target)
+        run(path, far, args.holdout_every, args.max_queries, traffic)
         print()
     return 0
 

@@ -76,9 +76,13 @@ class Settings(BaseSettings):
     delivery_attempts: int = env("BOT_DELIVERY_ATTEMPTS", 5, "network failures before a delivery is given up",
                                  ge=1)
     # -- answering ---------------------------------------------------------------------------------------
-    target_wrong_rate: float = env("BOT_TARGET_WRONG_RATE", 0.03,
-                                   "the answer engine's calibration target: share of wrong answers it may give on "
-                                   "answerable questions and on near misses", gt=0, lt=1)
+    # What the answer engine's calibration assumes about real questions and what its errors cost
+    # (`bot.engine.decision.Traffic`; README "How answering works").
+    near_miss_share: float = env("BOT_NEAR_MISS_SHARE", 0.15,
+                                 "share of the questions reaching an entry that ask a fact the base lacks", ge=0, lt=1)
+    cost_wrong: float = env("BOT_COST_WRONG", 1.0, "cost of a wrong answer (the unit of the costs)", ge=0)
+    cost_refusal: float = env("BOT_COST_REFUSAL", 0.3, "cost of refusing an answerable question", ge=0)
+    cost_tap: float = env("BOT_COST_TAP", 0.15, "cost of a \"did you mean\" whose first choice is right", ge=0)
 
     @field_validator("admins", mode="before")
     @classmethod

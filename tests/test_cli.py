@@ -116,13 +116,13 @@ def test_kb_check_and_kb_eval_print_what_was_calibrated(tmp_path):
                          env={"BOT_DATA_DIR": str(tmp_path / "data")})
     assert evaluation.returncode == 0, evaluation.stderr
     calibration = json.loads(evaluation.stdout)["calibration"]
-    assert 0 < calibration["answer_score"] <= 1 and calibration["target_wrong_rate"] == 0.03
+    assert 0 < calibration["threshold"] <= 1 and calibration["near_miss_share"] == 0.15
     assert calibration["positives"] > 100 and 0 <= calibration["expected_answered_wrong"] <= 0.03
 
 
-def test_the_calibration_target_comes_from_the_environment(tmp_path):
-    strict = run_cli("kb", "check", env={"BOT_TARGET_WRONG_RATE": "0.01"})
-    assert strict.returncode == 0, strict.stderr
-    assert "1.0%" in strict.stdout
-    refused = run_cli("kb", "check", env={"BOT_TARGET_WRONG_RATE": "3"})
-    assert refused.returncode == 2 and "BOT_TARGET_WRONG_RATE" in refused.stderr
+def test_the_calibration_traffic_and_costs_come_from_the_environment(tmp_path):
+    cautious = run_cli("kb", "check", env={"BOT_NEAR_MISS_SHARE": "0.4", "BOT_COST_REFUSAL": "0.05"})
+    assert cautious.returncode == 0, cautious.stderr
+    assert "40.0%" in cautious.stdout and "0.05" in cautious.stdout
+    refused = run_cli("kb", "check", env={"BOT_NEAR_MISS_SHARE": "3"})
+    assert refused.returncode == 2 and "BOT_NEAR_MISS_SHARE" in refused.stderr

@@ -1,50 +1,81 @@
-"""The calibrated decision rule: thresholds, per-entry guards and the phrasing door (`bot.engine.decision`)."""
+"""The calibrated decision rule (`bot.engine.decision`): the logistic fit, the cost-chosen
+thresholds, and how the fitted rule follows the traffic and costs it is given."""
 
 from __future__ import annotations
 
-from bot.engine.decision import DecisionRule
-from bot.engine.retrieval import LeaveOut
+import numpy as np
+import pytest
 
-RULE = DecisionRule(answer_score=0.9, answer_margin=0.3, clarify_score=0.5, guards={0: 0.99}, phrasing_f1=0.9)
-
-
-def test_a_question_nearly_one_phrasing_of_the_best_entry_is_answered_whatever_its_scores():
-    assert RULE.kind(0.6, 0.05, True, 0) == "clarify"               # guarded, low score, small margin
-    assert RULE.kind(0.6, 0.05, True, 0, f1=0.95, other_f1=0.5) == "answer"
+from bot.engine.decision import DecisionRule, Traffic, _logistic, _thresholds, calibrate
+from bot.engine.evidence import FEATURES, Evidence
 
 
-def test_the_phrasing_door_stays_shut_when_another_entry_is_as_near_or_the_question_is_out_of_scope():
-    assert RULE.kind(0.6, 0.05, True, 0, f1=0.95, other_f1=0.92) == "clarify"
-    assert RULE.kind(0.6, 0.05, False, 0, f1=1.0, other_f1=0.0) == "clarify"
-    assert RULE.kind(0.6, 0.05, True, 0, f1=0.9, other_f1=0.0) == "clarify"     # strictly above
-    assert RULE.kind(0.3, 0.05, True, 0, f1=0.5, other_f1=0.0) == "fallback"
+def test_the_logistic_fit_recovers_the_weights_that_made_the_data():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(4000, 2))
+    p = 1.0 / (1.0 + np.exp(-(2.0 * x[:, 0] - 1.0 * x[:, 1] + 0.5)))
+    y = (rng.random(4000) < p).astype(float)
+    beta = _logistic(x, y, np.ones(4000))
+    assert beta == pytest.approx([2.0, -1.0, 0.5], abs=0.2)
 
 
-def test_without_any_near_miss_the_door_never_opens():
-    rule = DecisionRule(answer_score=1.01, answer_margin=1.01, clarify_score=0.0)
-    assert rule.kind(1.0, 1.0, True, 0, f1=1.0, other_f1=0.0) == "clarify"
+class _Sample:
+    def __init__(self, confidence: float, offered: bool = True):
+        self.found = Evidence(confidence, 0.0, 0.0, 0.0, 0.0, 1.0)
+        self.offered = offered
 
 
-def test_near_misses_of_every_phrasing_rarely_pass_the_door(engine):
-    """The door is set from a sample of the base's near misses (600 phrasings, each asked without
-    its whole entry). Asked for every phrasing of the bundled base (1,100 more it never saw), at
-    most the target rate of near misses goes through it."""
-    index, rule = engine.index, engine.rule
-    assert 0.0 < rule.phrasing_f1 <= 1.0
-    asked = through = 0
-    for phrasing in index.phrasings:
-        text = index.kb.entries[phrasing.entry_index].questions[phrasing.lang][phrasing.number]
-        terms = index.terms(text, phrasing.lang)
-        leave_out = LeaveOut(phrasing.entry_index, whole_entry=True)
-        ranked = index.rank(terms, 3, leave_out)
-        if not ranked:
-            continue
-        asked += 1
-        other = max((c.f1 for c in ranked[1:3]), default=0.0)
-        through += engine.answerable(ranked[0], terms, leave_out) and ranked[0].f1 > rule.phrasing_f1 >= other
-    assert asked > 1500
-    assert through <= engine.calibration.target_wrong_rate * asked
+def _costs(positives: int, near: int, probability_right: float, probability_near: float, traffic: Traffic):
+    samples = [_Sample(0.9) for _ in range(positives + near)]
+    is_positive = np.array([True] * positives + [False] * near)
+    right = np.array([1.0] * positives + [0.0] * near)
+    probability = np.array([probability_right] * positives + [probability_near] * near)
+    weight = np.ones(positives + near)
+    return _thresholds(samples, is_positive, right, weight, probability, 0.5, traffic)
 
 
-def test_kb_check_reports_the_door(engine):
-    assert engine.calibration.as_dict()["phrasing_f1"] == round(engine.rule.phrasing_f1, 4)
+def test_the_thresholds_answer_what_is_probably_right_and_not_the_near_misses():
+    alternatives_from, threshold = _costs(90, 10, 0.95, 0.4, Traffic())
+    assert 0.4 < threshold <= 0.95 and alternatives_from <= threshold
+
+
+def test_nothing_is_answered_when_every_answer_would_be_a_near_miss():
+    alternatives_from, threshold = _costs(0, 50, 0.0, 0.9, Traffic())
+    assert min(alternatives_from, threshold) > 0.9
+
+
+def test_cheap_refusals_make_the_rule_answer_less():
+    generous = _costs(60, 40, 0.8, 0.8, Traffic(refusal=0.9, tap=0.9))
+    cautious = _costs(60, 40, 0.8, 0.8, Traffic(refusal=0.0, tap=0.0))
+    assert min(cautious) > 0.8 >= min(generous)
+
+
+def test_traffic_refuses_impossible_settings():
+    with pytest.raises(ValueError):
+        Traffic(near_miss_share=1.0)
+    with pytest.raises(ValueError):
+        Traffic(refusal=-0.1)
+    assert Traffic().glance < Traffic().tap < Traffic().second_tap <= Traffic().refusal < Traffic().caught
+
+
+def test_offers_lists_an_entry_within_the_margin_even_below_its_floor():
+    n = len(FEATURES) + 1
+    rule = DecisionRule((0.0,) * (n + 1), (0.0,) * n, (1.0,) * n, 0.8, 0.8, 0.5, 0.2)
+    assert rule.offers(0.6, 0.45)          # too close to the best to tell apart
+    assert rule.offers(0.9, 0.55)          # reaches the floor
+    assert not rule.offers(0.9, 0.45)      # neither
+
+
+def test_the_calibration_reports_out_of_fold_rates(engine):
+    c = engine.calibration
+    assert 0.0 < c.rule.threshold <= 1.0 and c.rule.alternatives_from <= c.rule.threshold
+    shares = [c.answered_right, c.answered_wrong, c.clarified, c.refused]
+    assert all(0.0 <= s <= 1.0 for s in shares) and sum(shares) == pytest.approx(1.0)
+    assert c.answered_right > 0.5 and c.answered_wrong < 0.05
+    assert set(engine.calibration.as_dict()["weights"]) == set(FEATURES) | {"guard_gap", "intercept"}
+
+
+def test_a_larger_share_of_near_misses_makes_the_rule_stricter(engine):
+    strict = calibrate(engine.index, engine.scope, engine.answerable, Traffic(near_miss_share=0.5))
+    assert strict.near_miss_answered <= engine.calibration.near_miss_answered
+    assert strict.answered_right <= engine.calibration.answered_right

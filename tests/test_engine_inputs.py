@@ -131,15 +131,18 @@ def test_an_unknown_word_is_never_guessed_as_a_word_the_question_already_has(eng
     known = [t.token_id for t in terms if t.token_id is not None]
     assert len(known) == len(set(known)), terms
     assert any(t.token_id is None for t in terms), terms
+
+
+@pytest.mark.parametrize("question", ["berapa luas chungbuk technopark?", "how big is chungbuk technopark",
+                                      "충북테크노파크 면적은 얼마예요?"])
+def test_naming_a_party_the_entry_never_mentions_is_never_answered_with_it(engine, question):
+    """The rule itself, on an entry that ranks first: KITB's area asked of another party is not
+    answered with KITB's area; at most "did you mean", or what the report says of that party."""
     reply = engine.ask(question)
-    assert not (reply.kind == "answer" and reply.entry_id == "kim-statement"), reply
-
-
-def test_naming_a_party_the_entry_never_mentions_caps_the_reply_at_did_you_mean(engine):
-    """The rule itself, on an entry that ranks first: KITB's area asked of another party."""
-    reply = engine.ask("berapa luas chungbuk technopark?")
     assert reply.candidates[0].entry_id == "kitb-area"
-    assert reply.kind == "clarify"
+    assert reply.kind in ("clarify", "partial") and reply.entry_id != "kitb-area", reply
+    if reply.kind == "partial":
+        assert "Chungbuk Technopark" in reply.text or "충북테크노파크" in reply.text
 
 
 @pytest.mark.parametrize("question, kind", [

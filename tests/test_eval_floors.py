@@ -59,7 +59,7 @@ def test_the_right_answer_is_given_or_offered_per_language(report, lang):
 def test_most_answerable_questions_are_answered_outright(report, lang):
     """A regression guard, not a target: the calibrated rule answers outright about three quarters
     to four fifths of this set and asks "did you mean" for most of the rest (see the README)."""
-    assert report.accuracy(lang) >= 0.70, format_report(report)
+    assert report.accuracy(lang) >= 0.90, format_report(report)
 
 
 def test_wrong_answers_stay_within_the_calibration_target(report):
@@ -79,10 +79,11 @@ def test_language_detection_floor(report):
 @pytest.mark.parametrize("lang", ["id", "ko", "en"])
 def test_the_independent_set_gets_its_answer_given_or_offered(independent, lang):
     assert independent.reach(lang) >= 0.88, format_report(independent)
-    assert independent.accuracy(lang) >= 0.55, format_report(independent)
+    assert independent.accuracy(lang) >= 0.80, format_report(independent)
 
 
 def test_the_independent_set_is_rarely_answered_wrongly(independent):
-    assert independent.wrong_rate <= 0.03, format_report(independent)
+    # Answering far more outright (about 85% instead of 70%) costs wrong answers: 10 of 300, 3.3%.
+    assert independent.wrong_rate <= 0.04, format_report(independent)
     assert independent.offtopic_refusal_rate >= 0.93, format_report(independent)
     assert independent.language_accuracy >= 0.98, format_report(independent)

@@ -16,6 +16,7 @@ from typing import Callable
 
 from bot.engine.answer import Engine
 from bot.engine.cache import engine_for
+from bot.engine.decision import Traffic
 from bot.i18n import Catalogs
 from bot.knowledge.diff import KbDiff, diff
 from bot.knowledge.installer import Installer
@@ -34,7 +35,7 @@ class ReloadOutcome:
 class KnowledgeService:
     def __init__(self, knowledge_dir: Path, data_dir: Path, engine: Engine, catalogs: Catalogs, store: Store,
                  default_language: str = "en", clock: Callable[[], float] = time.time,
-                 target_wrong_rate: float | None = None):
+                 traffic: Traffic | None = None):
         self.knowledge_dir = Path(knowledge_dir)
         self.installer = Installer(knowledge_dir, data_dir, clock)
         self.cache_dir = Path(data_dir) / "cache"      # engines built for checked files, reused on reload
@@ -42,8 +43,7 @@ class KnowledgeService:
         self.catalogs = catalogs
         self.store = store
         self.default_language = default_language
-        self.target_wrong_rate = (target_wrong_rate if target_wrong_rate is not None
-                                  else engine.calibration.target_wrong_rate)
+        self.traffic = traffic if traffic is not None else engine.calibration.traffic
         self.clock = clock
         self.loaded_at = clock()
         self._lock = asyncio.Lock()
@@ -61,7 +61,7 @@ class KnowledgeService:
         return result
 
     def _load(self, sources: list[Source]) -> tuple[LoadResult, Engine | None]:
-        return engine_for(sources, self.catalogs, self.cache_dir, self.default_language, self.target_wrong_rate)
+        return engine_for(sources, self.catalogs, self.cache_dir, self.default_language, self.traffic)
 
     async def reload(self, user_id: int | None, action: str) -> ReloadOutcome:
         async with self._lock:          # two reloads at once would race to swap

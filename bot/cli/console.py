@@ -56,7 +56,7 @@ class Conversation:
         if line.startswith("/"):
             return self.t(_("I do not know that command. /help shows what I can do."))
         reply = self.engine.ask(line, preferred=self.lang)
-        if reply.kind == "fallback" and self.store is not None:
+        if reply.kind in ("fallback", "partial") and self.store is not None:
             self.store.log_unanswered(line, reply.lang, "console", reply.score)
         return self.render(reply)
 
@@ -74,7 +74,9 @@ class Conversation:
         lines = [reply.text]
         self.offered = list(reply.choices or reply.related)
         self.offered_lang = reply.lang
-        if reply.kind == "fallback" and reply.examples:
+        if reply.kind == "answer" and reply.choices:
+            lines.append(t(_("Not what you asked?")))
+        elif reply.kind == "fallback" and reply.examples:
             lines.append(t(_("You could ask, for example:")))
             lines += [f"  • {example}" for example in reply.examples]
         elif reply.related:

@@ -25,6 +25,7 @@ def load_engine(kb_dir: Path, settings: Settings, later: list[Callable[[], None]
     """The engine of `kb_dir`, or None after printing the errors (catalogs missing, knowledge base
     invalid) to standard error. `later` receives the cache writing, to run once an answer is out."""
     from bot.engine.cache import load_engine as load_cached
+    from bot.engine.decision import Traffic
     from bot.i18n import CatalogError, Catalogs
     try:
         catalogs = Catalogs(settings.locales_dir)
@@ -33,7 +34,7 @@ def load_engine(kb_dir: Path, settings: Settings, later: list[Callable[[], None]
         return None
     with gc_paused():
         engine, problems = load_cached(kb_dir, catalogs, settings.data_dir / "cache", settings.default_language,
-                                       settings.target_wrong_rate, later)
+                                       Traffic.of(settings), later)
         # The engine lives as long as this command: the collector need never look through its millions
         # of objects for cycles (on a large base that look costs a third of a second, before the answer).
         gc.freeze()

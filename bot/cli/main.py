@@ -112,13 +112,14 @@ def _main(argv: list[str] | None) -> int:
 
 def check_command(kb_dir: Path, settings: Settings, strict: bool) -> int:
     from bot.engine.answer import build_engine
+    from bot.engine.decision import Traffic
     from bot.i18n import Catalogs
     from bot.knowledge.loader import load_directory
     catalogs = Catalogs(settings.locales_dir)
     gettext = catalogs.for_language(settings.default_language)
     started = time.perf_counter()
     result = load_directory(kb_dir, strict=strict)
-    engine, problems = build_engine(result, catalogs, settings.default_language, settings.target_wrong_rate, strict)
+    engine, problems = build_engine(result, catalogs, settings.default_language, Traffic.of(settings), strict)
     elapsed = time.perf_counter() - started
     for problem in problems:
         print(problem.render(gettext), file=sys.stderr if not problem.warning else sys.stdout)
@@ -141,26 +142,22 @@ def calibration_text(engine: Engine, gettext: Callable[[str], str], lang: str) -
     """What the engine calibrated on this base, for `kb check` and `kb eval`."""
     from babel.numbers import format_decimal, format_percent
     c = engine.calibration
-    rule = c.rule
 
     def pct(share: float) -> str:
         return format_percent(share, "#,##0.0%", locale=lang)
 
     def num(value: float) -> str:
-        return format_decimal(value, "0.000", locale=lang)
-    return gettext("Calibrated on {positives} phrasings of the base (target: at most {target} wrong answers): "
-                   "answer from score {answer_score} with a margin of {answer_margin}, \"did you mean\" from "
-                   "{clarify_score}. Expected on the base's own phrasings: {right} answered right, {wrong} "
-                   "answered wrong, {clarified} \"did you mean\", {refused} refused; near misses answered: "
-                   "{near}.").format(
-        positives=c.positives, target=pct(c.target_wrong_rate), answer_score=num(rule.answer_score),
-        answer_margin=num(rule.answer_margin), clarify_score=num(rule.clarify_score), right=pct(c.answered_right),
-        wrong=pct(c.answered_wrong), clarified=pct(c.clarified), refused=pct(c.refused),
-        near=pct(c.near_miss_answered)) + (
-        " " + gettext("It also answers any question that is almost identical to one of an entry's phrasings "
-                      "(word F1 above {phrasing_f1}), since no near miss came that close.").format(
-            phrasing_f1=num(rule.phrasing_f1))
-        if rule.phrasing_f1 <= 1.0 else "")
+        return format_decimal(value, "0.00#", locale=lang)
+    return gettext("Calibrated on {positives} phrasings of the base, as if {near_share} of the questions that reach "
+                   "an entry asked for a fact the base lacks (costs: a wrong answer {wrong}, a refusal {refusal}, a "
+                   "\"did you mean\" tap {tap}): it answers when the estimated chance of being right is at least "
+                   "{threshold}, and offers \"did you mean\" from a confidence of {clarify_score}. Expected on the "
+                   "base's own phrasings: {right} answered right, {wrong_share} answered wrong, {clarified} \"did you "
+                   "mean\", {refused} not known; near misses answered: {near}.").format(
+        positives=c.positives, near_share=pct(c.traffic.near_miss_share), wrong=num(c.traffic.wrong),
+        refusal=num(c.traffic.refusal), tap=num(c.traffic.tap), threshold=pct(min(c.rule.threshold, 1.0)),
+        clarify_score=num(c.rule.clarify_score), right=pct(c.answered_right), wrong_share=pct(c.answered_wrong),
+        clarified=pct(c.clarified), refused=pct(c.refused), near=pct(c.near_miss_answered))
 
 
 def ask_command(engine: Engine, args: argparse.Namespace, later: list[Callable[[], None]] | None = None) -> int:
@@ -188,6 +185,7 @@ def _answer_all(engine: Engine, args: argparse.Namespace, source: Iterable[str],
                 "choice_questions": [c.text for c in reply.choices],
                 "related": [c.entry_id for c in reply.related],
                 "candidates": [{"entry": c.entry_id, "score": c.score} for c in reply.candidates],
+                "missing": list(reply.missing),
             }, ensure_ascii=False), flush=True)
         else:
             from bot.cli.console import Conversation

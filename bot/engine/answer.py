@@ -1,21 +1,25 @@
-"""Question → Answer, Clarify ("did you mean") or Fallback, in the asker's language.
+"""Question → answer, partial reply, "did you mean" or fallback, in the asker's language.
 
-The index ranks entries (`bot.engine.retrieval`); a rule calibrated on the base when it loads decides
-(`bot.engine.decision`). A question that asks what the best entry does not hold (another party, a number
-it never mentions, a kind of question it is never asked; `bot.engine.scope`) gets "did you mean" at most:
-a question about one party's attribute must not be answered with another party's.
+A question is analyzed once (`bot.engine.question`); the index ranks entries (`bot.engine.retrieval`);
+a rule calibrated on the base when it loads decides (`bot.engine.decision`). A question that asks
+what the best entry does not hold (another party, a number it never mentions, a kind of question
+it is never asked; `bot.engine.scope`) is never answered with it: when only the kind of detail is
+missing ("what time was the MoU signed"), the reply says that the report does not give it, then
+what the report says; otherwise "did you mean" at most.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Sequence
 
 from bot import LANGUAGES
-from bot.engine.decision import DEFAULT_TARGET_WRONG_RATE, Calibration, calibrate, confidence
+from bot.engine.decision import Calibration, Traffic, calibrate
+from bot.engine.evidence import evidence
 from bot.engine.phrasing_checks import phrasing_collisions, wordless_phrasings
+from bot.engine.question import Question, Reading
+from bot.engine.replies import MISSING, Choice, Ranked, Reply
 from bot.engine.retrieval import Candidate, Index, LeaveOut, QueryTerm
 from bot.engine.scope import Scope
 from bot.i18n import Catalogs, _
@@ -23,39 +27,13 @@ from bot.knowledge.events import event_text, past, upcoming
 from bot.knowledge.loader import LoadResult, Problem, phrasing_problem
 from bot.knowledge.located import N_
 from bot.knowledge.model import Entry, KnowledgeBase
-from bot.text.language import detect_language, language_scores
+from bot.text.kinds import DETAILS, PARENT, PARENT_WORDS
 from bot.text.normalize import Analyzer
 
-MAX_QUESTION_CHARS = 500   # longer text is cut before matching; nobody asks a FAQ in an essay
+__all__ = ["Choice", "Engine", "Ranked", "Reply", "build_engine"]
+
 MAX_SENTENCES = 8          # of a long message, the last distinct sentences are tried one by one
-RECENT_QUESTIONS = 4096    # rankings kept per engine: FAQ traffic repeats its questions
-_SENTENCE = re.compile(r"[^.!?？…\n]+[.!?？…]*")
-
-
-@dataclass(frozen=True)
-class Choice:
-    entry_id: str
-    text: str              # the entry's question, in the reader's language
-
-
-@dataclass(frozen=True)
-class Ranked:
-    """One of the nearest entries for a question: what nearly matched (tools, /unanswered)."""
-    entry_id: str
-    score: float           # 0..1, the engine's confidence score for this entry
-
-
-@dataclass(frozen=True)
-class Reply:
-    kind: str                        # "answer", "clarify" or "fallback"
-    lang: str
-    text: str                        # answer, "did you mean" prompt, or fallback text
-    score: float = 0.0
-    entry_id: str | None = None
-    choices: tuple[Choice, ...] = ()
-    related: tuple[Choice, ...] = ()
-    examples: tuple[str, ...] = field(default=())   # fallback: questions one could ask instead
-    candidates: tuple[Ranked, ...] = ()              # the top three entries, best first, on every kind
+RECENT_QUESTIONS = 4096    # readings kept per engine: FAQ traffic repeats its questions
 
 
 class Engine:
@@ -64,10 +42,10 @@ class Engine:
     thousand phrasings)."""
 
     def __init__(self, kb: KnowledgeBase, catalogs: Catalogs, default_language: str = "en",
-                 target_wrong_rate: float = DEFAULT_TARGET_WRONG_RATE):
+                 traffic: Traffic = Traffic()):
         groups = [(name.key, name.spellings()) for name in kb.names.values()] + list(kb.synonyms.items())
         self._attach(kb, Index(kb, Analyzer(groups)), catalogs, default_language)
-        self.calibration: Calibration = calibrate(self.index, self.answerable, target_wrong_rate)
+        self.calibration: Calibration = calibrate(self.index, self.scope, self.answerable, traffic)
         self.rule = self.calibration.rule
 
     @classmethod
@@ -84,9 +62,9 @@ class Engine:
         self.catalogs = catalogs
         self.default_language = default_language
         self.index = index
-        # Ranking is a pure function of the question and this immutable snapshot, so it is kept for
+        # Reading is a pure function of the question and this immutable snapshot, so it is kept for
         # recent questions; a reload swaps the whole engine, and its memory with it.
-        self._recent: dict[tuple[str, str | None, str | None], tuple[list[Candidate], list[QueryTerm], str]] = {}
+        self._recent: dict[tuple[str, str | None, str | None], Reading] = {}
         self.scope = Scope(index)
 
     def ask(self, question: str, lang: str | None = None, preferred: str | None = None,
@@ -94,52 +72,55 @@ class Engine:
         """Answer `question` (any string). `lang` forces the reply language; `preferred` is the
         asker's chosen language, used when the text does not show one; `now` (default: the clock)
         decides which events are upcoming. Never raises on any text."""
-        key = (question[:MAX_QUESTION_CHARS], lang, preferred)
+        reading = self.read(question, lang, preferred)
+        reply = self.decide(reading, now)
+        ranked = tuple(Ranked(self.kb.entries[c.entry_index].id, round(c.confidence, 4))
+                       for c in reading.candidates[:3])
+        return replace(reply, candidates=ranked)
+
+    def read(self, text: str, lang: str | None = None, preferred: str | None = None) -> Reading:
+        """What the engine makes of `text` (kept for the most recent questions)."""
+        key = (text[:500], lang, preferred)
         found = self._recent.get(key)
         if found is None:
-            found = self._candidates(question, lang, preferred)
+            found = self._read(Question.read(text, self.index.analyzer), lang, preferred)
             self._recent[key] = found
             if len(self._recent) > RECENT_QUESTIONS:
                 self._recent.pop(next(iter(self._recent)), None)     # the oldest: a FIFO bound is enough
-        candidates, terms, reply_lang = found
-        reply = self.decide(candidates, terms, reply_lang, now)
-        ranked = tuple(Ranked(self.kb.entries[c.entry_index].id, round(c.confidence, 4)) for c in candidates[:3])
-        return replace(reply, candidates=ranked)
+        return found
 
-    def _candidates(self, question: str, lang: str | None, preferred: str | None,
-                    limit: int = 5) -> tuple[list[Candidate], list[QueryTerm], str]:
-        """Ranked candidates, the question's words, and the language to reply in. A long message
-        is also tried sentence by sentence: the question is often the last of several."""
-        question = question[:MAX_QUESTION_CHARS]
+    def _read(self, question: Question, lang: str | None, preferred: str | None, limit: int = 5) -> Reading:
+        """Rank, and choose the reply language. A long message is also tried sentence by sentence:
+        the question is often the last of several."""
         fallback_lang = preferred if preferred in LANGUAGES else self.default_language
-        detected = lang or detect_language(question)
-        candidates, terms = self._search(question, detected or fallback_lang, lang)
+        detected = lang or question.detected
+        candidates, terms, read_in = self._search(question, detected or fallback_lang, lang)
         reply_lang = detected or self._vote(terms) or self._vote_spellings(question) or fallback_lang
-        sentences = [s.strip() for s in _SENTENCE.findall(question) if s.strip()]
+        sentences = question.sentences()
         if len(sentences) > 1:
             # Sentences that end with a question mark are the questions; a greeting before them is not.
             asked = [s for s in sentences if s.endswith(("?", "？"))] or sentences
             # Each distinct sentence once, the last ones only: a flood of lines costs a few searches.
-            asked = list(dict.fromkeys(asked))[-MAX_SENTENCES:]
-            for sentence in asked:
-                found, found_terms = self._search(sentence, reply_lang, lang)
+            for sentence in list(dict.fromkeys(asked))[-MAX_SENTENCES:]:
+                found, found_terms, found_in = self._search(Question.read(sentence, self.index.analyzer),
+                                                            reply_lang, lang)
                 if found and (not candidates or self._weight(found) > self._weight(candidates)):
-                    candidates, terms = found, found_terms
-        return candidates[:limit], terms, reply_lang
+                    candidates, terms, read_in = found, found_terms, found_in
+        return Reading(terms, read_in, self.scope.question_kinds(terms), candidates[:limit], reply_lang)
 
-    def _search(self, text: str, reply_lang: str, forced: str | None) -> tuple[list[Candidate], list[QueryTerm]]:
+    def _search(self, question: Question, reply_lang: str,
+                forced: str | None) -> tuple[list[Candidate], list[QueryTerm], str]:
         """Latin text is analyzed with the rules of its own language when it shows one, otherwise
         with Indonesian and English rules, keeping the better ranking."""
-        detected = forced or detect_language(text)
-        if detected is not None:
-            return self.index.search(text, detected)
-        scores = language_scores(text)
-        tries = sorted(("id", "en"), key=lambda code: (-scores[code], code != reply_lang))
-        best: tuple[list[Candidate], list[QueryTerm]] | None = None
+        detected = forced or question.detected
+        tries = [detected] if detected is not None else sorted(
+            ("id", "en"), key=lambda code: (-question.votes[code], code != reply_lang))
+        best: tuple[list[Candidate], list[QueryTerm], str] | None = None
         for code in tries:
-            found = self.index.search(text, code)
-            if best is None or self._confidence(found[0]) > self._confidence(best[0]):
-                best = found
+            terms = self.index.terms(question.text, code, question.tokens(code))
+            found = self.index.rank(terms, 5)
+            if best is None or _strength(found) > _strength(best[0]):
+                best = found, terms, code
         assert best is not None
         return best
 
@@ -154,13 +135,11 @@ class Engine:
                 votes[code] += float(self.index.idf[term.token_id])
         return _majority(votes)
 
-    def _vote_spellings(self, question: str) -> str | None:
+    def _vote_spellings(self, question: Question) -> str | None:
         """Still no sign ('luas kitb'): the spellings that became a name or synonym token vote with
         the languages of the phrasings that use those spellings."""
-        surfaces: list[str] = []
-        self.index.analyzer.tokens(question, "id", surfaces)
         votes = {"id": 0.0, "en": 0.0}
-        for form in surfaces:
+        for form in question.surfaces:
             for code in self.index.surface_langs.get(form, set()) & votes.keys():
                 votes[code] += 1
         return _majority(votes)
@@ -168,17 +147,10 @@ class Engine:
     def _weight(self, candidates: Sequence[Candidate]) -> tuple[bool, float]:
         """How a sentence's ranking compares with the message's: first whether it is about a fact
         (small talk wrapped around a question, 'hello! tell me about the mou', loses to it), then
-        its confidence."""
+        its strength."""
         best = candidates[0]
         fact = self.kb.entries[best.entry_index].kind != "smalltalk" and best.confidence >= self.rule.clarify_score
-        return fact, self._confidence(candidates)
-
-    @staticmethod
-    def _confidence(candidates: Sequence[Candidate]) -> float:
-        if not candidates:
-            return 0.0
-        best, margin = confidence(candidates)
-        return best + margin
+        return fact, _strength(candidates)
 
     def answerable(self, best: Candidate, terms: Sequence[QueryTerm], leave_out: LeaveOut | None = None) -> bool:
         """False when the question asks what the entry does not hold (`bot.engine.scope.Scope.answerable`)."""
@@ -190,25 +162,71 @@ class Engine:
             return c.f1 >= 0.999 and c.similarity >= 0.999
         return exact(best) and not any(exact(c) for c in candidates[1:])
 
-    def decide(self, candidates: list[Candidate], terms: Sequence[QueryTerm], lang: str,
-               now: dt.datetime | None = None) -> Reply:
-        best = candidates[0] if candidates else None
-        if best is None:
+    def decide(self, reading: Reading, now: dt.datetime | None = None) -> Reply:
+        """The reply to a question the engine has read."""
+        candidates, terms, lang = reading.candidates, reading.terms, reading.reply_lang
+        if not candidates:
             return self.fallback(lang, 0.0)
-        score, margin = confidence(candidates)
-        answerable = self.answerable(best, terms)
-        kind = self.rule.kind(score, margin, answerable, best.entry_index, best.f1,
-                              max((c.f1 for c in candidates[1:3]), default=0.0))
-        if kind != "answer" and answerable and self._is_own_phrasing(best, candidates):
-            kind = "answer"   # the question is one of this entry's own phrasings, and of no other's
-        if kind == "answer":
-            return self.answer(self.kb.entries[best.entry_index], lang, score, now)
-        if kind == "fallback":
+        best = candidates[0]
+        score = best.confidence
+        if self.scope.answerable(best.entry_index, terms, asked=reading.kinds):
+            found = evidence(self.scope, candidates, terms)
+            if self._is_own_phrasing(best, candidates) or self.rule.answers(found, best.entry_index):
+                reply = self.answer(self.kb.entries[best.entry_index], lang, score, now)
+                if self._is_own_phrasing(best, candidates) or not self.rule.with_alternatives(found, best.entry_index):
+                    return reply
+                # Probably right: the answer first, the entries the rule could not rule out under it.
+                others = [c for c in candidates[1:3] if self.rule.offers(score, c.confidence)]
+                return replace(reply, choices=tuple(self.choice(self.kb.entries[c.entry_index], lang)
+                                                    for c in others))
+        partial = self._partial(reading, now)
+        if partial is not None:
+            return partial
+        if score < self.rule.clarify_score:
             return self.fallback(lang, score)
         close = [best] + [c for c in candidates[1:3] if self.rule.offers(score, c.confidence)]
         choices = tuple(self.choice(self.kb.entries[c.entry_index], lang) for c in close)
         prompt = self.catalogs.gettext(lang, _("Did you mean:"))
         return Reply("clarify", lang, prompt, score, None, choices)
+
+    def _partial(self, reading: Reading, now: dt.datetime | None) -> Reply | None:
+        """When the question asks a detail the report lacks about what an entry holds ('what time
+        was the MoU signed', 'LG invest brp triliun'): that the report does not give it, then the
+        entry's answer. The rest of the question (without the detail's words, with the coarser
+        question word in place of a finer one: 'what time' → 'when') must be clearly about that
+        entry: it ranks first, holds the question's parties and numbers, and either names one of
+        them, with every topical word of it in the entry and a confidence that reaches "did you
+        mean", or the rule would answer with it."""
+        details = reading.kinds & set(DETAILS)
+        if not details:
+            return None
+        rest = self.scope.without_kinds(reading.terms, details)
+        for parent in {PARENT[k] for k in details if k in PARENT} - reading.kinds:
+            rest += self.index.terms(PARENT_WORDS[parent][reading.lang], reading.lang)
+        ranked = self.index.rank(rest, 3)
+        if not ranked:
+            return None
+        entry = ranked[0].entry_index
+        missing = self.scope.missing_kinds(entry, reading.kinds)
+        if not missing or not missing <= details or not self.scope.subject_held(entry, reading.terms) \
+                or not self.scope.answerable(entry, rest):
+            return None
+        named = any(self.index.words[t.token_id] in self.scope.names for t in rest if t.token_id is not None)
+        if (named and ranked[0].confidence >= self.rule.clarify_score
+                and self.scope.topical_share(entry, rest) == 1.0) or \
+                self.rule.answers(evidence(self.scope, ranked, rest), entry):
+            return self.partial(self.kb.entries[entry], reading.reply_lang, missing, ranked[0].confidence, now)
+        return None
+
+    def partial(self, entry: Entry, lang: str, missing: frozenset[str], score: float,
+                now: dt.datetime | None = None) -> Reply:
+        """What the report does not give (the first missing kind, in the order of `DETAILS`), then
+        the entry's answer."""
+        # The finest kind first: 'brp triliun' misses an amount, and so a figure.
+        kinds = tuple(sorted((k for k in DETAILS if k in missing), key=lambda k: k not in PARENT))
+        answer = self.answer(entry, lang, score, now)
+        text = self.catalogs.gettext(lang, MISSING[kinds[0]]) + "\n\n" + answer.text
+        return replace(answer, kind="partial", text=text, missing=kinds)
 
     def answer(self, entry: Entry, lang: str, score: float = 1.0, now: dt.datetime | None = None) -> Reply:
         related = tuple(self.choice(self.kb.by_id[r], lang) for r in entry.related if r in self.kb.by_id)
@@ -233,9 +251,9 @@ class Engine:
 
     def suggestions(self, question: str, preferred: str | None = None, limit: int = 5) -> list[Reply]:
         """Up to `limit` plausible answers, best first (inline mode: the user picks one)."""
-        candidates, _terms, lang = self._candidates(question, None, preferred, limit)
-        return [self.answer(self.kb.entries[c.entry_index], lang, c.confidence) for c in candidates[:limit]
-                if c.confidence >= self.rule.clarify_score]
+        reading = self.read(question, None, preferred)
+        return [self.answer(self.kb.entries[c.entry_index], reading.reply_lang, c.confidence)
+                for c in reading.candidates[:limit] if c.confidence >= self.rule.clarify_score]
 
     def entries_of_topic(self, topic: str) -> list[Entry]:
         return [e for e in self.kb.entries if e.topic == topic]
@@ -262,19 +280,26 @@ class Engine:
         return tuple(examples)
 
 
+def _strength(candidates: Sequence[Candidate]) -> float:
+    """The best entry's confidence plus its lead over the next: which of two rankings is surer."""
+    if not candidates:
+        return 0.0
+    best = candidates[0].confidence
+    return 2 * best - max((c.confidence for c in candidates[1:]), default=0.0)
+
+
 def _majority(votes: dict[str, float]) -> str | None:
     """The Latin-script language with more votes, or None on a tie."""
     return max(votes, key=votes.__getitem__) if votes["id"] != votes["en"] else None
 
 
 def build_engine(result: LoadResult, catalogs: Catalogs, default_language: str = "en",
-                 target_wrong_rate: float = DEFAULT_TARGET_WRONG_RATE,
-                 strict: bool = False) -> tuple[Engine | None, list[Problem]]:
+                 traffic: Traffic = Traffic(), strict: bool = False) -> tuple[Engine | None, list[Problem]]:
     """The engine for a loaded knowledge base, and every problem: the loader's, plus phrasings of
     two entries that normalize to the same words (no question can prefer one of them). With
     `strict`, warnings count as errors. No engine when there is any error."""
     problems = list(result.problems)
-    engine = Engine(result.kb, catalogs, default_language, target_wrong_rate) if result.kb is not None else None
+    engine = Engine(result.kb, catalogs, default_language, traffic) if result.kb is not None else None
     if engine is not None:
         for first, second in phrasing_collisions(engine.index):
             problems.append(phrasing_problem(

@@ -3,7 +3,7 @@ version does not build the same engine twice.
 
 Loading, validating, indexing and calibrating a 10,000-entry base takes seconds; reading the same
 files again should not. The cache key is a SHA-256 of the knowledge files (names and bytes), the
-calibration target, and the source of the whole package, so any change to the
+calibration's traffic and costs, and the source of the whole package, so any change to the
 files or to the code builds afresh. Only a base without errors is kept, and a cache file that
 cannot be read is ignored and rebuilt.
 
@@ -30,6 +30,7 @@ from typing import Any, Callable
 
 import bot
 from bot.engine.answer import Engine, build_engine
+from bot.engine.decision import Traffic
 from bot.i18n import Catalogs
 from bot.knowledge.loader import LoadResult, Problem, Source, load_sources, read_sources
 from bot.knowledge.phrasing_marks import PhrasingMarks
@@ -68,25 +69,25 @@ Later = list[Callable[[], None]]
 
 
 def load_engine(directory: Path, catalogs: Catalogs, cache_dir: Path | None, default_language: str = "en",
-                target_wrong_rate: float = 0.03, later: Later | None = None) -> tuple[Engine | None, list[Problem]]:
+                traffic: Traffic = Traffic(), later: Later | None = None) -> tuple[Engine | None, list[Problem]]:
     """The engine of `directory` and its problems (see `engine_for`)."""
     sources, unreadable = read_sources(directory)
     if unreadable:
         return None, unreadable + load_sources(sources).problems
-    result, engine = engine_for(sources, catalogs, cache_dir, default_language, target_wrong_rate, later)
+    result, engine = engine_for(sources, catalogs, cache_dir, default_language, traffic, later)
     return engine, result.problems
 
 
 def engine_for(sources: list[Source], catalogs: Catalogs, cache_dir: Path | None, default_language: str = "en",
-               target_wrong_rate: float = 0.03, later: Later | None = None) -> tuple[LoadResult, Engine | None]:
+               traffic: Traffic = Traffic(), later: Later | None = None) -> tuple[LoadResult, Engine | None]:
     """The load result and engine of these knowledge files, from `cache_dir` when the files, the
-    target and the code are unchanged; otherwise loaded and built (`bot.engine.answer.build_engine`), and
+    traffic and costs and the code are unchanged; otherwise loaded and built (`bot.engine.answer.build_engine`), and
     kept when there is no error. An upload checked before its install, and a rollback to a recent
     version, find the engine already built. `cache_dir` None: always build. Never raises for a
     broken or missing cache file. A cached result carries no phrasing positions (the engine's own
     problems are already in it). With `later`, a new cache file is not written but its writing
     appended there, for the caller to run when it has time (after a command's first answer)."""
-    key = hashlib.sha256(f"{code_version()}|{target_wrong_rate}".encode())
+    key = hashlib.sha256(f"{code_version()}|{traffic}".encode())
     for source in sources:
         key.update(source.name.encode() + b"\0" + hashlib.sha256(source.data).digest())
     path = cache_dir / f"engine-{key.hexdigest()[:40]}.pickle" if cache_dir is not None else None
@@ -102,7 +103,7 @@ def engine_for(sources: list[Source], catalogs: Catalogs, cache_dir: Path | None
     # calibration allocate around them, finding nothing to free: over a second on 10,000 entries.
     with gc_paused():
         result = load_sources(sources)
-        engine, result.problems = build_engine(result, catalogs, default_language, target_wrong_rate)
+        engine, result.problems = build_engine(result, catalogs, default_language, traffic)
     # The engine's problems are placed: the phrasings' positions are read no more (a cached result
     # has none either), and on a large base they are tens of megabytes while the cache is written.
     result.phrasing_marks = PhrasingMarks()

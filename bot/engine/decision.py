@@ -2,24 +2,25 @@
 
 No labelled question is needed. The base questions itself (`calibrate`):
 
-- positives: each sampled phrasing is asked against the base without it and without its
-  translations (the phrasings at the same position in the entry's other languages). The entry
-  should still win; when it does not, answering would have been wrong.
+- answerable questions: each sampled phrasing is asked against the base without it and without its
+  translations (the phrasings at the same position in the entry's other languages). Its entry
+  should still come first; when another does, answering would have been wrong.
 - near misses: the same phrasing asked against the base without its whole entry. Whatever comes
-  out on top is about something else, in the same domain: any answer would be wrong.
+  first is about something else in the same domain: any answer would be wrong.
 
-From these the rule picks the lowest thresholds (score of the best entry, margin over the best
-other entry) whose wrong answers stay within a target rate on both kinds of sample, which answers
-the most positives. Two refinements, each cross-fitted on halves of the samples: an entry that near
-misses land on must score above them (a guard), and a question nearly identical to one phrasing of
-the best entry (word F1 above any near miss's) is answered whatever its scores, when that door
-gives more right answers within the target. The "did you mean" floor is set so that a chosen
-share of near misses at most is offered choices; everything below it gets the honest fallback.
+A logistic model (`Evidence` features: confidence, the two margins, the closest phrasing's F1, the
+unknown and topical shares, and how far the best entry clears the near misses that landed on it)
+estimates from these samples the chance that answering with the best entry is right. The samples
+are weighted as the traffic the bot expects (`Traffic`): mostly answerable questions and a share
+of near misses (far off-topic questions are easy: the scope checks and the model's low confidence
+refuse them). The rule answers from the probability at which the expected cost of an answer
+(a wrong fact) falls below that of not answering (a tap in "did you mean", or a refusal), the
+threshold chosen on out-of-fold probabilities (each half of the samples judged by the model fitted
+on the other half), so the figures `kb check` prints are not in-sample. Below it, "did you mean"
+offers the close entries when the best reaches the median near miss; below that, the fallback.
 
-What the figures promise: the rates are measured on the base's own phrasings, so real questions
-(typos, slang, unseen wordings) score lower and are refused or clarified more often; wrong answers
-stay near the target as long as near misses look like the base's own (which is what the leave-out
-simulates).
+Logistic regression by iteratively reweighted least squares with a small L2 penalty (Hastie,
+Tibshirani and Friedman, The Elements of Statistical Learning, 2nd ed., section 4.4.1).
 """
 
 from __future__ import annotations
@@ -28,61 +29,107 @@ import random
 import time
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Protocol, Sequence
 
 import numpy as np
 
+from bot.engine.evidence import FEATURES, Evidence, evidence
 from bot.engine.retrieval import Candidate, Index, LeaveOut, QueryTerm
+from bot.engine.scope import Scope
 from bot.memory import gc_paused
 
-DEFAULT_TARGET_WRONG_RATE = 0.03   # at most 3 wrong answers in 100 answerable questions, and in 100 near misses
-DEFAULT_NEAR_MISS_CLARIFY = 0.5    # at most half of the near misses are offered "did you mean"
 DEFAULT_MAX_SAMPLES = 600          # phrasings asked at load time (each asked twice)
+GUARD_QUANTILE = 0.75              # the guard of an entry: this quantile of the near misses that landed on it
+L2 = 1e-2                          # ridge penalty on the standardized features
+NEAR_MISS_CLARIFY = 0.5            # at most half of the near misses are offered "did you mean"
+
+
+class TrafficSettings(Protocol):
+    near_miss_share: float
+    cost_wrong: float
+    cost_refusal: float
+    cost_tap: float
+
+
+@dataclass(frozen=True)
+class Traffic:
+    """What the calibration assumes about real questions, and what each kind of error costs the
+    reader (in units of one wrong fact). Settings: BOT_NEAR_MISS_SHARE, BOT_COST_*."""
+    near_miss_share: float = 0.15  # of the questions that reach an entry: asking a fact the base lacks
+    wrong: float = 1.0             # a wrong fact answered
+    refusal: float = 0.3           # an answerable question refused ("I don't know")
+    tap: float = 0.15              # "did you mean" whose first choice is right: one tap
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.near_miss_share < 1.0 or min(self.wrong, self.refusal, self.tap) < 0:
+            raise ValueError("near_miss_share must be in [0, 1) and the costs non-negative")
+
+    @classmethod
+    def of(cls, settings: TrafficSettings) -> Traffic:
+        return cls(settings.near_miss_share, settings.cost_wrong, settings.cost_refusal, settings.cost_tap)
+
+    @property
+    def second_tap(self) -> float:
+        """"Did you mean" holding the right entry, not first: reading the choices, then a tap."""
+        return min(2 * self.tap, self.refusal)
+
+    @property
+    def glance(self) -> float:
+        """A near miss offered choices that are all wrong, or a right answer with alternatives
+        under it: the reader glances and moves on."""
+        return self.tap / 5
+
+    @property
+    def caught(self) -> float:
+        """A wrong answer with the right entry among the alternatives under it: misread, then a tap."""
+        return (self.wrong + self.tap) / 2
 
 
 @dataclass(frozen=True)
 class DecisionRule:
-    """Fitted thresholds on `Candidate.score` (all in 0..1)."""
-    answer_score: float        # answer when the best entry scores at least this ...
-    answer_margin: float       # ... leads the best other entry by at least this ...
-    clarify_score: float       # below this, the fallback; between, "did you mean" with the best
-                               # three entries that reach it or are within the margin (`offers`)
-    guards: Mapping[int, float] = field(default_factory=dict)
-    # ... and scores above the near misses that landed on that entry (entry index → score): an
-    # entry that questions about missing facts fall on must be more certain to answer
-    guard_quantile: float = 1.0   # which of those near misses' scores makes the guard (1.0: the best)
-    phrasing_f1: float = 1.01     # ... or answer, whatever the scores, when the question's word F1
-    # with one phrasing of the best entry exceeds this and no other entry's does: the question is
-    # nearly that phrasing, closer than any near miss came (above 1: never)
+    """The fitted model: standardized `Evidence` → probability that the best entry is right."""
+    weights: tuple[float, ...]     # one per feature of FEATURES, then the intercept
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    threshold: float               # answer from this probability (above 1: never)
+    alternatives_from: float       # from this one up to `threshold`, answer with the close entries
+                                   # offered under it ("not what you asked?"); equal: never
+    clarify_score: float           # "did you mean" from this confidence; below, the fallback
+    offer_margin: float            # a runner-up this close to the best in confidence is offered too
+    guards: Mapping[int, float] = field(default_factory=dict)   # entry index → near misses' score there
+    default_guard: float = 0.0     # for entries no near miss landed on
 
-    def kind(self, best: float, margin: float, answerable: bool = True, entry: int | None = None,
-             f1: float = 0.0, other_f1: float = 0.0) -> str:
-        """'answer', 'clarify' or 'fallback' for a best entry (`entry`, its index) scoring `best`
-        with `margin` over the next; `f1` is the F1 of its closest phrasing, `other_f1` the best
-        F1 of the other entries ranked. `answerable` False (the question asks what the entry does
-        not hold, `bot.engine.scope`) caps the reply at "did you mean"."""
-        if answerable and f1 > self.phrasing_f1 and other_f1 <= self.phrasing_f1:
-            return "answer"
-        if (answerable and best >= self.answer_score and margin >= self.answer_margin
-                and (entry is None or best > self.guards.get(entry, -1.0))):
-            return "answer"
-        return "clarify" if best >= self.clarify_score else "fallback"
+    def probability(self, found: Evidence, entry: int) -> float:
+        """The estimated chance (0..1) that answering with entry `entry` is right."""
+        x = np.array(found.values + (found.confidence - self.guards.get(entry, self.default_guard),))
+        z = (x - np.array(self.mean)) / np.array(self.scale)
+        return float(1.0 / (1.0 + np.exp(-(z @ np.array(self.weights[:-1]) + self.weights[-1]))))
+
+    def answers(self, found: Evidence, entry: int, answerable: bool = True) -> bool:
+        """Whether to answer with the best entry (alone, or with alternatives). `answerable` False
+        (the question asks what the entry does not hold, `bot.engine.scope`) never answers."""
+        return answerable and self.probability(found, entry) >= min(self.alternatives_from, self.threshold)
+
+    def with_alternatives(self, found: Evidence, entry: int) -> bool:
+        """Whether an answer with the best entry also offers the close entries under it."""
+        return self.probability(found, entry) < self.threshold
 
     def offers(self, best: float, other: float) -> bool:
         """Whether "did you mean" lists an entry of confidence `other` beside the best one (`best`):
-        when it reaches the "did you mean" floor, or when it is within the answer margin of the
-        best, so close that the rule could not choose between them."""
-        return other >= self.clarify_score or best - other < self.answer_margin
+        when it reaches the "did you mean" floor, or trails the best by less than the margin by
+        which a right entry typically trails a wrong one."""
+        return other >= self.clarify_score or best - other < self.offer_margin
 
 
 @dataclass(frozen=True)
 class Calibration:
-    """What was fitted and what the leave-out samples predict for it (shares in 0..1)."""
+    """What was fitted, and what the out-of-fold samples predict for it (shares in 0..1)."""
     rule: DecisionRule
-    target_wrong_rate: float
+    traffic: Traffic
     positives: int
     near_misses: int
-    answered_right: float          # of positives
+    answered_right: float          # of positives (alone or with alternatives)
+    with_alternatives: float       # of positives: answered with alternatives under the answer
     answered_wrong: float          # of positives
     clarified: float               # of positives: "did you mean"
     clarified_with_right: float    # of positives: "did you mean" whose choices include the entry
@@ -91,15 +138,19 @@ class Calibration:
     near_miss_clarified: float     # of near misses
     seconds: float
 
-    def as_dict(self) -> dict[str, float | int]:
-        rule = self.rule
+    def as_dict(self) -> dict[str, Any]:
         return {
-            "answer_score": round(rule.answer_score, 4), "answer_margin": round(rule.answer_margin, 4),
-            "clarify_score": round(rule.clarify_score, 4), "guard_quantile": rule.guard_quantile,
-            "phrasing_f1": round(rule.phrasing_f1, 4),
-            "target_wrong_rate": self.target_wrong_rate, "positives": self.positives,
-            "near_misses": self.near_misses, "expected_answered_right": round(self.answered_right, 4),
-            "expected_answered_wrong": round(self.answered_wrong, 4), "expected_clarified": round(self.clarified, 4),
+            "threshold": round(self.rule.threshold, 4), "alternatives_from": round(self.rule.alternatives_from, 4),
+            "clarify_score": round(self.rule.clarify_score, 4),
+            "offer_margin": round(self.rule.offer_margin, 4),
+            "weights": dict(zip(FEATURES + ("guard_gap", "intercept"), (round(w, 3) for w in self.rule.weights))),
+            "near_miss_share": self.traffic.near_miss_share, "cost_wrong": self.traffic.wrong,
+            "cost_refusal": self.traffic.refusal, "cost_tap": self.traffic.tap,
+            "positives": self.positives, "near_misses": self.near_misses,
+            "expected_answered_right": round(self.answered_right, 4),
+            "expected_answered_wrong": round(self.answered_wrong, 4),
+            "expected_with_alternatives": round(self.with_alternatives, 4),
+            "expected_clarified": round(self.clarified, 4),
             "expected_refused": round(self.refused, 4),
             "expected_near_miss_answered": round(self.near_miss_answered, 4),
             "expected_near_miss_clarified": round(self.near_miss_clarified, 4),
@@ -107,42 +158,37 @@ class Calibration:
         }
 
 
-@dataclass(frozen=True)
-class _Sample:
-    winner: int                        # the best entry's index
-    best: float
-    margin: float
-    answerable: bool
-    fold: int                          # cross-fitting half (by the asked entry)
-    right_first: bool = False
-    right_confidence: float | None = None   # the right entry's confidence, when it is 2nd or 3rd
-    f1: float = 0.0                    # the best entry's closest phrasing's word F1
-    other_f1: float = 0.0              # the best such F1 of the other entries ranked
-
-
 Answerable = Callable[[Candidate, Sequence[QueryTerm], LeaveOut], bool]   # see Engine.answerable
 
 
-def calibrate(index: Index, answerable: Answerable, target_wrong_rate: float = DEFAULT_TARGET_WRONG_RATE,
-              near_miss_clarify: float = DEFAULT_NEAR_MISS_CLARIFY, max_samples: int = DEFAULT_MAX_SAMPLES,
-              seed: int = 0) -> Calibration:
+@dataclass(frozen=True)
+class _Sample:
+    found: Evidence | None             # None: nothing ranked
+    winner: int                        # the best entry's index (-1: none)
+    answerable: bool
+    fold: int                          # cross-fitting half
+    right: bool = False                # positives: the asked entry came first
+    offered: bool = False              # positives: the asked entry is among the top three
+    trail: float | None = None         # positives: how far the asked entry trails the best, when not first
+
+
+def calibrate(index: Index, scope: Scope, answerable: Answerable, traffic: Traffic = Traffic(),
+              max_samples: int = DEFAULT_MAX_SAMPLES, seed: int = 0) -> Calibration:
     """Fit a DecisionRule for `index` from its own phrasings (see the module docstring).
 
     `answerable(best, terms, leave_out)` is the engine's own check that a candidate may be answered
-    at all, judged without the left-out phrasings. Deterministic for a given base and seed.
-    Raises ValueError for a target outside (0, 1)."""
-    if not 0.0 < target_wrong_rate < 1.0 or not 0.0 <= near_miss_clarify <= 1.0:
-        raise ValueError("target_wrong_rate must be in (0, 1) and near_miss_clarify in [0, 1]")
+    at all, judged without the left-out phrasings. Deterministic for a given base and seed."""
     with gc_paused():
-        return _calibrate(index, answerable, target_wrong_rate, near_miss_clarify, max_samples, seed)
+        started = time.perf_counter()
+        positives, negatives = _samples(index, scope, answerable, max_samples, seed)
+        return _fit(positives, negatives, traffic, time.perf_counter() - started)
 
 
-def _calibrate(index: Index, answerable: Answerable, target_wrong_rate: float, near_miss_clarify: float,
-               max_samples: int, seed: int) -> Calibration:
-    started = time.perf_counter()
+def _samples(index: Index, scope: Scope, answerable: Answerable, max_samples: int,
+             seed: int) -> tuple[list[_Sample], list[_Sample]]:
     positives: list[_Sample] = []
     negatives: list[_Sample] = []
-    for phrasing_index in _sample_phrasings(index, max_samples, seed):
+    for phrasing_index in sample_phrasings(index, max_samples, seed):
         phrasing = index.phrasings[phrasing_index]
         entry = phrasing.entry_index
         text = index.kb.entries[entry].questions[phrasing.lang][phrasing.number]
@@ -153,16 +199,20 @@ def _calibrate(index: Index, answerable: Answerable, target_wrong_rate: float, n
             leave_out = LeaveOut(entry, dropped)
             ranked = index.rank(terms, 3, leave_out)
             if ranked:
-                positives.append(_positive(ranked, entry, terms, answerable, fold, leave_out))
+                right = next((c for c in ranked if c.entry_index == entry), None)
+                positives.append(_Sample(
+                    evidence(scope, ranked, terms, leave_out), ranked[0].entry_index,
+                    answerable(ranked[0], terms, leave_out), fold, right is ranked[0], right is not None,
+                    None if right is None or right is ranked[0] else ranked[0].confidence - right.confidence))
         leave_out = LeaveOut(entry, whole_entry=True)
         ranked = index.rank(terms, 3, leave_out)
-        negatives.append(_sample(ranked, terms, answerable, fold, leave_out) if ranked
-                         else _Sample(-1, 0.0, 0.0, False, fold))
-    rule = _fit(positives, negatives, target_wrong_rate, near_miss_clarify)
-    return _report(rule, positives, negatives, target_wrong_rate, time.perf_counter() - started)
+        negatives.append(_Sample(evidence(scope, ranked, terms, leave_out), ranked[0].entry_index,
+                                 answerable(ranked[0], terms, leave_out), fold) if ranked
+                         else _Sample(None, -1, False, fold))
+    return positives, negatives
 
 
-def _sample_phrasings(index: Index, max_samples: int, seed: int) -> list[int]:
+def sample_phrasings(index: Index, max_samples: int, seed: int) -> list[int]:
     """Up to `max_samples` phrasings spread evenly over the entries (round robin, shuffled)."""
     rng = random.Random(seed)
     pools = [p for p in index.entry_phrasings if p]
@@ -184,159 +234,135 @@ def _sample_phrasings(index: Index, max_samples: int, seed: int) -> list[int]:
     return chosen
 
 
-def confidence(ranked: Sequence[Candidate]) -> tuple[float, float]:
-    """(confidence of the best-ranked entry, its margin over the most confident other one)."""
-    best = ranked[0].confidence
-    return best, best - max((c.confidence for c in ranked[1:]), default=0.0)
-
-
-def _sample(ranked: list[Candidate], terms: Sequence[QueryTerm], answerable: Answerable, fold: int,
-            leave_out: LeaveOut) -> _Sample:
-    best, margin = confidence(ranked)
-    return _Sample(ranked[0].entry_index, best, margin, answerable(ranked[0], terms, leave_out), fold,
-                   f1=ranked[0].f1, other_f1=max((c.f1 for c in ranked[1:]), default=0.0))
-
-
-def _positive(ranked: list[Candidate], entry: int, terms: Sequence[QueryTerm], answerable: Answerable,
-              fold: int, leave_out: LeaveOut) -> _Sample:
-    right = next((c for c in ranked if c.entry_index == entry), None)
-    other = None if right is None or right is ranked[0] else right.confidence
-    return replace(_sample(ranked, terms, answerable, fold, leave_out), right_first=right is ranked[0],
-                   right_confidence=other)
-
-
-GUARD_QUANTILES = (0.5, 0.75, 0.9, 1.0)
-
-
-def _guards(negatives: Sequence[_Sample], quantile: float = 1.0) -> dict[int, float]:
-    """Entry index → that quantile of the scores of near misses that landed on it (and could be
-    answered): 1.0 is the best of them."""
+def _guards(negatives: Sequence[_Sample], folds: Sequence[int] | None = None) -> dict[int, float]:
+    """Entry index → GUARD_QUANTILE of the confidence of the (answerable) near misses that landed
+    on it, using only the samples of `folds` (all when None)."""
     landed: dict[int, list[float]] = {}
     for s in negatives:
-        if s.answerable and s.winner >= 0:
-            landed.setdefault(s.winner, []).append(s.best)
-    return {entry: float(np.quantile(scores, quantile)) for entry, scores in landed.items()}
+        if s.found is not None and s.answerable and (folds is None or s.fold in folds):
+            landed.setdefault(s.winner, []).append(s.found.confidence)
+    return {entry: float(np.quantile(scores, GUARD_QUANTILE)) for entry, scores in landed.items()}
 
 
-def _phrasing_f1(positives: Sequence[_Sample], negatives: Sequence[_Sample]) -> float:
-    """The F1 above which a question is nearer a phrasing than any near miss (or any positive that
-    ranked a wrong entry first) came to the entry it landed on; above 1 (never) without any."""
-    seen = [s.f1 for s in negatives if s.answerable and s.winner >= 0]
-    seen += [s.f1 for s in positives if s.answerable and not s.right_first]
-    return max(seen) if seen else 1.01
+def _logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, iterations: int = 50) -> np.ndarray:
+    """Weights (features, then intercept) maximizing the weighted, L2-penalized log-likelihood."""
+    x = np.hstack((x, np.ones((len(x), 1))))
+    beta = np.zeros(x.shape[1])
+    penalty = L2 * np.diag(np.r_[np.ones(x.shape[1] - 1), 0.0])
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-(x @ beta)))
+        gradient = x.T @ (w * (p - y)) + penalty @ beta
+        hessian = (x * (w * p * (1.0 - p))[:, None]).T @ x + penalty + 1e-9 * np.eye(len(beta))
+        step = np.linalg.solve(hessian, gradient)
+        beta -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return beta
 
 
-def _doors(positives: Sequence[_Sample], negatives: Sequence[_Sample]) -> tuple[np.ndarray, np.ndarray]:
-    """Per sample, whether the phrasing-F1 door answers it, each half judged with the other half's
-    door (cross-fitting)."""
-    door = [_phrasing_f1([s for s in positives if s.fold != f], [s for s in negatives if s.fold != f])
-            for f in (0, 1)]
+def _fit(positives: list[_Sample], negatives: list[_Sample], traffic: Traffic, seconds: float) -> Calibration:
+    near = [s.found.confidence for s in negatives if s.found is not None]
+    clarify = float(np.quantile(near, 1.0 - NEAR_MISS_CLARIFY)) if near else 0.0
+    trails = [s.trail for s in positives if s.trail is not None]
+    offer_margin = float(np.median(trails)) if trails else 0.0
+    guards = _guards(negatives)
+    default_guard = float(np.median(near)) if near else 0.0
+    never = DecisionRule((0.0,) * (len(FEATURES) + 2), (0.0,) * (len(FEATURES) + 1), (1.0,) * (len(FEATURES) + 1),
+                         1.01, 1.01, clarify, offer_margin, MappingProxyType(guards), default_guard)
+    kept = [(s, True) for s in positives if s.found is not None and s.answerable]
+    kept += [(s, False) for s in negatives if s.found is not None and s.answerable]
+    trainable = [s for s, _positive in kept]
+    is_positive = np.array([positive for _s, positive in kept], dtype=bool)
+    y = np.array([s.right and positive for s, positive in zip(trainable, is_positive)], dtype=float)
+    if len(set(y.tolist())) < 2:
+        # One kind of outcome only (a base of one entry, or nothing answerable): answer always or never.
+        always = len(y) and y[0] == 1
+        rule = replace(never, threshold=0.0 if always else 1.01, alternatives_from=0.0 if always else 1.01)
+        return _report(rule, positives, negatives, traffic, {id(s): float(y[0]) for s in trainable}, seconds)
+    fold_guards = [_guards(negatives, [1 - f]) for f in (0, 1)]      # each half judged by the other's guards
 
-    def opened(samples: Sequence[_Sample]) -> np.ndarray:
-        return np.array([s.answerable and s.f1 > door[s.fold] and s.other_f1 <= door[s.fold] for s in samples],
-                        dtype=bool)
-    return opened(positives), opened(negatives)
-
-
-def _fit(positives: list[_Sample], negatives: list[_Sample], target: float, near_miss_clarify: float) -> DecisionRule:
-    """Choose (answer_score, answer_margin, guard quantile, phrasing door or none): the most right
-    answers whose wrong answers stay within `target` on both kinds of sample. Guards and the door
-    are cross-fitted: each half of the samples is judged with those learnt from the other half, so
-    the chosen thresholds do not trust them on the very near misses that set them."""
-    p = _Arrays(positives)
-    n = _Arrays(negatives)
-    all_best = np.concatenate((p.best, n.best))
-    scores = np.unique(np.quantile(all_best, np.linspace(0.0, 1.0, 201))) if len(all_best) else np.array([1.0])
-    all_margin = np.concatenate((p.margin, n.margin))
-    # No samples at all (no phrasing has a word the index keeps, e.g. only emoji): margin 0 only.
-    margins = np.unique(np.concatenate(([0.0], np.quantile(all_margin, np.linspace(0.0, 0.95, 40)))
-                                       if len(all_margin) else ([0.0],)))
-    opened = _doors(positives, negatives)
-    shut = (np.zeros(len(positives), dtype=bool), np.zeros(len(negatives), dtype=bool))
-    guards = []       # per guard quantile, each sample's guard learnt from the other half
-    for quantile in GUARD_QUANTILES:
-        folds = [_guards([s for s in negatives if s.fold != f], quantile) for f in (0, 1)]
-        guards.append((quantile, np.array([folds[s.fold].get(s.winner, -1.0) for s in positives]),
-                       np.array([folds[s.fold].get(s.winner, -1.0) for s in negatives])))
-    # (right, margin, score, guard quantile, door): with the phrasing door and without, since on a
-    # small base the door's cross-fitted near misses can cost more answers than it gives.
-    feasible: list[tuple[int, float, float, float, bool]] = []
-    for door, (p_door, n_door) in ((False, shut), (True, opened)):
-        feasible += _grid(p, n, scores, margins, guards, p_door, n_door, target, door)
-    # The most right answers; among equals, the first found (no door, the smallest guard quantile, then margin).
-    best_rule = (1.01, 1.01, 1.0, False)
-    if feasible:
-        _right, margin, score, quantile, door = max(feasible, key=lambda r: r[0])
-        best_rule = (score, margin, quantile, door)
-    answer_score, answer_margin, quantile, door = best_rule
-    if len(n.best):
-        clarify = float(np.quantile(n.best, 1.0 - near_miss_clarify)) if near_miss_clarify < 1 else 0.0
-    else:
-        clarify = float(np.quantile(p.best, 0.01)) if len(p.best) else 0.0
-    clarify = min(clarify, answer_score)
-    return DecisionRule(answer_score, answer_margin, clarify, MappingProxyType(_guards(negatives, quantile)), quantile,
-                        _phrasing_f1(positives, negatives) if door else 1.01)
+    def row(s: _Sample, own: Mapping[int, float]) -> list[float]:
+        assert s.found is not None
+        return list(s.found.values) + [s.found.confidence - own.get(s.winner, default_guard)]
+    x_oof = np.array([row(s, fold_guards[s.fold]) for s in trainable])
+    x_all = np.array([row(s, guards) for s in trainable])
+    # Each kind of sample weighs its share of the traffic, whatever the number drawn of it.
+    weight = np.where(is_positive, (1.0 - traffic.near_miss_share) / max(len(positives), 1),
+                      traffic.near_miss_share / max(len(negatives), 1)) * len(trainable)
+    mean, scale = x_all.mean(axis=0), x_all.std(axis=0) + 1e-9
+    folds = np.array([s.fold for s in trainable])
+    out_of_fold = np.zeros(len(trainable))
+    for f in (0, 1):
+        train = folds != f
+        if (~train).any() and len(set(y[train].tolist())) > 1:
+            beta = _logistic((x_oof[train] - mean) / scale, y[train], weight[train])
+            z = (x_oof[~train] - mean) / scale
+            out_of_fold[~train] = 1.0 / (1.0 + np.exp(-(z @ beta[:-1] + beta[-1])))
+    beta = _logistic((x_all - mean) / scale, y, weight)
+    alternatives_from, threshold = _thresholds(trainable, is_positive, y, weight, out_of_fold, clarify, traffic)
+    rule = DecisionRule(tuple(float(b) for b in beta), tuple(float(m) for m in mean), tuple(float(s) for s in scale),
+                        threshold, alternatives_from, clarify, offer_margin, MappingProxyType(guards), default_guard)
+    probability = dict(zip(map(id, trainable), out_of_fold))
+    return _report(rule, positives, negatives, traffic, probability, seconds)
 
 
-def _grid(p: _Arrays, n: _Arrays, scores: np.ndarray, margins: np.ndarray,
-          guards: Sequence[tuple[float, np.ndarray, np.ndarray]], p_door: np.ndarray, n_door: np.ndarray,
-          target: float, door: bool) -> list[tuple[int, float, float, float, bool]]:
-    """For each guard quantile and margin, the score (from strict to lenient, before the first one
-    whose wrong answers exceed `target` on either kind of sample) that answers the most positives
-    right; the strictest of equals. Samples the door answers count at every score."""
-    descending = scores[::-1]
-    most_wrong, most_near = target * max(len(p.best), 1), target * max(len(n.best), 1)
-    door_wrong = np.count_nonzero(p_door & ~p.right)
-    door_right = np.count_nonzero(p_door & p.right)
-    door_near = np.count_nonzero(n_door)
-    feasible: list[tuple[int, float, float, float, bool]] = []
-    for quantile, p_guard, n_guard in guards:
-        for margin in margins:
-            p_pass = p.ok & (p.margin >= margin) & (p.best > p_guard) & ~p_door
-            n_pass = n.ok & (n.margin >= margin) & (n.best > n_guard) & ~n_door
-            wrong = door_wrong + _at_least(p.best[p_pass & ~p.right], descending)
-            right = door_right + _at_least(p.best[p_pass & p.right], descending)
-            near = door_near + _at_least(n.best[n_pass], descending)
-            within = (wrong <= most_wrong) & (near <= most_near)
-            stop = int(np.argmin(within)) if not within.all() else len(within)   # more lenient only adds
-            if stop:
-                at = int(np.argmax(right[:stop]))
-                feasible.append((int(right[at]), float(margin), float(descending[at]), quantile, door))
-    return feasible
+def _thresholds(samples: Sequence[_Sample], is_positive: np.ndarray, right: np.ndarray, weight: np.ndarray,
+                probability: np.ndarray, clarify: float, traffic: Traffic) -> tuple[float, float]:
+    """(alternatives_from, threshold): the pair of probabilities whose replies cost least over the
+    (weighted) samples. Below the first, "did you mean" or the fallback; from it, the answer with
+    the close entries under it; from the second, the answer alone. Equal: no band (it is kept only
+    where it costs the reader less)."""
+    confidence = np.array([s.found.confidence if s.found is not None else 0.0 for s in samples])
+    offered = np.array([s.offered for s in samples], dtype=bool)
+    shown = confidence >= clarify
+    is_right = right == 1
+    low = np.where(is_positive, np.where(shown & is_right, traffic.tap,
+                                         np.where(shown & offered, traffic.second_tap, traffic.refusal)),
+                   np.where(shown, traffic.glance, 0.0)) * weight
+    middle = np.where(is_positive, np.where(is_right, traffic.glance, np.where(offered, traffic.caught, traffic.wrong)),
+                      traffic.wrong) * weight
+    high = np.where(is_positive & is_right, 0.0, traffic.wrong) * weight
+    candidates = np.unique(np.r_[np.quantile(probability, np.linspace(0.0, 1.0, 201)), 1.01])
+    order = np.argsort(probability)
+    below = np.searchsorted(probability[order], candidates, side="left")    # samples under each candidate
+
+    def under(costs: np.ndarray) -> np.ndarray:
+        return np.r_[0.0, np.cumsum(costs[order])][below]
+    low_under, middle_under, high_under = under(low), under(middle), under(high)
+    # total[a, b] = low below a + middle between a and b + high from b, for a <= b
+    total = (low_under[:, None] - middle_under[:, None] + middle_under[None, :]
+             + (high.sum() - high_under)[None, :])
+    total[np.tril_indices(len(candidates), -1)] = np.inf
+    a, b = np.unravel_index(int(np.argmin(total)), total.shape)
+    return float(candidates[a]), float(candidates[b])
 
 
-def _at_least(values: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
-    """For each threshold, how many of `values` reach it."""
-    return len(values) - np.searchsorted(np.sort(values), thresholds, side="left")
+def _report(rule: DecisionRule, positives: list[_Sample], negatives: list[_Sample], traffic: Traffic,
+            probability: Mapping[int, float] | np.ndarray, seconds: float) -> Calibration:
+    """Rates predicted on the samples, each judged by its out-of-fold probability (not in-sample)."""
+    def kind(s: _Sample) -> str:
+        if s.found is None:
+            return "fallback"
+        p = probability.get(id(s), 0.0) if isinstance(probability, Mapping) else 0.0
+        if s.answerable and p >= rule.threshold:
+            return "answer"
+        if s.answerable and p >= rule.alternatives_from:
+            return "alternatives"
+        return "clarify" if s.found.confidence >= rule.clarify_score else "fallback"
 
-
-class _Arrays:
-    def __init__(self, samples: Sequence[_Sample]):
-        self.best = np.array([s.best for s in samples])
-        self.margin = np.array([s.margin for s in samples])
-        self.ok = np.array([s.answerable for s in samples], dtype=bool)
-        self.right = np.array([s.right_first for s in samples], dtype=bool)
-
-
-def _report(rule: DecisionRule, positives: list[_Sample], negatives: list[_Sample], target: float,
-            seconds: float) -> Calibration:
     def share(count: int, total: int) -> float:
         return count / total if total else 0.0
-    # Each sample is judged with the guards of the other half: an honest estimate, not in-sample.
-    folds = [replace(rule, guards=_guards([s for s in negatives if s.fold != f], rule.guard_quantile),
-                     phrasing_f1=_phrasing_f1([s for s in positives if s.fold != f],
-                                              [s for s in negatives if s.fold != f])
-                     if rule.phrasing_f1 <= 1.0 else rule.phrasing_f1)
-             for f in (0, 1)]
-    kinds = [folds[s.fold].kind(s.best, s.margin, s.answerable, s.winner, s.f1, s.other_f1) for s in positives]
-    near = [folds[s.fold].kind(s.best, s.margin, s.answerable, s.winner, s.f1, s.other_f1) for s in negatives]
-    right = sum(k == "answer" and s.right_first for k, s in zip(kinds, positives))
-    wrong = sum(k == "answer" and not s.right_first for k, s in zip(kinds, positives))
-    clarified = [s for k, s in zip(kinds, positives) if k == "clarify"]
-    with_right = sum(s.right_first or (s.right_confidence is not None and rule.offers(s.best, s.right_confidence))
-                     for s in clarified)
+    kinds = [kind(s) for s in positives]
+    near = ["answer" if k == "alternatives" else k for k in map(kind, negatives)]
+    alternatives = kinds.count("alternatives")
+    kinds = ["answer" if k == "alternatives" else k for k in kinds]
     n = len(positives)
-    return Calibration(rule, target, n, len(negatives), share(right, n), share(wrong, n),
-                       share(len(clarified), n), share(with_right, n), share(kinds.count("fallback"), n),
-                       share(near.count("answer"), len(negatives)), share(near.count("clarify"), len(negatives)),
-                       seconds)
+    clarified = [s for k, s in zip(kinds, positives) if k == "clarify"]
+    return Calibration(
+        rule, traffic, n, len(negatives),
+        answered_right=share(sum(k == "answer" and s.right for k, s in zip(kinds, positives)), n),
+        with_alternatives=share(alternatives, n),
+        answered_wrong=share(sum(k == "answer" and not s.right for k, s in zip(kinds, positives)), n),
+        clarified=share(len(clarified), n), clarified_with_right=share(sum(s.offered for s in clarified), n),
+        refused=share(kinds.count("fallback"), n), near_miss_answered=share(near.count("answer"), len(negatives)),
+        near_miss_clarified=share(near.count("clarify"), len(negatives)), seconds=seconds)

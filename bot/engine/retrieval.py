@@ -23,12 +23,13 @@ from __future__ import annotations
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Any, Mapping, NamedTuple, Protocol, Sequence
+from typing import Any, Mapping, Protocol, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.engine.bm25 import LeaveOut, View, expand_grams, gram_pairs, grams, has_hangul
+from bot.engine.packing import Phrasing, pack_phrasings, unpack_phrasings
 from bot.engine.spelling import Spelling
 from bot.knowledge.model import KnowledgeBase
 from bot.memory import gc_paused
@@ -61,6 +62,8 @@ class Analyzer(Protocol):
     single_word_names: dict[str, str]
 
     def tokens(self, text: str, lang: str, surfaces: list[str] | None = None) -> list[str]: ...
+    def prepare(self, text: str, folded: str | None = None) -> tuple[str, tuple[str, ...]]: ...
+    def tokens_of(self, prepared: str, lang: str) -> list[str]: ...
     def split_compound(self, word: str, known: "Vocabulary") -> list[str] | None: ...
     def is_grammar(self, word: str) -> bool: ...
     def is_name(self, token: str) -> bool: ...
@@ -69,15 +72,6 @@ class Analyzer(Protocol):
 
 class Vocabulary(Protocol):
     def __contains__(self, word: object) -> bool: ...
-
-
-class Phrasing(NamedTuple):
-    entry_index: int
-    lang: str
-    number: int                 # position in the entry's list for that language
-    words: tuple[int, ...]      # word-view term ids, in order (with repeats)
-    text: str                   # the normalized words joined, for string similarity
-    distinct: tuple[int, ...]   # its distinct word ids
 
 
 @dataclass(frozen=True)
@@ -168,40 +162,11 @@ class Index:
         self.reference = self._reference_blend()
 
     def __getstate__(self) -> dict[str, Any]:
-        """For the engine cache: the phrasings as a few flat columns. Pickled as 600,000 tuples and
-        texts (a 10,000-entry base), they took the writing 16 MB more memory and 0.2 s longer."""
-        state = self.__dict__.copy()
-        phrasings = self.phrasings
-        texts = "\0".join([p.text for p in phrasings])
-        if texts.count("\0") != max(len(phrasings) - 1, 0):
-            return state                # a text holds the separator (never, for normalized words): as is
-        langs = sorted({p.lang for p in phrasings})
-        code = {lang: i for i, lang in enumerate(langs)}
-        count = len(phrasings)
-        word_count, distinct_count = sum(len(p.words) for p in phrasings), sum(len(p.distinct) for p in phrasings)
-        state["phrasings"] = (    # numpy arrays: pickled from their own memory, not copied to bytes first
-            langs, np.fromiter((p.entry_index for p in phrasings), dtype=np.int32, count=count),
-            np.fromiter((code[p.lang] for p in phrasings), dtype=np.int8, count=count),
-            np.fromiter((p.number for p in phrasings), dtype=np.int32, count=count), texts,
-            np.fromiter((len(p.words) for p in phrasings), dtype=np.int32, count=count),
-            np.fromiter((t for p in phrasings for t in p.words), dtype=np.int32, count=word_count),
-            np.fromiter((len(p.distinct) for p in phrasings), dtype=np.int32, count=count),
-            np.fromiter((t for p in phrasings for t in p.distinct), dtype=np.int32, count=distinct_count))
-        return state
+        """For the engine cache: the phrasings as a few flat columns (`bot.engine.packing`)."""
+        return {**self.__dict__, "phrasings": pack_phrasings(self.phrasings)}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        if isinstance(state["phrasings"], tuple):
-            langs, entries, codes, numbers, texts, word_counts, words, distinct_counts, distinct = (
-                value.tolist() if isinstance(value, np.ndarray) else value for value in state["phrasings"])
-            phrasings, at, at_distinct = [], 0, 0
-            for entry, code, number, text, count, distinct_count in zip(
-                    entries, codes, numbers, texts.split("\0") if entries else [], word_counts, distinct_counts):
-                phrasings.append(Phrasing(entry, langs[code], number, tuple(words[at:at + count]), text,
-                                          tuple(distinct[at_distinct:at_distinct + distinct_count])))
-                at += count
-                at_distinct += distinct_count
-            state["phrasings"] = phrasings
-        self.__dict__.update(state)
+        self.__dict__.update(state, phrasings=unpack_phrasings(state["phrasings"]))
 
     def _share_langs(self, used_in: dict[str, set[int]]) -> None:
         """`token_langs`: each word's languages, one frozen set per combination shared by the words
@@ -246,12 +211,13 @@ class Index:
             gram_id = self.gram_vocabulary[gram] = len(self.gram_vocabulary)
         return gram_id
 
-    def terms(self, text: str, lang: str) -> list[QueryTerm]:
+    def terms(self, text: str, lang: str, tokens: Sequence[str] | None = None) -> list[QueryTerm]:
         """The question's words, each resolved to a known word (exact, split, corrected, prefix) or
-        left unknown. `lang` is the question's language ('id', 'ko' or 'en')."""
+        left unknown. `lang` is the question's language ('id', 'ko' or 'en'); `tokens`, when the
+        text was analyzed already (`bot.engine.question`), its tokens in that language."""
         terms: list[QueryTerm] = []
         seen: set[str] = set()
-        tokens = self.analyzer.tokens(text, lang)
+        tokens = self.analyzer.tokens(text, lang) if tokens is None else tokens
         # A guess (typo, prefix) never lands on a word the question already has: 'what did the
         # governor say about samsung' must not read 'samsung' as a second 'say' and lose it.
         taken = {i for i in map(self.vocabulary.get, tokens) if i is not None}

@@ -1,33 +1,37 @@
-"""What an entry can answer: a check on the best-ranked entry before the decision may answer.
+"""What an entry can answer: checks on a ranked entry before the decision may answer with it.
 
 Ranking finds the entry most like the question; it cannot tell that the question asks something
-the entry does not hold. Three signs that it does, each of which lowers the reply to "did you
-mean" at most (`bot.engine.answer`):
+the entry does not hold. Three signs that it does, each of which keeps the reply from being an
+answer (`bot.engine.answer`):
 
-- the question names a party (a name of the base) that the entry never mentions: "size of
-  Chungbuk Technopark" must not get the answer about KITB's size;
+- the question names a party (a name of the base) that the entry never mentions, in its phrasings
+  or its answer: "size of Chungbuk Technopark" must not get the answer about KITB's size; or it uses
+  a word of the base's synonym groups that no entry uses at all (the base knows the word, and has
+  nothing on it);
 - it contains a number the entry never mentions ("MoU 2024년에 체결했어요?");
-- it asks a kind of question (who, when, where, why, how many) that none of the entry's
-  phrasings asks, in any language: "when is the next seminar" is not answered by the entry
-  about what the seminars cover.
+- it asks a kind of question (`bot.text.kinds`: who, when, what time, where, why, how many, how
+  much money, how long, a phone number, an address...) that none of the entry's phrasings asks:
+  "when is the next seminar" is not answered by the entry about what the seminars cover, and
+  "what time was the MoU signed" not by the entry that gives its date (that one gets a partial
+  reply, `bot.engine.answer.Engine.partial`).
 
-All three are read from the knowledge base itself (its names, synonym groups and phrasings) and
-general question words (`bot.text.wordlists.QUESTION_WORDS`).
+All three are read from the knowledge base itself (its names, synonym groups and phrasings)
+and general question words. The same object measures two things the decision reads: how much of
+the question's weight is unknown to the base, and how much of its topical weight an entry holds.
 """
 
 from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-import numpy as np
-
 from bot.engine.bm25 import LeaveOut
 from bot.engine.retrieval import Index, QueryTerm
-from bot.text.wordlists import QUESTION_WORDS
+from bot.knowledge.template import placeholders
+from bot.text.kinds import kinds_of, pair_kinds, word_kinds
+from bot.text.lexicon import frequent_words
+from bot.text.normalize import normalize_word
 
-_KINDS = tuple(QUESTION_WORDS)
-_KIND_OF_WORD = {word: kind for kind, words in QUESTION_WORDS.items() for word in words.split()}
-_HOW, _AMOUNT = "how", ("many", "much")
+GENERIC_WORDS = 1000      # the most frequent words of each language: generic, not topical
 
 
 class Scope:
@@ -36,79 +40,148 @@ class Scope:
     def __init__(self, index: Index):
         self.index = index
         kb = index.kb
-        self.entities = frozenset(index.vocabulary[f"@{key}"] for key in kb.names if f"@{key}" in index.vocabulary)
-        # Word id → the kind of question it asks: a question word itself, or a synonym group of the
-        # base whose spellings are question words of one kind (@when: kapan, when, 언제).
-        self.kind_of: dict[int, str] = {}
-        for word, token_id in index.vocabulary.items():
-            group = word[1:] if word.startswith("@") and word[1:] not in kb.names else None
-            spellings = kb.synonyms.get(group, ()) if group is not None else (word,)
-            kinds = {_KIND_OF_WORD[s.lower()] for s in spellings if s.lower() in _KIND_OF_WORD}
+        single = index.analyzer.single_word_names      # folded spelling → '@group'
+        # A synonym group whose spellings all ask one kind asks it too ('@when': kapan, when, 언제).
+        self.kind_of = dict(word_kinds())
+        for group, spellings in kb.synonyms.items():
+            kinds = {k for s in spellings for k in kinds_of(self._normalized(s))}
             if len(kinds) == 1:
-                self.kind_of[token_id] = kinds.pop()
-        self._how = index.vocabulary.get(_HOW)
-        self._amount = frozenset(index.vocabulary[w] for w in _AMOUNT if w in index.vocabulary)
-        self.entry_kinds = self._entry_kinds()
+                self.kind_of[f"@{group}"] = kinds.pop()
+        self.pairs = {(single.get(a, a), single.get(b, b)): kind for (a, b), kind in pair_kinds().items()}
+        self.names = frozenset(f"@{key}" for key in kb.names)
+        self.unused_concepts = frozenset(f"@{key}" for key in kb.synonyms if f"@{key}" not in index.vocabulary)
+        self.answer_names = [frozenset(f"@{p.name}" for template in entry.answer.values()
+                                       for p in placeholders(template) if p.name in kb.names) for entry in kb.entries]
+        # Per entry, read on first use: a large base's start-up would otherwise pay for every entry.
+        self._entry_kinds: dict[int, frozenset[str]] = {}
+        self._by_phrasing: dict[int, frozenset[str]] = {}
+        generic = {form for lang in ("id", "en", "ko") for word in frequent_words(lang, GENERIC_WORDS)
+                   for form in normalize_word(word, lang)}
+        self.generic = frozenset(generic)
 
-    def _entry_kinds(self) -> list[frozenset[str]]:
-        """The kinds of question each entry's phrasings ask: one bit per kind (and one each for
-        'how' and 'many/much'), OR-ed over each phrasing's words, then over each entry's phrasings."""
-        index = self.index
-        bit = {kind: 1 << number for number, kind in enumerate(_KINDS)}
-        how, amount = 1 << len(_KINDS), 1 << (len(_KINDS) + 1)
-        word_bits = np.zeros(len(index.vocabulary), dtype=np.int64)
-        for token_id, kind in self.kind_of.items():
-            word_bits[token_id] |= bit[kind]
-        if self._how is not None:
-            word_bits[self._how] |= how
-        word_bits[list(self._amount)] |= amount
-        if not index.phrasings:
-            return [frozenset()] * len(index.kb.entries)
-        # Every indexed phrasing has at least one word, so no row of the CSR is empty.
-        phrasing_bits = np.bitwise_or.reduceat(word_bits[index.phrasing_words], index.phrasing_starts[:-1])
-        phrasing_bits[((phrasing_bits & how) != 0) & ((phrasing_bits & amount) != 0)] |= bit["quantity"]
-        owners = np.fromiter((p.entry_index for p in index.phrasings), dtype=np.int64, count=len(index.phrasings))
-        entry_bits = np.zeros(len(index.kb.entries), dtype=np.int64)
-        np.bitwise_or.at(entry_bits, owners, phrasing_bits)
-        as_kinds = {b: frozenset(k for k in _KINDS if b & bit[k]) for b in set(entry_bits.tolist())}
-        return [as_kinds[b] for b in entry_bits.tolist()]
+    @staticmethod
+    def _normalized(spelling: str) -> list[str]:
+        return [form for word in spelling.lower().split() for lang in ("id", "en", "ko")
+                for form in normalize_word(word, lang)[:1]][:2]
 
-    def kinds(self, words: Iterable[int | None]) -> frozenset[str]:
-        """The kinds of question asked by these word ids (a question's or a phrasing's)."""
-        ids = {w for w in words if w is not None}
-        found = {self.kind_of[w] for w in ids if w in self.kind_of}
-        if self._how is not None and self._how in ids and ids & self._amount:
-            found.add("quantity")
+    def kinds(self, tokens: Iterable[str]) -> frozenset[str]:
+        """The kinds of question asked by a sequence of normalized tokens (a question's or a phrasing's)."""
+        tokens = list(tokens)
+        found = {self.kind_of[t] for t in tokens if t in self.kind_of}
+        found.update(self.pairs[pair] for pair in zip(tokens, tokens[1:]) if pair in self.pairs)
         return frozenset(found)
 
     def question_kinds(self, terms: Sequence[QueryTerm]) -> frozenset[str]:
-        """The kinds of question a question asks, by its known words and by question words the
-        base never uses (a 'who' question to a base nobody asks 'who' of is still one)."""
-        texts = {t.text for t in terms}
-        unknown = {_KIND_OF_WORD[t.text] for t in terms if t.token_id is None and t.text in _KIND_OF_WORD}
-        if _HOW in texts and texts.intersection(_AMOUNT):
-            unknown.add("quantity")
-        return self.kinds(t.token_id for t in terms) | unknown
+        """The kinds a question asks, from its words in order, as typed and as resolved ('whem' is
+        read as 'when'; 'telp' asks for a phone number whatever it is corrected to)."""
+        resolved = self.kinds(self.index.words[t.token_id] if t.token_id is not None else t.text for t in terms)
+        return resolved | self.kinds(t.text for t in terms)
 
-    def answerable(self, entry: int, terms: Sequence[QueryTerm], leave_out: LeaveOut | None = None) -> bool:
-        """False when the question (`terms`) names a party or a number that entry `entry` never
-        mentions, or asks a kind of question none of its phrasings asks. `leave_out`: judge the
-        entry without those phrasings (calibration asks a phrasing as if it were not in the base)."""
-        has = self.index.entry_has
-        for term in terms:
-            if term.token_id is not None and term.token_id in self.entities \
-                    and not has(entry, term.token_id, leave_out):
-                return False
-            if term.text.isdigit() and (term.token_id is None or not has(entry, term.token_id, leave_out)):
-                return False
-        asked = self.question_kinds(terms)
-        return not asked or asked <= self._kinds_of(entry, leave_out)
+    def without_kinds(self, terms: Sequence[QueryTerm], kinds: frozenset[str]) -> list[QueryTerm]:
+        """The question's words less those that ask one of `kinds` (a pair's two words both go)."""
+        drop: set[int] = set()
+        for words in ([self.index.words[t.token_id] if t.token_id is not None else t.text for t in terms],
+                      [t.text for t in terms]):
+            drop.update(i for i, w in enumerate(words) if self.kind_of.get(w) in kinds)
+            drop.update(i + step for i, pair in enumerate(zip(words, words[1:])) if self.pairs.get(pair) in kinds
+                        for step in (0, 1))
+        return [t for i, t in enumerate(terms) if i not in drop]
 
-    def _kinds_of(self, entry: int, leave_out: LeaveOut | None) -> frozenset[str]:
-        if leave_out is None or leave_out.entry_index != entry or not leave_out.phrasings:
-            return self.entry_kinds[entry]
-        found: frozenset[str] = frozenset()
-        for position in self.index.entry_phrasings[entry]:
-            if position not in leave_out.phrasings:
-                found |= self.kinds(self.index.phrasings[position].distinct)
+    def held_kinds(self, entry: int, leave_out: LeaveOut | None = None) -> frozenset[str]:
+        """The kinds of question entry `entry` answers (without `leave_out`'s phrasings)."""
+        dropped = leave_out.phrasings if leave_out is not None and leave_out.entry_index == entry else frozenset()
+        if not dropped and entry in self._entry_kinds:
+            return self._entry_kinds[entry]
+        kinds = [self._phrasing_kinds(p) for p in self.index.entry_phrasings[entry] if p not in dropped]
+        held = frozenset().union(*kinds)
+        if not dropped:
+            self._entry_kinds[entry] = held
+        return held
+
+    def _phrasing_kinds(self, position: int) -> frozenset[str]:
+        found = self._by_phrasing.get(position)
+        if found is None:
+            words = self.index.words
+            found = self._by_phrasing[position] = self.kinds(words[t] for t in self.index.phrasings[position].words)
         return found
+
+    def mentions(self, entry: int, term: QueryTerm, leave_out: LeaveOut | None = None) -> bool:
+        """Whether the entry mentions this name or word, in a phrasing or (names) its answer."""
+        if term.text in self.answer_names[entry]:
+            return True
+        return term.token_id is not None and self.index.entry_has(entry, term.token_id, leave_out)
+
+    def subject_held(self, entry: int, terms: Sequence[QueryTerm], leave_out: LeaveOut | None = None) -> bool:
+        """False when the question names a party or a number the entry never mentions, or uses a
+        word of the base that no entry has."""
+        for term in terms:
+            word = self.index.words[term.token_id] if term.token_id is not None else term.text
+            if word in self.unused_concepts:
+                return False
+            if word in self.names and not self.mentions(entry, term, leave_out):
+                return False
+            if term.text.isdigit() and (term.token_id is None or not self.index.entry_has(entry, term.token_id,
+                                                                                          leave_out)):
+                return False
+        return True
+
+    def missing_kinds(self, entry: int, asked: frozenset[str], leave_out: LeaveOut | None = None) -> frozenset[str]:
+        """The kinds the question asks that the entry holds neither itself nor through a finer kind."""
+        return asked - self.held_kinds(entry, leave_out)
+
+    def answerable(self, entry: int, terms: Sequence[QueryTerm], leave_out: LeaveOut | None = None,
+                   asked: frozenset[str] | None = None) -> bool:
+        """False when the question (`terms`) names a party or a number that entry `entry` never
+        mentions, or asks a kind of question it does not answer. `leave_out`: judge the entry
+        without those phrasings (calibration asks a phrasing as if it were not in the base)."""
+        asked = self.question_kinds(terms) if asked is None else asked
+        return self.subject_held(entry, terms, leave_out) and not self.missing_kinds(entry, asked, leave_out)
+
+    # -- what the decision reads -----------------------------------------------------------------------
+    def unknown_share(self, terms: Sequence[QueryTerm], leave_out: LeaveOut | None = None) -> float:
+        """The share (0..1) of the question's word weight that the base does not know (or knows
+        only from what `leave_out` removes); grammar words do not count."""
+        view, total, unknown = self.index.word_view, 0.0, 0.0
+        seen: set[int | str] = set()
+        for term in terms:
+            key = term.token_id if term.token_id is not None else term.text
+            if key in seen:
+                continue
+            seen.add(key)
+            if term.token_id is None:
+                if not self.index.analyzer.is_grammar(term.text):
+                    total += view.unknown_idf
+                    unknown += view.unknown_idf
+            elif self._gone(term.token_id, leave_out):
+                total += view.unknown_idf
+                unknown += view.unknown_idf
+            else:
+                total += float(view.idf[term.token_id])
+        return unknown / total if total else 0.0
+
+    def topical_share(self, entry: int, terms: Sequence[QueryTerm], leave_out: LeaveOut | None = None) -> float:
+        """The share (0..1) of the question's topical weight (words that are not among the most
+        frequent of any language) that entry `entry` contains; 1 when the question has none."""
+        view, total, held = self.index.word_view, 0.0, 0.0
+        for term in terms:
+            word = self.index.words[term.token_id] if term.token_id is not None else term.text
+            if word in self.generic or self.index.analyzer.is_grammar(word):
+                continue
+            if term.token_id is None or self._gone(term.token_id, leave_out):
+                total += view.unknown_idf
+                continue
+            weight = float(view.idf[term.token_id])
+            total += weight
+            if self.index.entry_has(entry, term.token_id, leave_out):
+                held += weight * term.quality
+        return held / total if total else 1.0
+
+    def _gone(self, token_id: int, leave_out: LeaveOut | None) -> bool:
+        """Whether the word exists only in what `leave_out` removes (then it is unknown)."""
+        view = self.index.word_view
+        if leave_out is None or view.df[token_id] != 1:
+            return False
+        entries, _weights = view.postings(token_id)
+        if int(entries[0]) != leave_out.entry_index:
+            return False
+        return leave_out.whole_entry or not self.index.entry_has(leave_out.entry_index, token_id, leave_out)

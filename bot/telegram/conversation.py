@@ -74,7 +74,7 @@ async def answer_question(update: Update, context: BotContext, question: str,
         log.info("a reply to the bot in chat %s relates to nothing in the base; not answered", chat.id)
         return
     runtime.store.log_question(reply.lang, reply.kind, reply.entry_id, chat.type)
-    if reply.kind == "fallback":
+    if reply.kind in ("fallback", "partial"):      # a partial reply names a detail the base lacks
         runtime.store.log_unanswered(question, reply.lang, chat.type, reply.score)
     await send_reply(message, runtime, reply, quote=quote)
 

@@ -58,7 +58,10 @@ def reply_html(reply: Reply, gettext: Callable[[str], str]) -> tuple[list[str], 
     rows: list[list[InlineKeyboardButton]] = []
     if reply.kind == "clarify":
         rows = choice_buttons(reply.choices, reply.lang)
-    elif reply.kind == "answer" and reply.related:
+    elif reply.kind == "answer" and reply.choices:       # a probable answer: the close entries under it
+        lines += ["", gettext(_("Not what you asked?"))]
+        rows = choice_buttons(reply.choices, reply.lang)
+    elif reply.kind in ("answer", "partial") and reply.related:
         rows = choice_buttons(reply.related, reply.lang)
     elif reply.kind == "fallback":
         if reply.examples:

@@ -62,6 +62,7 @@ def run_bot(settings: Settings, kb_dir: Path) -> int:
         return 2
     configure_logging(settings)
     from bot.engine.cache import load_engine
+    from bot.engine.decision import Traffic
     from bot.i18n import CatalogError, Catalogs
     from bot.store import Store, StoreError
     from bot.telegram.app import build_application
@@ -71,7 +72,7 @@ def run_bot(settings: Settings, kb_dir: Path) -> int:
         log.error("%s", exc)
         return 1
     engine, problems = load_engine(kb_dir, catalogs, settings.data_dir / "cache", settings.default_language,
-                                   settings.target_wrong_rate)
+                                   Traffic.of(settings))
     if engine is None:
         gettext = catalogs.for_language(settings.default_language)
         for problem in problems:

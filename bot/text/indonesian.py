@@ -107,8 +107,9 @@ def _chat_root(word: str, options: list[str]) -> str:
 def _attested_by_another(form: str, word: str) -> bool:
     """A common word other than `word`, and not built on it ('dingin' does not attest 'ngin'),
     is `form` with a prefix: 'mencakup' attests 'cakup', so 'cakupan' is 'cakup' + -an. (A suffix
-    alone attests nothing: 'tandatangan' is a root, not 'tandatang' + -an.)"""
+    alone attests nothing: 'tandatangan' is a root, not 'tandatang' + -an; nor does a word inside
+    `word`: 'kembar' is the root of 'kembarannya', not ke- + 'mbar'.)"""
     candidates = [prefix + form for prefix in _ALL_PREFIXES]
     candidates += [prefix + form[1:] for prefix, letter in _ID_PREFIX_RECODE.items() if form[0] == letter]
-    return any(word not in other and is_indonesian_word(other) and _strip_prefix(other) == form
+    return any(word not in other and other not in word and is_indonesian_word(other) and _strip_prefix(other) == form
                for other in candidates)

@@ -55,9 +55,10 @@ _KO_GRAMMAR_ENDINGS = tuple(sorted(set(KO_ENDINGS) | set(KO_PARTICLES), key=len,
 MARGIN = 1.0
 
 
-def language_scores(text: str) -> dict[str, float]:
-    """Grammar votes per language ('id', 'en', 'ko') for `text`."""
-    folded = fold(text)
+def language_scores(text: str, folded: str | None = None) -> dict[str, float]:
+    """Grammar votes per language ('id', 'en', 'ko') for `text` (`folded`: `fold(text)`, when the
+    caller has it)."""
+    folded = fold(text) if folded is None else folded
     scores = {"id": 0.0, "en": 0.0, "ko": 0.0}
     if _INDONESIAN_LAUGHTER.search(text):
         scores["id"] += 0.5
@@ -83,7 +84,11 @@ def language_scores(text: str) -> dict[str, float]:
 
 def detect_language(text: str) -> str | None:
     """'ko', 'id', 'en', or None when the text gives no clear sign."""
-    scores = language_scores(text)
+    return language_of(language_scores(text), text)
+
+
+def language_of(scores: dict[str, float], text: str) -> str | None:
+    """The language `language_scores` votes for `text`, or None when they give no clear sign."""
     latin = max(("id", "en"), key=scores.__getitem__)
     if scores["ko"] > 0 and scores["ko"] >= scores[latin]:
         return "ko"

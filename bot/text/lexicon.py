@@ -46,3 +46,11 @@ def indonesian_frequency(word: str) -> float:
 def is_common_word(word: str, lang: str) -> bool:
     """True when `word` (lower-case) is a common word of `lang` ('id' or 'en'; never for 'ko')."""
     return lang in LANGUAGES and word in _common(lang)
+
+
+@lru_cache(maxsize=None)
+def frequent_words(lang: str, count: int) -> tuple[str, ...]:
+    """The `count` most frequent words of `lang` ('id', 'en' or 'ko'), most frequent first: the
+    generic words of everyday text ('get', 'need', 'tahun', '있다'), not a topic's words."""
+    common = _common(lang)
+    return tuple(sorted(common, key=lambda word: -common[word])[:count])

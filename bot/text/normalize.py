@@ -11,10 +11,12 @@ import unicodedata
 from functools import lru_cache
 from typing import Callable, Container, Iterable
 
+from bot.text.english import english_inflections, stem_english
 from bot.text.indonesian import stem_indonesian
 from bot.text.lexicon import is_common_word
 from bot.text.wordlists import (
     ABBREVIATIONS,
+    EMOTICON,
     GRAMMAR_WORDS,
     JAMO_RUN,
     JAMO_WORDS,
@@ -38,6 +40,7 @@ _NOT_WORD = re.compile(rf"[^a-z0-9\u00c0-\u024f{HANGUL}]+")
 _HAS_HANGUL = re.compile(rf"[{HANGUL}]")
 
 _KO_AFFIXES = frozenset(KO_ENDINGS) | frozenset(KO_PARTICLES)
+KO_COPULA = "임"          # chat: '곳임' = '곳이에요'
 
 
 _SCRIPT_BOUNDARY = re.compile(rf"(?<=[a-z0-9\u00c0-\u024f])(?=[{HANGUL}])|(?<=[{HANGUL}])(?=[a-z0-9\u00c0-\u024f])")
@@ -101,6 +104,7 @@ def fold(text: str) -> str:
     """Unicode-normalize, lowercase, drop chat noise (invisible characters, accents, laughter,
     stray jamo, elongation), turn punctuation into spaces, and separate Latin from Hangul
     ('MoU언제' → 'mou 언제', 'KITB가' → 'kitb 가')."""
+    text = EMOTICON.sub(" ", text)
     plain = text.isascii()       # most Latin text: the Unicode steps cannot change it
     if plain:
         text = text.lower()
@@ -155,6 +159,8 @@ def _simple_folded(text: str) -> str | None:
 def _simple_word(word: str) -> str | None:
     """One word of a simple text, folded and expanded; None when the folded word is empty or
     spaced at an end (laughter): `fold` strips the text's ends, so the whole text is folded."""
+    if EMOTICON.fullmatch(word):
+        return None             # 'xD': the whole text is folded, emoticons and all
     folded = _fold_word.__wrapped__(word.lower())
     if not folded.isascii():
         folded = _SCRIPT_BOUNDARY.sub(" ", _HANGUL_WORD.sub(lambda m: _unelongate(m.group(0)), folded))
@@ -198,34 +204,6 @@ def strip_korean(word: str) -> str:
     return KO_SYNONYMS.get(word, word)
 
 
-def stem_english(word: str) -> str:
-    if word in PROTECTED or len(word) < 4:
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("ing") and len(word) > 5:
-        return word[:-3]
-    if word.endswith("ed") and len(word) > 4:
-        return word[:-2]
-    if word.endswith(("sses", "shes", "ches", "xes")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-def _english_inflections(form: str) -> list[str]:
-    """'hope' → hopes, hoped, hoping; 'governor' → governors (also fold's "governor's")."""
-    last = form.split(" ")[-1]
-    if len(last) < 3:
-        return []
-    stem = form[:-1] if last.endswith("e") else form
-    variants = [form + "s", stem + "ed", stem + "ing"]
-    if last.endswith(("s", "x", "ch", "sh")):
-        variants.append(form + "es")
-    return variants
-
-
 class Analyzer:
     """Text → tokens. Knows the knowledge base's names, so every spelling of a name is one token."""
 
@@ -239,9 +217,16 @@ class Analyzer:
                 spellings.setdefault(folded, key)
                 spellings.setdefault(folded.replace(" ", ""), key)
                 if not has_hangul(folded) and len(folded) > 3:
-                    for variant in _english_inflections(folded):
+                    for variant in english_inflections(folded):
                         spellings.setdefault(variant, key)
         self.name_tokens = {f"@{key}" for key in spellings.values()}
+        # A spelling of several Latin words also stands for its stemmed words, which an affix may
+        # have hidden from the match on the text: 'provinsi kembarannya' is 'provinsi kembar'.
+        self._stemmed: dict[str, dict[tuple[str, ...], str]] = {
+            lang: {stems: f"@{key}" for form, key in spellings.items() if " " in form and not has_hangul(form)
+                   for stems in [tuple(s for w in form.split(" ") for s in normalize_word(w, lang))]
+                   if len(stems) > 1}
+            for lang in ("id", "en")}
         # Single-word spellings feed typo correction (so "chungbok" still finds @chungbuk).
         self.single_word_names = {form: f"@{key}" for form, key in spellings.items() if " " not in form}
         self._names = self._compile(spellings)
@@ -307,6 +292,10 @@ class Analyzer:
         """Split a spaceless Korean word into known words ('체결장소는어디' → 체결, 장소, 어디), allowing
         particles and endings between them and an unknown ending of up to two syllables."""
         n = len(word)
+        # A known noun of one syllable with the chat copula -임 ('곳임': 'KITB 뭐하는 곳임?'); a verb
+        # ending ('일함', does work) is left to the rest, which finds the verb's group.
+        if n == 2 and word.endswith(KO_COPULA) and word[0] in known:
+            return [word[0]]
         best: list[tuple[int, list[str]] | None] = [None] * (n + 1)   # (known chars, pieces)
         best[0] = (0, [])
         for end in range(1, n + 1):
@@ -334,15 +323,27 @@ class Analyzer:
         """Normalized tokens of `text`, written in `lang` (id, ko or en). `surfaces`, when given,
         receives the spellings that became a name or synonym token ('luas' for @area). An opener
         that announces a question ('mau tanya') is dropped, unless it is all there is."""
-        folded = _simple_folded(text)
-        if folded is None:
-            folded = fold(text)
+        prepared, found = self.prepare(text)
+        if surfaces is not None:
+            surfaces.extend(found)
+        return self.tokens_of(prepared, lang)
+
+    def prepare(self, text: str, folded: str | None = None) -> tuple[str, tuple[str, ...]]:
+        """The part of `tokens` that is the same in every language: folded (`folded`, when the
+        caller has it), chat abbreviations expanded, names and synonym groups made tokens; and the
+        spellings that became those tokens."""
+        expanded = _simple_folded(text) if folded is None else None
+        if expanded is None:
             # Chat abbreviations first, so 'kpn' joins the same synonym group as 'kapan' and 'when'.
-            folded = " ".join([_expand_word(word) for word in folded.split(" ")])
-        folded = self._replace(self._names, folded, lambda key: f"@{key}", surfaces)
-        asked = self._replace(self._openers, folded, lambda word: word)
+            expanded = " ".join([_expand_word(word) for word in (fold(text) if folded is None else folded).split(" ")])
+        surfaces: list[str] = []
+        return self._replace(self._names, expanded, lambda key: f"@{key}", surfaces), tuple(surfaces)
+
+    def tokens_of(self, prepared: str, lang: str) -> list[str]:
+        """The tokens of a `prepare`d text in `lang`."""
+        asked = self._replace(self._openers, prepared, lambda word: word)
         found = self._words(asked, lang)
-        return found if found or asked == folded else self._words(folded, lang)
+        return found if found or asked == prepared else self._words(prepared, lang)
 
     def _words(self, folded: str, lang: str) -> list[str]:
         """The tokens of a folded text whose names are already tokens."""
@@ -350,6 +351,16 @@ class Analyzer:
         result: list[str] = []
         for token in _TOKEN.findall(folded):
             result.extend(normalize_word(token, lang))
+        stemmed = self._stemmed.get(lang)
+        if stemmed and len(result) > 1:
+            at = 0
+            while at < len(result) - 1:
+                for length in (3, 2):
+                    key = stemmed.get(tuple(result[at:at + length]))
+                    if key is not None:
+                        result[at:at + length] = [key]
+                        break
+                at += 1
         return result
 
 

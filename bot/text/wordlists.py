@@ -199,3 +199,16 @@ JAMO_WORDS = {"ㅎㅇ": "안녕", "ㄳ": "감사", "ㄱㅅ": "감사", "ㄱㅅ�
 LAUGHTER = re.compile(r"(?<![a-z\uac00-\ud7a3])(?:(?:wk){2,}w?|(?:kw){2,}k?|a?wok(?:a?wok)+|(?:ha){2,}h?|(?:he){2,}h?"
                        r"|(?:hi){2,}h?|(?:hu){2,}|(?:xi){2,}|lo+l|lmf?a+o+|rofl|(?:하){2,}|(?:히){2,}|(?:헤){2,}"
                        r"|(?:호){2,}|(?:크){2,}|(?:키){2,}|(?:흐){2,})(?![a-z\uac00-\ud7a3])")
+
+# ASCII emoticons and kaomoji: faces, not words (':D', 'xD', '^^', 'T_T', '-_-', '<3'). Matched on the
+# raw text, since folding would leave their letters as words ('xd', 'p') and their digits as numbers ('3').
+EMOTICON = re.compile(r"""
+    (?<![\w:;=])(?:
+      [:;=][-'o^]?[)(\]\[DPpOo3/\\|*$@>]+(?!\w)      # :)  :-(  :D  ;P  :'(  :3  :/  =)
+    | [)(\]\[][-']?[:;=](?!\w)                      # (:  ):
+    | [xX]D+(?!\w) | xP(?!\w)                       # xD  XD  xP
+    | </?3+(?!\d)                                   # <3  </3
+    | \^[_\-.o~]?\^                                 # ^^  ^_^  ^.^
+    | [Tt;Qq][_.\-]+[Tt;Qq](?!\w)                   # T_T  ;_;  T.T  Q_Q
+    | [-=oO>xX+@^][_.]{1,2}[-=oO<xX+@^](?!\w)       # -_-  o_O  >_<  x_x  =_=
+    )""", re.VERBOSE)
