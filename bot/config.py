@@ -33,9 +33,13 @@ class Settings(BaseSettings):
                                       validate_by_name=True, validate_by_alias=True, case_sensitive=True)
 
     # -- where things are --------------------------------------------------------------------------
-    knowledge_dir: Path = env("BOT_KNOWLEDGE_DIR", BUNDLED_KNOWLEDGE_DIR, "the knowledge base directory")
+    # None: the live directory BOT_DATA_DIR/knowledge, seeded from the bundled base (bot/admin/bundled.py), so
+    # what administrators install lives with the rest of the data and survives a new release.
+    knowledge_dir: Path | None = env("BOT_KNOWLEDGE_DIR", None, "the knowledge base directory")
     locales_dir: Path = env("BOT_LOCALES_DIR", BUNDLED_LOCALES_DIR, "gettext catalogs")
     data_dir: Path = env("BOT_DATA_DIR", Path("data"), "where the SQLite database and kept versions live")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = env("BOT_LOG_LEVEL", "INFO",
+                                                                  "the least severe log lines written")
     # -- Telegram --------------------------------------------------------------------------------------
     token: SecretStr | None = env("TELEGRAM_BOT_TOKEN", None, "the bot's token from @BotFather")
     api_url: str = env("TELEGRAM_API_URL", "https://api.telegram.org", "Bot API server root")
@@ -111,12 +115,17 @@ class Settings(BaseSettings):
             _zone(zone)
         return {abbreviation.upper(): zone for abbreviation, zone in value.items()}
 
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
+
     @field_validator("api_url")
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
 
-    @field_validator("token", "webhook_url", "webhook_secret", mode="before")
+    @field_validator("token", "webhook_url", "webhook_secret", "knowledge_dir", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
@@ -127,6 +136,16 @@ class Settings(BaseSettings):
             raise ValueError("TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not: "
                              "a webhook without a secret would accept updates from anyone")
         return self
+
+    @property
+    def live_knowledge_dir(self) -> Path:
+        """The knowledge directory the bot answers from and administrators change."""
+        return self.knowledge_dir if self.knowledge_dir is not None else self.data_dir / "knowledge"
+
+    @property
+    def heartbeat_file(self) -> Path:
+        """Touched after every successful long poll (or every minute in webhook mode): `python -m bot health`."""
+        return self.data_dir / "heartbeat"
 
     @property
     def zone(self) -> ZoneInfo:

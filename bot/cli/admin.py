@@ -1,5 +1,5 @@
 """Administration from the command line, through the same services as Telegram (bot/admin):
-`kb versions`, `kb rollback`, `kb suggest`, `kb teach`, `announce`.
+`kb versions`, `kb rollback`, `kb suggest`, `kb teach`, `kb upgrade`, `announce`.
 
 Audit rows name no user (user_id NULL) and the action says it came from here. A bot that is
 running picks up knowledge changes on SIGHUP or in watch mode, and delivers queued announcements
@@ -36,6 +36,8 @@ def add_commands(kb_commands: argparse._SubParsersAction, commands: argparse._Su
     source.add_argument("--row", type=int, help="an unanswered question's number from `kb suggest`")
     source.add_argument("--question", help="the phrasing to add")
     teach.add_argument("--lang", choices=("id", "ko", "en"), help="its language (default: detected)")
+    from bot.cli.upgrade import add_command
+    add_command(kb_commands)
     announce = commands.add_parser("announce", help="queue an announcement for the subscribed groups")
     announce.add_argument("text", nargs="*", help="the text, or 'id: …' 'ko: …' 'en: …' lines (else stdin)")
     announce.add_argument("--at", help="when, such as '2026-12-01 09:00 WIB' (default: now)")
@@ -82,7 +84,18 @@ def services(settings: Settings, kb_dir: Path) -> Iterator[Services | None]:
         store.close()
 
 
-def run(args: argparse.Namespace, settings: Settings, kb_dir: Path) -> int:
+def run(args: argparse.Namespace, settings: Settings, kb_dir: Path | None) -> int:
+    """`kb_dir` None: the live knowledge directory, prepared first (seeded, or following the bundled
+    base while no administrator has changed it; bot/admin/bundled.py)."""
+    if kb_dir is None:
+        from bot.admin.bundled import BundledError, prepare
+        from bot.config import BUNDLED_KNOWLEDGE_DIR
+        kb_dir = settings.live_knowledge_dir
+        try:
+            prepare(kb_dir, BUNDLED_KNOWLEDGE_DIR)
+        except BundledError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
     with services(settings, kb_dir) as found:
         if found is None:
             return 1
@@ -104,6 +117,9 @@ async def knowledge_command(s: Services, args: argparse.Namespace) -> int:
             return 1
         print(outcome_text(outcome, t))
         return 0 if outcome.ok else 1
+    if args.kb_command == "upgrade":
+        from bot.cli.upgrade import upgrade_command
+        return await upgrade_command(s.admin, s.gettext, args)
     if args.kb_command == "suggest":
         groups = s.admin.unanswered(None, limit=20)
         if not groups:

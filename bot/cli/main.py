@@ -1,5 +1,5 @@
-"""Command line: run, chat, ask, announce, kb check | eval | versions | rollback | suggest | teach
-(also installed as `sahabat`)."""
+"""Command line: run, health, chat, ask, announce, kb check | eval | versions | rollback | suggest |
+teach | upgrade (also installed as `sahabat`)."""
 
 from __future__ import annotations
 
@@ -18,12 +18,13 @@ from bot.memory import return_large_blocks
 if TYPE_CHECKING:
     from bot.engine.answer import Engine
 
-ADMIN_COMMANDS = ("versions", "rollback", "suggest", "teach")
+ADMIN_COMMANDS = ("versions", "rollback", "suggest", "teach", "upgrade")
 
 
 def _add_kb_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kb", metavar="DIR", type=Path,
-                        help="knowledge directory (default: $BOT_KNOWLEDGE_DIR, else the bundled knowledge/)")
+                        help="knowledge directory (default: $BOT_KNOWLEDGE_DIR, else $BOT_DATA_DIR/knowledge, "
+                             "seeded from the bundled base)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,6 +33,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     _add_kb_option(run)
+    health = commands.add_parser("health", help="exit 0 when the running bot reached Telegram lately (the "
+                                                "container's health check), else 1")
+    health.add_argument("--max-age", type=float, metavar="SECONDS",
+                        help="how old the last contact may be (default: 3 long polls, at least 60 s)")
 
     chat = commands.add_parser("chat", help="talk to the bot in this console (no token needed)")
     _add_kb_option(chat)
@@ -65,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     return_large_blocks()       # a large base's indexing would otherwise leave tens of MB of freed heap
     try:
         return _main(argv)
+    except KeyboardInterrupt:       # Ctrl-C: stop without a traceback (SIGTERM exits, see bot/__main__.py)
+        return 130
     except BrokenPipeError:
         # The reader went away (`... | head`): stop quietly, as command-line tools do.
         import os
@@ -79,15 +86,19 @@ def _main(argv: list[str] | None) -> int:
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    kb_dir = getattr(args, "dir", None) or getattr(args, "kb", None) or settings.knowledge_dir
-    if args.command == "kb" and args.kb_command == "check":
-        return check_command(kb_dir, settings, args.strict)
-    if args.command == "announce" or (args.command == "kb" and args.kb_command in ADMIN_COMMANDS):
-        from bot.cli.admin import run
-        return run(args, settings, kb_dir)
+    if args.command == "health":
+        from bot.cli.health import health_command
+        return health_command(settings, args.max_age)
+    chosen: Path | None = getattr(args, "dir", None) or getattr(args, "kb", None)
     if args.command == "run":
         from bot.telegram.runner import run_bot
-        return run_bot(settings, kb_dir)
+        return run_bot(settings, chosen)        # None: the live directory, prepared by the runner
+    if args.command == "announce" or (args.command == "kb" and args.kb_command in ADMIN_COMMANDS):
+        from bot.cli.admin import run
+        return run(args, settings, chosen)
+    kb_dir = chosen or reading_dir(settings)
+    if args.command == "kb" and args.kb_command == "check":
+        return check_command(kb_dir, settings, args.strict)
     later: list[Callable[[], None]] = []     # the engine cache's writing, once there is an answer to show
     engine = load_engine(kb_dir, settings, later)
     if engine is None:
@@ -108,6 +119,14 @@ def _main(argv: list[str] | None) -> int:
         finally:
             store.close()
     return eval_command(engine, args)
+
+
+def reading_dir(settings: Settings) -> Path:
+    """What the bot would answer from, for commands that only read: the live directory, or the
+    bundled base while the live directory follows it (nothing is written; see bot/admin/bundled.py)."""
+    from bot.admin.bundled import reading_dir as resolve
+    from bot.config import BUNDLED_KNOWLEDGE_DIR
+    return resolve(settings.live_knowledge_dir, BUNDLED_KNOWLEDGE_DIR)
 
 
 def check_command(kb_dir: Path, settings: Settings, strict: bool) -> int:

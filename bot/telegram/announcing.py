@@ -6,6 +6,7 @@ parses updates, renders, and maps Telegram's answers to what the outbox understa
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from typing import Any
@@ -130,6 +131,9 @@ async def outbox_tick(context: BotContext) -> None:
     runtime = context.runtime
 
     async def send(chat_id: int, text: str) -> int:
+        if not context.application.running:
+            # Stopping: leave the rest in the outbox for the next start instead of holding the stop.
+            raise asyncio.CancelledError
         try:
             return await send_to_group(context, chat_id, text)
         except Rejected as error:

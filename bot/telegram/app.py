@@ -9,12 +9,10 @@ from typing import Any
 
 from telegram import MessageEntity, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
-    Defaults,
     InlineQueryHandler,
     MessageHandler,
     filters,
@@ -30,16 +28,18 @@ from bot.telegram.callbacks import STALE, Answer, GroupLanguage, Topic, UserLang
 from bot.telegram.context import CONTEXT_TYPES, BotContext
 from bot.telegram.conversation import on_answer_button, on_ask, on_topic_button, on_user_language_button
 from bot.telegram.errors import on_error
+from bot.telegram.fetching import build_bot
 from bot.telegram.gate import gate_handlers
 from bot.telegram.menus import set_command_menus
 from bot.telegram.runtime import RUNTIME_KEY, Runtime
+from bot.telegram.stopping import UpdateTracker
 
 log = logging.getLogger(__name__)
 
 
 def build_application(settings: Settings, engine: Engine, store: Store, catalogs: Catalogs,
                       clock: Callable[[], float] = time.time) -> Application[Any, Any, Any, Any, Any, Any]:
-    knowledge = KnowledgeService(settings.knowledge_dir, settings.data_dir, engine, catalogs, store,
+    knowledge = KnowledgeService(settings.live_knowledge_dir, settings.data_dir, engine, catalogs, store,
                                  settings.default_language, clock)
     runtime = Runtime(settings, store, catalogs, knowledge, clock)
 
@@ -47,6 +47,7 @@ def build_application(settings: Settings, engine: Engine, store: Store, catalogs
         store.flush_logs()
 
     async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        # Telegram first, then local set-up: serve() runs this again while Telegram cannot be reached.
         await set_command_menus(application.bot, catalogs, settings.admins)
         assert application.job_queue is not None
         application.job_queue.run_repeating(flush_logs, interval=store.LOG_BATCH_AGE_S, name="flush logs")
@@ -56,14 +57,11 @@ def build_application(settings: Settings, engine: Engine, store: Store, catalogs
 
     application = (
         ApplicationBuilder()
-        .token(settings.token_value or "")
+        # Token, API URL, defaults and the sending limiter; skips updates the library cannot read.
+        .bot(build_bot(settings))
         .context_types(CONTEXT_TYPES)
-        .base_url(f"{settings.api_url}/bot")
-        .base_file_url(f"{settings.api_url}/file/bot")
-        # A reply goes out even when the question was deleted meanwhile (Telegram would refuse it).
-        .defaults(Defaults(parse_mode=None, tzinfo=settings.zone, allow_sending_without_reply=True))
-        .rate_limiter(AIORateLimiter(overall_max_rate=settings.messages_per_second, max_retries=settings.send_retries))
-        .concurrent_updates(settings.concurrent_updates)
+        # Which updates are being handled, so a stop can save those it must cut short.
+        .concurrent_updates(UpdateTracker(settings.concurrent_updates))
         .post_init(post_init)
         .build()
     )

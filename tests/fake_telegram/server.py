@@ -44,8 +44,9 @@ class FakeTelegram(PushMixin, UpdatesMixin, MethodsMixin):
 
     def __init__(self, token: str = DEFAULT_TOKEN, *, latency: float = 0.0,
                  validate_html: bool = True, enforce_membership: bool = True,
-                 max_text_length: int = 4096) -> None:
+                 max_text_length: int = 4096, port: int = 0) -> None:
         self.token = token
+        self.listen_port = port                         # 0: any free port (a test of a late start names one)
         self.latency = latency                          # seconds added to every response
         self.validate_html = validate_html              # parse parse_mode=HTML like Telegram
         self.enforce_membership = enforce_membership    # 403 once the bot is kicked/blocked
@@ -135,7 +136,7 @@ class FakeTelegram(PushMixin, UpdatesMixin, MethodsMixin):
             log_function=_redacted_access_log,
             default_handler_class=_NotFoundHandler,
         )
-        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+        sockets = tornado.netutil.bind_sockets(self.listen_port, "127.0.0.1")
         self.port = sockets[0].getsockname()[1]
         self._http_server = tornado.httpserver.HTTPServer(app)
         self._http_server.add_sockets(sockets)
