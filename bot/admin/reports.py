@@ -27,6 +27,9 @@ SCREENFUL_PROBLEMS = 15        # errors listed in one report; the rest are count
 def outcome_text(outcome: ReloadOutcome, gettext: Gettext, headline: str | None = None) -> str:
     """A reload, rollback or upload check: errors (nothing changed) or what changed and the warnings."""
     t = gettext
+    if outcome.stale:
+        return t(_("❌ The knowledge base changed after your preview (another change was installed), so nothing "
+                   "changed. Start again to see what your change would do now."))
     if not outcome.ok:
         lines = [t(_("❌ The knowledge base has errors, so nothing changed: the bot keeps answering from the "
                      "previous version."))]

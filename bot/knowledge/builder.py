@@ -34,6 +34,15 @@ class Source:
     data: bytes
 
 
+def content_version(sources: Iterable[Source]) -> str:
+    """The version of a set of knowledge files: 12 hex digits of a SHA-256 over their names and
+    bytes, in name order. The same files give the same version whatever their order or mtime."""
+    digest = hashlib.sha256()
+    for source in sorted(sources, key=lambda s: s.name):
+        digest.update(source.name.encode() + b"\0" + source.data + b"\0")
+    return digest.hexdigest()[:12]
+
+
 class Builder(Reporter):
     def __init__(self, strict: bool = False) -> None:
         super().__init__(strict)
@@ -287,17 +296,14 @@ class Builder(Reporter):
         if not self.entries:
             self.problems.append(Problem(sources[0].name, 1, 1, N_("the knowledge base has no entries")))
             return None
-        digest = hashlib.sha256()
-        files = {}
-        for source in sorted(sources, key=lambda s: s.name):
-            files[source.name] = hashlib.sha256(source.data).hexdigest()[:12]
-            digest.update(source.name.encode() + b"\0" + source.data + b"\0")
+        files = {source.name: hashlib.sha256(source.data).hexdigest()[:12]
+                 for source in sorted(sources, key=lambda s: s.name)}
         return KnowledgeBase(
             entries=tuple(entry for entry, _, _ in self.entries),
             facts=MappingProxyType(self.facts), names=MappingProxyType(self.names),
             synonyms=MappingProxyType(self.synonyms),
             events=tuple(event for event, _, _ in self.events),
-            topics=MappingProxyType(self.topics), version=digest.hexdigest()[:12],
+            topics=MappingProxyType(self.topics), version=content_version(sources),
             files=MappingProxyType(files),
         )
 
