@@ -10,10 +10,11 @@ import asyncio
 import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot import LANGUAGES
 from bot.admin.knowledge_service import KnowledgeService, ReloadOutcome
 from bot.admin.notice import Notice
 from bot.admin.pending import Pending
@@ -70,6 +71,7 @@ class Stats:
     per_kind: dict[str, int]
     top_entries: list[tuple[str, int]]
     loaded_ago_s: float
+    untranslated: dict[str, int] = field(default_factory=dict)   # language → entries whose answer lacks it
 
 
 @dataclass(frozen=True)
@@ -211,11 +213,13 @@ class KnowledgeAdmin:
             if count:
                 per_day.append((day, count))
             day = following
+        kb = self.knowledge.engine.kb
+        untranslated = {lang: n for lang in LANGUAGES if (n := sum(lang not in e.answer for e in kb.entries))}
         self.store.audit(user_id, "stats", "ok")
         return Stats(self.stats_days, sum(per_language.values()), per_day,
                      sorted(per_language.items(), key=lambda item: (-item[1], item[0])), per_kind,
                      sorted(per_entry.items(), key=lambda item: (-item[1], item[0]))[:5],
-                     now - self.knowledge.loaded_at)
+                     now - self.knowledge.loaded_at, untranslated)
 
     def question_groups(self, limit: int = 10) -> list[tuple[QuestionGroup, tuple[int, ...]]]:
         """Recent unanswered questions grouped into near-duplicates, most frequent first, each with

@@ -104,6 +104,8 @@ def stats_text(stats: Stats, gettext: Gettext, lang: str) -> str:
         refused=share(kinds.get("fallback", 0))))
     lines.append(t(_("Most asked: {entries}")).format(
         entries=", ".join(f"{entry} ({count})" for entry, count in stats.top_entries) or "-"))
+    lines.append(t(_("Answers not translated yet: {counts}")).format(
+        counts=", ".join(f"{code} {count}" for code, count in stats.untranslated.items()) or "-"))
     ago = format_timedelta(dt.timedelta(seconds=stats.loaded_ago_s), locale=lang)
     lines.append(t(_("Last reload: {ago} ago.")).format(ago=ago))
     return "\n".join(lines)

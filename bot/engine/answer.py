@@ -18,6 +18,7 @@ from bot.engine.decision import DEFAULT_TARGET_WRONG_RATE, Calibration, calibrat
 from bot.engine.phrasing_checks import phrasing_collisions, wordless_phrasings
 from bot.engine.retrieval import Candidate, Index, LeaveOut, QueryTerm
 from bot.engine.scope import Scope
+from bot.engine.translation import answer_language, untranslated_note
 from bot.i18n import Catalogs, _
 from bot.knowledge.events import event_text, past, upcoming
 from bot.knowledge.loader import LoadResult, Problem, phrasing_problem
@@ -102,7 +103,7 @@ class Engine:
             if len(self._recent) > RECENT_QUESTIONS:
                 self._recent.pop(next(iter(self._recent)), None)     # the oldest: a FIFO bound is enough
         candidates, terms, reply_lang = found
-        reply = self.decide(candidates, terms, reply_lang, now)
+        reply = self.decide(candidates, terms, reply_lang, now, preferred)
         ranked = tuple(Ranked(self.kb.entries[c.entry_index].id, round(c.confidence, 4)) for c in candidates[:3])
         return replace(reply, candidates=ranked)
 
@@ -191,7 +192,7 @@ class Engine:
         return exact(best) and not any(exact(c) for c in candidates[1:])
 
     def decide(self, candidates: list[Candidate], terms: Sequence[QueryTerm], lang: str,
-               now: dt.datetime | None = None) -> Reply:
+               now: dt.datetime | None = None, preferred: str | None = None) -> Reply:
         best = candidates[0] if candidates else None
         if best is None:
             return self.fallback(lang, 0.0)
@@ -202,7 +203,7 @@ class Engine:
         if kind != "answer" and answerable and self._is_own_phrasing(best, candidates):
             kind = "answer"   # the question is one of this entry's own phrasings, and of no other's
         if kind == "answer":
-            return self.answer(self.kb.entries[best.entry_index], lang, score, now)
+            return self.answer(self.kb.entries[best.entry_index], lang, score, now, preferred)
         if kind == "fallback":
             return self.fallback(lang, score)
         close = [best] + [c for c in candidates[1:3] if self.rule.offers(score, c.confidence)]
@@ -210,11 +211,17 @@ class Engine:
         prompt = self.catalogs.gettext(lang, _("Did you mean:"))
         return Reply("clarify", lang, prompt, score, None, choices)
 
-    def answer(self, entry: Entry, lang: str, score: float = 1.0, now: dt.datetime | None = None) -> Reply:
+    def answer(self, entry: Entry, lang: str, score: float = 1.0, now: dt.datetime | None = None,
+               preferred: str | None = None) -> Reply:
+        """`entry`'s answer for a reader of `lang`; an answer not translated into `lang` comes in
+        the reader's `preferred` language, else the default, under a note (bot.engine.translation)."""
         related = tuple(self.choice(self.kb.by_id[r], lang) for r in entry.related if r in self.kb.by_id)
-        text = self.kb.answer_text(entry, lang)
+        shown = answer_language(entry, lang, preferred, self.default_language)
+        text = self.kb.answer_text(entry, shown)
         if entry.kind in ("events", "past_events"):
             text = self.events_text(text, entry.kind, lang, now or dt.datetime.now(dt.timezone.utc))
+        if shown != lang:
+            text = untranslated_note(self.catalogs, lang, shown) + "\n" + text
         return Reply("answer", lang, text, score, entry.id, related=related)
 
     def events_text(self, header: str, kind: str, lang: str, now: dt.datetime) -> str:
@@ -227,14 +234,16 @@ class Engine:
         render = lambda text: self.kb.render(text, lang)  # noqa: E731
         return "\n\n".join([header] + [event_text(event, lang, render) for event in chosen])
 
-    def answer_by_id(self, entry_id: str, lang: str, now: dt.datetime | None = None) -> Reply | None:
+    def answer_by_id(self, entry_id: str, lang: str, now: dt.datetime | None = None,
+                     preferred: str | None = None) -> Reply | None:
         entry = self.kb.by_id.get(entry_id)
-        return self.answer(entry, lang, now=now) if entry else None
+        return self.answer(entry, lang, now=now, preferred=preferred) if entry else None
 
     def suggestions(self, question: str, preferred: str | None = None, limit: int = 5) -> list[Reply]:
         """Up to `limit` plausible answers, best first (inline mode: the user picks one)."""
         candidates, _terms, lang = self._candidates(question, None, preferred, limit)
-        return [self.answer(self.kb.entries[c.entry_index], lang, c.confidence) for c in candidates[:limit]
+        return [self.answer(self.kb.entries[c.entry_index], lang, c.confidence, preferred=preferred)
+                for c in candidates[:limit]
                 if c.confidence >= self.rule.clarify_score]
 
     def entries_of_topic(self, topic: str) -> list[Entry]:

@@ -97,7 +97,8 @@ async def on_answer_button(update: Update, context: BotContext) -> None:
     assert query is not None
     runtime = context.runtime
     button = Answer.decode(query.data)
-    reply = runtime.engine.answer_by_id(button.entry_id, button.lang, now=runtime.now()) if button else None
+    reply = (runtime.engine.answer_by_id(button.entry_id, button.lang, now=runtime.now(),
+                                         preferred=runtime.user_language(update)) if button else None)
     if reply is None:   # the entry disappeared in a reload since the button was sent
         await query.answer(runtime.t(runtime.user_language(update), _("That question is no longer available.")),
                            show_alert=True)
