@@ -18,7 +18,7 @@ from bot.memory import return_large_blocks
 if TYPE_CHECKING:
     from bot.engine.answer import Engine
 
-ADMIN_COMMANDS = ("versions", "rollback", "suggest", "teach")
+ADMIN_COMMANDS = ("versions", "rollback", "suggest", "teach", "edit", "new")
 
 
 def _add_kb_option(parser: argparse.ArgumentParser) -> None:
@@ -82,7 +82,7 @@ def _main(argv: list[str] | None) -> int:
     kb_dir = getattr(args, "dir", None) or getattr(args, "kb", None) or settings.knowledge_dir
     if args.command == "kb" and args.kb_command == "check":
         return check_command(kb_dir, settings, args.strict)
-    if args.command == "announce" or (args.command == "kb" and args.kb_command in ADMIN_COMMANDS):
+    if args.command in ("announce", "event") or (args.command == "kb" and args.kb_command in ADMIN_COMMANDS):
         from bot.cli.admin import run
         return run(args, settings, kb_dir)
     if args.command == "run":

@@ -11,6 +11,7 @@ from bot.engine.answer import Reply
 from bot.i18n import _, language_name
 from bot.ratelimit import Verdict
 from bot.telegram.addressing import addressing
+from bot.telegram.authoring import with_edit_button
 from bot.telegram.callbacks import Answer, GroupLanguage, Topic, UserLanguage
 from bot.telegram.context import BotContext
 from bot.telegram.render import choice_buttons, language_keyboard, reply_html
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 
 async def send_reply(message: Message, runtime: Runtime, reply: Reply, quote: bool = False) -> None:
     parts, keyboard = reply_html(reply, lambda m: runtime.t(reply.lang, m))
+    keyboard = with_edit_button(keyboard, reply, message, runtime)      # ✏️ for a bot administrator
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
         await message.reply_text(part, parse_mode=ParseMode.HTML, reply_markup=keyboard if last else None,
