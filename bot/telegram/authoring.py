@@ -34,7 +34,6 @@ from telegram.ext import (
 from telegram.ext.filters import BaseFilter
 from telegram.warnings import PTBUserWarning
 
-from bot.admin.authoring_texts import FLAGS
 from bot.engine.answer import Reply
 from bot.i18n import _
 from bot.telegram import edit_flow, event_flow, new_flow
@@ -96,8 +95,7 @@ def with_edit_button(markup: InlineKeyboardMarkup | None, reply: Reply, message:
     if reply.kind != "answer" or reply.entry_id is None or message.chat.type != "private" \
             or not runtime.gate.is_admin(message.chat.id):
         return markup
-    label = runtime.t(reply.lang, _("Edit this answer"))
-    return edit_flow.with_edit_button(markup, reply.entry_id, f"{label} {FLAGS.get(reply.lang, '')}".strip())
+    return edit_flow.with_edit_button(markup, reply.entry_id, runtime.t(reply.lang, _("Edit this answer")))
 
 
 async def on_timeout(update: object, context: BotContext) -> None:

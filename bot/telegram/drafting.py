@@ -184,8 +184,11 @@ async def on_cancel(update: Update, context: BotContext, _draft: None) -> object
 @step(Draft, "authoring")
 async def on_unexpected(update: Update, context: BotContext, draft: Draft) -> object:
     """Something this step does not expect (a sticker, a photo, an old button): the draft stays."""
+    message = update.effective_message
     if update.callback_query is not None:
         await say(update, context, context.t(_("That button belongs to an earlier step; use the latest message.")))
+    elif message is not None and message.text:
+        await say(update, context, context.t(_("Please use the buttons of the latest message (/cancel stops).")))
     else:
         await say(update, context, context.t(NOT_TEXT))
     return None
