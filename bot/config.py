@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     watch_interval: float = env("BOT_WATCH_INTERVAL", 1.0, "seconds between two looks at the files", gt=0)
     unanswered_days: int = env("BOT_UNANSWERED_DAYS", 30, "days of unanswered questions /unanswered shows", ge=1)
     stats_days: int = env("BOT_STATS_DAYS", 7, "days /stats counts", ge=1)
+    authoring_timeout: float = env("BOT_AUTHORING_TIMEOUT", 15.0,
+                                   "minutes of silence after which /edit, /new or /event is closed", gt=0)
     # -- announcements -----------------------------------------------------------------------------------
     outbox_interval: float = env("BOT_OUTBOX_INTERVAL", 2.0, "seconds between two looks at the outbox", gt=0)
     delivery_attempts: int = env("BOT_DELIVERY_ATTEMPTS", 5, "network failures before a delivery is given up",

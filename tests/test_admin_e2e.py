@@ -64,17 +64,18 @@ async def test_edit_a_file_then_reload_and_the_new_question_is_answered(server, 
 
 async def test_a_broken_file_is_refused_with_its_position_and_old_answers_keep_working(
         server, admin_bot, kb_dir, tmp_path):
-    (kb_dir / "broken.yaml").write_text("entries:\n  - id: broken\n    questions: {id: [a]}\n", encoding="utf-8")
+    (kb_dir / "broken.yaml").write_text("entries:\n  - id: broken\n    questions: {id: [a], xx: [b]}\n",
+                                        encoding="utf-8")
     report = await ask(server, "/reload", ADMIN)
     assert "❌" in report.text
-    assert "broken.yaml:2:5:" in report.text and "broken.yaml:3:16:" in report.text
+    assert "broken.yaml:2:5:" in report.text and "broken.yaml:3:26:" in report.text
     still = await ask(server, "How big is KITB?", USER)
     assert "4,300" in still.text
     assert (ADMIN, "reload", "failed") in audit_rows(tmp_path)
 
 
 async def test_errors_are_reported_a_screenful_at_a_time_in_the_admins_language(server, admin_bot, kb_dir):
-    entries = "".join(f"  - id: broken-{n}\n    questions: {{id: [a]}}\n" for n in range(30))
+    entries = "".join(f"  - id: broken-{n}\n    questions: {{id: [a], xx: [b]}}\n" for n in range(30))
     (kb_dir / "many.yaml").write_text("entries:\n" + entries, encoding="utf-8")
     report = await ask(server, "/reload", ADMIN, language_code="id")
     lines = report.text.splitlines()

@@ -194,12 +194,14 @@ def test_uploads_keep_the_yml_name_and_history_and_rollback_keep_yml_files(tmp_p
     sources = installer.sources_with("canteen.yml", data)
     second = load_sources(sources)
     assert second.problems == [] and "canteen" in second.kb.by_id
-    installer.install("canteen.yml", data)
+    installer.write({"canteen.yml": data})
     folder = installer.keep(second.kb.version, sources)
     assert sorted(s.name for s in installer.sources_of(folder)) == ["canteen.yml", "core.yaml"]
     assert load_directory(directory).kb.version == second.kb.version
-    installer.rollback(installer.previous(second.kb.version))
-    assert not (directory / "canteen.yml").exists()
+    previous = installer.previous(second.kb.version)
+    installer.write(installer.changes_to(previous))
+    installer.forget_after(previous)
+    assert not (directory / "canteen.yml").exists() and installer.versions() == [previous]
     assert load_directory(directory).kb.version == original.version
 
 

@@ -12,6 +12,11 @@ class AdminGate:
         self.store = store
         self.admins = frozenset(admins)
 
+    def is_admin(self, user_id: int | None) -> bool:
+        """Whether to show administrators' buttons to `user_id` (not audited: nothing is done yet;
+        the press itself is checked with `allows`)."""
+        return user_id is not None and user_id in self.admins
+
     def allows(self, user_id: int | None, action: str) -> bool:
         """True for a bot administrator; anyone else is refused and the refusal is audited."""
         if user_id is not None and user_id in self.admins:

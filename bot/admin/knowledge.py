@@ -10,17 +10,19 @@ import asyncio
 import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot import LANGUAGES
 from bot.admin.knowledge_service import KnowledgeService, ReloadOutcome
 from bot.admin.notice import Notice
 from bot.admin.pending import Pending
 from bot.admin.unanswered import QuestionGroup, group_questions
 from bot.i18n import _
+from bot.knowledge.builder import content_version
 from bot.knowledge.diff import diff
-from bot.knowledge.installer import InstallError, safe_file_name
+from bot.knowledge.installer import InstallError, safe_file_name, with_changes
 from bot.knowledge.loader import knowledge_files
 from bot.knowledge.located import YamlProblem, decode_utf8
 from bot.store import Store
@@ -32,6 +34,13 @@ class UploadPreview:
     name: str
     outcome: ReloadOutcome            # ok: what would change (and the warnings); not ok: the errors
     token: str | None = None
+
+
+@dataclass(frozen=True)
+class WaitingUpload:
+    name: str
+    data: bytes
+    base: str                         # the version of the files the preview was made on
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,7 @@ class Stats:
     per_kind: dict[str, int]
     top_entries: list[tuple[str, int]]
     loaded_ago_s: float
+    untranslated: dict[str, int] = field(default_factory=dict)   # language → entries whose answer lacks it
 
 
 @dataclass(frozen=True)
@@ -81,7 +91,7 @@ class KnowledgeAdmin:
         self.unanswered_days = unanswered_days
         self.stats_days = stats_days
         self.clock = clock
-        self.uploads: Pending[tuple[str, bytes]] = Pending()
+        self.uploads: Pending[WaitingUpload] = Pending()
 
     # -- reload and versions ---------------------------------------------------------------------
     async def reload(self, user_id: int | None, action: str = "reload") -> ReloadOutcome:
@@ -108,17 +118,7 @@ class KnowledgeAdmin:
     async def rollback(self, user_id: int | None) -> ReloadOutcome | None:
         """Go back to the newest kept version other than the current one; None when there is none.
         A kept version that no longer validates is refused (outcome not ok) and nothing changes."""
-        installer = self.knowledge.installer
-        folder = installer.previous(self.knowledge.engine.kb.version)
-        if folder is None:
-            self.store.audit(user_id, "rollback", "nothing to restore")
-            return None
-        checked = await self.knowledge.check(installer.sources_of(folder))
-        if checked.kb is None:
-            self.store.audit(user_id, "rollback", "refused: kept version invalid")
-            return ReloadOutcome(False, checked.errors)
-        await asyncio.to_thread(installer.rollback, folder)
-        return await self.knowledge.reload(user_id, "rollback")
+        return await self.knowledge.rollback(user_id)
 
     def export(self, user_id: int | None) -> list[Path]:
         files = knowledge_files(self.knowledge.knowledge_dir)
@@ -153,12 +153,13 @@ class KnowledgeAdmin:
             self.store.audit(user_id, "upload", "refused: encoding", name)
             return Notice(problem.message, problem.params,
                           prefix=f"{name}:{problem.mark.line}:{problem.mark.column}: ")
-        checked = await self.knowledge.check(self.knowledge.installer.sources_with(name, data))
+        sources = await asyncio.to_thread(self.knowledge.installer.read)
+        checked = await self.knowledge.check(with_changes(sources, {name: data}))
         if checked.kb is None:
             self.store.audit(user_id, "upload", "refused: invalid", f"{name}: {len(checked.errors)} error(s)")
             return UploadPreview(name, ReloadOutcome(False, checked.errors))
         changes = diff(self.knowledge.engine.kb, checked.kb)
-        token = self.uploads.put(user_id, (name, data))
+        token = self.uploads.put(user_id, WaitingUpload(name, data, content_version(sources)))
         self.store.audit(user_id, "upload", "awaiting confirmation", name)
         return UploadPreview(name, ReloadOutcome(True, checked.warnings, changes, checked.kb.version), token)
 
@@ -167,29 +168,24 @@ class KnowledgeAdmin:
         pending = self.uploads.take(user_id, token)
         if pending is None:
             return None
-        self.store.audit(user_id, "upload", "cancelled", pending[0])
-        return pending[0]
+        self.store.audit(user_id, "upload", "cancelled", pending.name)
+        return pending.name
 
     async def confirm_upload(self, user_id: int, token: str) -> ReloadOutcome | None:
-        """Install the upload waiting under `token` and reload; None when nothing waited."""
+        """Install the upload waiting under `token` and reload; None when nothing waited. Refused
+        (`stale`) when the knowledge files changed after the preview: the administrator sends the
+        file again and sees what it would change now."""
         pending = self.uploads.take(user_id, token)
         if pending is None:
             return None
-        name, data = pending
-        return await self.install(user_id, {name: data}, f"upload {name}")
+        return await self.install(user_id, {pending.name: pending.data}, f"upload {pending.name}", pending.base)
 
-    async def install(self, user_id: int | None, files: dict[str, bytes], action: str) -> ReloadOutcome:
-        """Write files atomically and reload. If the directory changed under us so that the result
-        does not load, the version that was loaded is put back."""
-        installer = self.knowledge.installer
-        current = self.knowledge.engine.kb.version
-        for name, data in files.items():
-            await asyncio.to_thread(installer.install, name, data)
-        outcome = await self.knowledge.reload(user_id, action)
-        if not outcome.ok:
-            kept = installer.folder_of(current)
-            if kept is not None:
-                await asyncio.to_thread(installer.rollback, kept)
+    async def install(self, user_id: int | None, files: dict[str, bytes], action: str,
+                      base: str | None = None) -> ReloadOutcome:
+        """Write files atomically and reload, through `KnowledgeService.change` (validated with the
+        other files first; put back as they were if the reload fails)."""
+        outcome = await self.knowledge.change(user_id, action, lambda _sources: files, base)
+        assert isinstance(outcome, ReloadOutcome), "a fixed set of files is never refused with a notice"
         return outcome
 
     # -- what people ask ------------------------------------------------------------------------------
@@ -217,11 +213,13 @@ class KnowledgeAdmin:
             if count:
                 per_day.append((day, count))
             day = following
+        kb = self.knowledge.engine.kb
+        untranslated = {lang: n for lang in LANGUAGES if (n := sum(lang not in e.answer for e in kb.entries))}
         self.store.audit(user_id, "stats", "ok")
         return Stats(self.stats_days, sum(per_language.values()), per_day,
                      sorted(per_language.items(), key=lambda item: (-item[1], item[0])), per_kind,
                      sorted(per_entry.items(), key=lambda item: (-item[1], item[0]))[:5],
-                     now - self.knowledge.loaded_at)
+                     now - self.knowledge.loaded_at, untranslated)
 
     def question_groups(self, limit: int = 10) -> list[tuple[QuestionGroup, tuple[int, ...]]]:
         """Recent unanswered questions grouped into near-duplicates, most frequent first, each with

@@ -27,6 +27,9 @@ SCREENFUL_PROBLEMS = 15        # errors listed in one report; the rest are count
 def outcome_text(outcome: ReloadOutcome, gettext: Gettext, headline: str | None = None) -> str:
     """A reload, rollback or upload check: errors (nothing changed) or what changed and the warnings."""
     t = gettext
+    if outcome.stale:
+        return t(_("❌ The knowledge base changed after your preview (another change was installed), so nothing "
+                   "changed. Start again to see what your change would do now."))
     if not outcome.ok:
         lines = [t(_("❌ The knowledge base has errors, so nothing changed: the bot keeps answering from the "
                      "previous version."))]
@@ -101,6 +104,8 @@ def stats_text(stats: Stats, gettext: Gettext, lang: str) -> str:
         refused=share(kinds.get("fallback", 0))))
     lines.append(t(_("Most asked: {entries}")).format(
         entries=", ".join(f"{entry} ({count})" for entry, count in stats.top_entries) or "-"))
+    lines.append(t(_("Answers not translated yet: {counts}")).format(
+        counts=", ".join(f"{code} {count}" for code, count in stats.untranslated.items()) or "-"))
     ago = format_timedelta(dt.timedelta(seconds=stats.loaded_ago_s), locale=lang)
     lines.append(t(_("Last reload: {ago} ago.")).format(ago=ago))
     return "\n".join(lines)

@@ -15,6 +15,8 @@ from bot.admin.knowledge_service import ReloadOutcome
 from bot.admin.notice import Notice
 from bot.admin.yaml_edit import EditError, add_phrasing
 from bot.i18n import _
+from bot.knowledge.installer import Changes
+from bot.knowledge.loader import Source
 
 
 @dataclass(frozen=True)
@@ -63,20 +65,24 @@ class Teacher:
             self.store.audit(user_id, "teach", "already known", f"{entry_id} {lang}")
             return Notice(_("{entry} already has this phrasing."), {"entry": entry_id})
         file = entry.source.rsplit(":", 1)[0]
-        path = self.admin.knowledge.knowledge_dir / file
-        try:
-            edited = add_phrasing(path.read_text(encoding="utf-8"), entry_id, lang, phrasing)
-        except (EditError, OSError) as exc:
-            self.store.audit(user_id, "teach", "refused: file layout", f"{file}: {exc}")
-            if isinstance(exc, EditError):
-                return Notice(exc.message, exc.params, prefix=f"{file}: ")
-            return Notice(_("The file {file} cannot be read."), {"file": file})
-        data = edited.encode("utf-8")
-        checked = await self.admin.knowledge.check(self.admin.knowledge.installer.sources_with(file, data))
-        if checked.kb is None:
-            self.store.audit(user_id, "teach", "refused: invalid", f"{entry_id} {lang}")
-            return Taught(entry_id, lang, phrasing, file, ReloadOutcome(False, checked.errors))
-        outcome = await self.admin.install(user_id, {file: data}, f"teach {entry_id}")
+
+        def edit(sources: list[Source]) -> Changes | Notice:
+            # The file as it is now, inside the change: nobody else's edit can slip in between.
+            data = next((source.data for source in sources if source.name == file), None)
+            if data is None:
+                self.store.audit(user_id, "teach", "refused: file gone", file)
+                return Notice(_("The file {file} cannot be read."), {"file": file})
+            try:
+                return {file: add_phrasing(data.decode("utf-8"), entry_id, lang, phrasing).encode("utf-8")}
+            except (EditError, UnicodeDecodeError) as exc:
+                self.store.audit(user_id, "teach", "refused: file layout", f"{file}: {exc}")
+                if isinstance(exc, EditError):
+                    return Notice(exc.message, exc.params, prefix=f"{file}: ")
+                return Notice(_("The file {file} cannot be read."), {"file": file})
+
+        outcome = await self.admin.knowledge.change(user_id, f"teach {entry_id}", edit)
+        if isinstance(outcome, Notice):
+            return outcome
         forgotten = self.store.forget_unanswered(list(forget)) if outcome.ok else 0
-        self.store.audit(user_id, "teach", "ok" if outcome.ok else "failed", f"{entry_id} {lang}: {phrasing[:200]}")
+        self.store.audit(user_id, "teach", "ok" if outcome.ok else "refused: invalid", f"{entry_id} {lang}")
         return Taught(entry_id, lang, phrasing, file, outcome, forgotten)

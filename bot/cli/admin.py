@@ -44,6 +44,8 @@ def add_commands(kb_commands: argparse._SubParsersAction, commands: argparse._Su
     announce.add_argument("--list", action="store_true", help="list recent and scheduled announcements")
     announce.add_argument("--cancel", type=int, metavar="ID", help="cancel a scheduled announcement")
     announce.add_argument("--preview", action="store_true", help="show what groups would see; queue nothing")
+    from bot.cli.authoring import add_commands as add_authoring
+    add_authoring(kb_commands, commands)
 
 
 @dataclass
@@ -101,6 +103,10 @@ def run(args: argparse.Namespace, settings: Settings, kb_dir: Path | None) -> in
             return 1
         if args.command == "announce":
             return announce(found, args)
+        if args.command == "event" or args.kb_command in ("edit", "new"):
+            from bot.cli import authoring
+            context = authoring.Services(found.settings, found.admin, found.gettext, found.lang)
+            return asyncio.run(authoring.run(context, args))
         return asyncio.run(knowledge_command(found, args))
 
 

@@ -18,7 +18,7 @@ from bot.memory import return_large_blocks
 if TYPE_CHECKING:
     from bot.engine.answer import Engine
 
-ADMIN_COMMANDS = ("versions", "rollback", "suggest", "teach", "upgrade")
+ADMIN_COMMANDS = ("versions", "rollback", "suggest", "teach", "upgrade", "edit", "new")
 
 
 def _add_kb_option(parser: argparse.ArgumentParser) -> None:
@@ -93,7 +93,7 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "run":
         from bot.telegram.runner import run_bot
         return run_bot(settings, chosen)        # None: the live directory, prepared by the runner
-    if args.command == "announce" or (args.command == "kb" and args.kb_command in ADMIN_COMMANDS):
+    if args.command in ("announce", "event") or (args.command == "kb" and args.kb_command in ADMIN_COMMANDS):
         from bot.cli.admin import run
         return run(args, settings, chosen)
     kb_dir = chosen or reading_dir(settings)

@@ -18,10 +18,11 @@ from bot import LANGUAGES
 from bot.engine.decision import Calibration, Traffic, calibrate
 from bot.engine.evidence import evidence
 from bot.engine.phrasing_checks import phrasing_collisions, wordless_phrasings
-from bot.engine.question import Question, Reading
+from bot.engine.question import MAX_QUESTION_CHARS, Question, Reading
 from bot.engine.replies import MISSING, Choice, Ranked, Reply
 from bot.engine.retrieval import Candidate, Index, LeaveOut, QueryTerm
 from bot.engine.scope import Scope
+from bot.engine.translation import answer_language, untranslated_note
 from bot.i18n import Catalogs, _
 from bot.knowledge.events import event_text, past, upcoming
 from bot.knowledge.loader import LoadResult, Problem, phrasing_problem
@@ -73,14 +74,14 @@ class Engine:
         asker's chosen language, used when the text does not show one; `now` (default: the clock)
         decides which events are upcoming. Never raises on any text."""
         reading = self.read(question, lang, preferred)
-        reply = self.decide(reading, now)
+        reply = self.decide(reading, now, preferred)
         ranked = tuple(Ranked(self.kb.entries[c.entry_index].id, round(c.confidence, 4))
                        for c in reading.candidates[:3])
         return replace(reply, candidates=ranked)
 
     def read(self, text: str, lang: str | None = None, preferred: str | None = None) -> Reading:
         """What the engine makes of `text` (kept for the most recent questions)."""
-        key = (text[:500], lang, preferred)
+        key = (text[:MAX_QUESTION_CHARS], lang, preferred)
         found = self._recent.get(key)
         if found is None:
             found = self._read(Question.read(text, self.index.analyzer), lang, preferred)
@@ -162,8 +163,9 @@ class Engine:
             return c.f1 >= 0.999 and c.similarity >= 0.999
         return exact(best) and not any(exact(c) for c in candidates[1:])
 
-    def decide(self, reading: Reading, now: dt.datetime | None = None) -> Reply:
-        """The reply to a question the engine has read."""
+    def decide(self, reading: Reading, now: dt.datetime | None = None, preferred: str | None = None) -> Reply:
+        """The reply to a question the engine has read (`preferred`: the asker's next language, for
+        an answer not translated into the reply's)."""
         candidates, terms, lang = reading.candidates, reading.terms, reading.reply_lang
         if not candidates:
             return self.fallback(lang, 0.0)
@@ -172,14 +174,14 @@ class Engine:
         if self.scope.answerable(best.entry_index, terms, asked=reading.kinds):
             found = evidence(self.scope, candidates, terms)
             if self._is_own_phrasing(best, candidates) or self.rule.answers(found, best.entry_index):
-                reply = self.answer(self.kb.entries[best.entry_index], lang, score, now)
+                reply = self.answer(self.kb.entries[best.entry_index], lang, score, now, preferred)
                 if self._is_own_phrasing(best, candidates) or not self.rule.with_alternatives(found, best.entry_index):
                     return reply
                 # Probably right: the answer first, the entries the rule could not rule out under it.
                 others = [c for c in candidates[1:3] if self.rule.offers(score, c.confidence)]
                 return replace(reply, choices=tuple(self.choice(self.kb.entries[c.entry_index], lang)
                                                     for c in others))
-        partial = self._partial(reading, now)
+        partial = self._partial(reading, now, preferred)
         if partial is not None:
             return partial
         if score < self.rule.clarify_score:
@@ -189,7 +191,7 @@ class Engine:
         prompt = self.catalogs.gettext(lang, _("Did you mean:"))
         return Reply("clarify", lang, prompt, score, None, choices)
 
-    def _partial(self, reading: Reading, now: dt.datetime | None) -> Reply | None:
+    def _partial(self, reading: Reading, now: dt.datetime | None, preferred: str | None = None) -> Reply | None:
         """When the question asks a detail the report lacks about what an entry holds ('what time
         was the MoU signed', 'LG invest brp triliun'): that the report does not give it, then the
         entry's answer. The rest of the question (without the detail's words, with the coarser
@@ -215,24 +217,31 @@ class Engine:
         if (named and ranked[0].confidence >= self.rule.clarify_score
                 and self.scope.topical_share(entry, rest) == 1.0) or \
                 self.rule.answers(evidence(self.scope, ranked, rest), entry):
-            return self.partial(self.kb.entries[entry], reading.reply_lang, missing, ranked[0].confidence, now)
+            return self.partial(self.kb.entries[entry], reading.reply_lang, missing, ranked[0].confidence, now,
+                                preferred)
         return None
 
     def partial(self, entry: Entry, lang: str, missing: frozenset[str], score: float,
-                now: dt.datetime | None = None) -> Reply:
+                now: dt.datetime | None = None, preferred: str | None = None) -> Reply:
         """What the report does not give (the first missing kind, in the order of `DETAILS`), then
         the entry's answer."""
         # The finest kind first: 'brp triliun' misses an amount, and so a figure.
         kinds = tuple(sorted((k for k in DETAILS if k in missing), key=lambda k: k not in PARENT))
-        answer = self.answer(entry, lang, score, now)
+        answer = self.answer(entry, lang, score, now, preferred)
         text = self.catalogs.gettext(lang, MISSING[kinds[0]]) + "\n\n" + answer.text
         return replace(answer, kind="partial", text=text, missing=kinds)
 
-    def answer(self, entry: Entry, lang: str, score: float = 1.0, now: dt.datetime | None = None) -> Reply:
+    def answer(self, entry: Entry, lang: str, score: float = 1.0, now: dt.datetime | None = None,
+               preferred: str | None = None) -> Reply:
+        """`entry`'s answer for a reader of `lang`; an answer not translated into `lang` comes in
+        the reader's `preferred` language, else the default, under a note (bot.engine.translation)."""
         related = tuple(self.choice(self.kb.by_id[r], lang) for r in entry.related if r in self.kb.by_id)
-        text = self.kb.answer_text(entry, lang)
+        shown = answer_language(entry, lang, preferred, self.default_language)
+        text = self.kb.answer_text(entry, shown)
         if entry.kind in ("events", "past_events"):
             text = self.events_text(text, entry.kind, lang, now or dt.datetime.now(dt.timezone.utc))
+        if shown != lang:
+            text = untranslated_note(self.catalogs, lang, shown) + "\n" + text
         return Reply("answer", lang, text, score, entry.id, related=related)
 
     def events_text(self, header: str, kind: str, lang: str, now: dt.datetime) -> str:
@@ -245,14 +254,15 @@ class Engine:
         render = lambda text: self.kb.render(text, lang)  # noqa: E731
         return "\n\n".join([header] + [event_text(event, lang, render) for event in chosen])
 
-    def answer_by_id(self, entry_id: str, lang: str, now: dt.datetime | None = None) -> Reply | None:
+    def answer_by_id(self, entry_id: str, lang: str, now: dt.datetime | None = None,
+                     preferred: str | None = None) -> Reply | None:
         entry = self.kb.by_id.get(entry_id)
-        return self.answer(entry, lang, now=now) if entry else None
+        return self.answer(entry, lang, now=now, preferred=preferred) if entry else None
 
     def suggestions(self, question: str, preferred: str | None = None, limit: int = 5) -> list[Reply]:
         """Up to `limit` plausible answers, best first (inline mode: the user picks one)."""
         reading = self.read(question, None, preferred)
-        return [self.answer(self.kb.entries[c.entry_index], reading.reply_lang, c.confidence)
+        return [self.answer(self.kb.entries[c.entry_index], reading.reply_lang, c.confidence, preferred=preferred)
                 for c in reading.candidates[:limit] if c.confidence >= self.rule.clarify_score]
 
     def entries_of_topic(self, topic: str) -> list[Entry]:

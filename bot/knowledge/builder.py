@@ -34,6 +34,15 @@ class Source:
     data: bytes
 
 
+def content_version(sources: Iterable[Source]) -> str:
+    """The version of a set of knowledge files: 12 hex digits of a SHA-256 over their names and
+    bytes, in name order. The same files give the same version whatever their order or mtime."""
+    digest = hashlib.sha256()
+    for source in sorted(sources, key=lambda s: s.name):
+        digest.update(source.name.encode() + b"\0" + source.data + b"\0")
+    return digest.hexdigest()[:12]
+
+
 class Builder(Reporter):
     def __init__(self, strict: bool = False) -> None:
         super().__init__(strict)
@@ -195,11 +204,14 @@ class Builder(Reporter):
             self.problem(file, raw.mark_of("kind"), N_("'kind' must be one of: {expected}"),
                          expected=", ".join(ENTRY_KINDS))
         questions: dict[str, tuple[str, ...]] = {}
+        asked: tuple[str, ...] = ()         # the languages the questions are written in
+        what_questions = Msg(N_("the questions of {entry!r}"), {"entry": entry_id})
         if "questions" not in raw:
             self.problem(file, raw.mark, N_("{what} has no 'questions'"), what=what)
         else:
-            for lang in self.localized(file, raw["questions"], raw.mark_of("questions"),
-                                       Msg(N_("the questions of {entry!r}"), {"entry": entry_id}), languages):
+            asked = tuple(self.localized(file, raw["questions"], raw.mark_of("questions"), what_questions, languages,
+                                         optional=True))
+            for lang in asked:
                 usable = self.phrasings(file, entry_id, lang, raw["questions"])
                 if usable:
                     questions[lang] = usable
@@ -208,8 +220,20 @@ class Builder(Reporter):
             self.problem(file, raw.mark, N_("{what} has no 'answer'"), what=what)
         else:
             what_answer = Msg(N_("the answer of {entry!r}"), {"entry": entry_id})
-            answers = self.localized(file, raw["answer"], raw.mark_of("answer"), what_answer, languages)
+            answers = self.localized(file, raw["answer"], raw.mark_of("answer"), what_answer, languages,
+                                     optional=True)
+            untranslated = [lang for lang in languages if lang not in answers]
+            if answers and untranslated:
+                # Allowed: readers of those languages get another language, with a note (bot.engine.translation).
+                self.problem(file, raw["answer"].mark, N_("{what} is not translated into: {missing}; readers of "
+                                                          "those languages get another language, with a note"),
+                             warning=True, what=what_answer, missing=", ".join(untranslated))
             self.texts(file, answers, raw["answer"], what_answer)
+            unasked = [lang for lang in answers if lang not in asked]
+            if asked and unasked:
+                self.problem(file, raw["questions"].mark, N_("{what} have no phrasing in: {missing}, though the "
+                                                             "answer is written in it"),
+                             warning=True, what=what_questions, missing=", ".join(unasked))
         related = raw.get("related", LList())
         if not isinstance(related, LList) or not all(isinstance(r, str) for r in related):
             findings = [(where, not_text(item, scalar)) for item, where, scalar in
@@ -287,17 +311,14 @@ class Builder(Reporter):
         if not self.entries:
             self.problems.append(Problem(sources[0].name, 1, 1, N_("the knowledge base has no entries")))
             return None
-        digest = hashlib.sha256()
-        files = {}
-        for source in sorted(sources, key=lambda s: s.name):
-            files[source.name] = hashlib.sha256(source.data).hexdigest()[:12]
-            digest.update(source.name.encode() + b"\0" + source.data + b"\0")
+        files = {source.name: hashlib.sha256(source.data).hexdigest()[:12]
+                 for source in sorted(sources, key=lambda s: s.name)}
         return KnowledgeBase(
             entries=tuple(entry for entry, _, _ in self.entries),
             facts=MappingProxyType(self.facts), names=MappingProxyType(self.names),
             synonyms=MappingProxyType(self.synonyms),
             events=tuple(event for event, _, _ in self.events),
-            topics=MappingProxyType(self.topics), version=digest.hexdigest()[:12],
+            topics=MappingProxyType(self.topics), version=content_version(sources),
             files=MappingProxyType(files),
         )
 

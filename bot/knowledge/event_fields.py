@@ -60,7 +60,11 @@ def _event(b: Reporter, file: str, raw: Any, mark: Mark, languages: tuple[str, .
             texts[key] = {}
             continue
         what = Msg(N_("the {key} of the event {id!r}"), {"key": key, "id": event_id})
-        texts[key] = b.localized(file, raw[key], raw.mark_of(key), what, languages)
+        texts[key] = b.localized(file, raw[key], raw.mark_of(key), what, languages, optional=True)
+        untranslated = [lang for lang in languages if lang not in texts[key]]
+        if texts[key] and untranslated:
+            b.problem(file, raw[key].mark, N_("{what} is not translated into: {missing}"), warning=True,
+                      what=what, missing=", ".join(untranslated))
         b.texts(file, texts[key], raw[key], what)
     zone_name = raw.get("timezone")
     zone = zone_or_none(zone_name) if isinstance(zone_name, str) else None

@@ -58,15 +58,21 @@ class Reporter:
             self.report(file, raw.mark_of(key), finding)
         return finding is None
 
-    def localized(self, file: str, value: Any, mark: Mark, what: Msg, languages: Iterable[str]) -> dict[str, Any]:
-        """Check a {lang: value} mapping has exactly `languages`; return what is usable."""
+    def localized(self, file: str, value: Any, mark: Mark, what: Msg, languages: Iterable[str],
+                  optional: bool = False) -> dict[str, Any]:
+        """Check a {lang: value} mapping has exactly `languages`; return what is usable. With
+        `optional`, a missing language is the caller's to report (a text not translated yet), but
+        at least one is needed."""
         languages = tuple(languages)
         if not isinstance(value, LMap):
             self.problem(file, mark, N_("{what} must be a mapping of language to text ({expected})"),
                          what=what, expected=", ".join(languages))
             return {}
         missing = [lang for lang in languages if lang not in value]
-        if missing:
+        if optional and len(missing) == len(languages):
+            self.problem(file, value.mark, N_("{what} needs at least one of the languages: {expected}"),
+                         what=what, expected=", ".join(languages))
+        elif missing and not optional:
             self.problem(file, value.mark, N_("{what} is missing the language(s): {missing}"),
                          what=what, missing=", ".join(missing))
         for key in value:

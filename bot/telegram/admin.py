@@ -175,7 +175,8 @@ async def on_upload_button(update: Update, context: BotContext) -> None:
 
 # -- watching the knowledge directory -------------------------------------------------------------
 def start_watching(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Poll the directory; reload once it has stopped changing for one interval (debounce)."""
+    """Poll the directory; reload once it has stopped changing for one interval (debounce). Files
+    that already hold the loaded version (the bot's own installs) need no reload."""
     runtime: Runtime = application.bot_data[RUNTIME_KEY]
     service = runtime.knowledge_admin
     state = {"loaded": service.fingerprint(), "seen": None}
@@ -188,7 +189,9 @@ def start_watching(application: Application[Any, Any, Any, Any, Any, Any]) -> No
             state["seen"] = current          # still changing (or just changed): wait one more tick
         else:
             state["loaded"], state["seen"] = current, None
-            await reload_and_notify(application, "watch")
+            on_disk = await asyncio.to_thread(service.knowledge.version_on_disk)
+            if on_disk != service.knowledge.engine.kb.version:
+                await reload_and_notify(application, "watch")
 
     interval = runtime.settings.watch_interval
     assert application.job_queue is not None

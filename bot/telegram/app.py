@@ -23,7 +23,7 @@ from bot.config import Settings
 from bot.engine.answer import Engine
 from bot.i18n import Catalogs
 from bot.store import Store
-from bot.telegram import admin, announcements, announcing, groups, inline, private
+from bot.telegram import admin, announcements, announcing, authoring, groups, inline, private
 from bot.telegram.callbacks import STALE, Answer, GroupLanguage, Topic, UserLanguage
 from bot.telegram.context import CONTEXT_TYPES, BotContext
 from bot.telegram.conversation import on_answer_button, on_ask, on_topic_button, on_user_language_button
@@ -63,6 +63,7 @@ def build_application(settings: Settings, engine: Engine, store: Store, catalogs
         # Which updates are being handled, so a stop can save those it must cut short.
         .concurrent_updates(UpdateTracker(settings.concurrent_updates))
         .post_init(post_init)
+        .persistence(authoring.persistence(settings.data_dir))     # the states of /edit, /new and /event
         .build()
     )
     application.bot_data[RUNTIME_KEY] = runtime
@@ -81,6 +82,8 @@ def build_application(settings: Settings, engine: Engine, store: Store, catalogs
         # any other document is a knowledge-base upload (administrators only, refusals audited).
         MessageHandler(private_chat & filters.Document.ALL & filters.CAPTION & ~bot_admins, private.on_text),
         # Bot administrators (BOT_ADMINS), private chats only; each handler checks the sender itself.
+        # First the guided changes (/edit, /new, /event): while one is open, its texts are its own.
+        *authoring.handlers(private_chat, settings.authoring_timeout),
         *admin.handlers(private_chat),
         # Private chats: commands first, then every other text or caption is a question, and other media a hint.
         CommandHandler("start", private.on_start, filters=private_chat),

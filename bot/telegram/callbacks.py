@@ -199,5 +199,32 @@ class Teach(Button):
         return bool(_ID.match(self.entry_id))
 
 
+@dataclass(frozen=True)
+class EditEntry(Button):
+    """✏️ under an answer, shown to bot administrators: edit this entry."""
+    KIND = "ed"
+    entry_id: str
+
+    def valid(self) -> bool:
+        return bool(_ID.match(self.entry_id))
+
+
+STEP_ACTIONS = frozenset({"pick", "lang", "fact", "skip", "done", "keep", "zone", "allday", "remind", "part",
+                          "drop", "install", "cancel"})
+_STEP_VALUE = re.compile(r"^[A-Za-z0-9_.-]{0,40}$")
+
+
+@dataclass(frozen=True)
+class Step(Button):
+    """A button inside /edit, /new or /event: `action` (one of STEP_ACTIONS) with its value (an entry
+    id, a language, a fact, a zone, a reminder, a preview's token)."""
+    KIND = "au"
+    action: str
+    value: str
+
+    def valid(self) -> bool:
+        return self.action in STEP_ACTIONS and bool(_STEP_VALUE.match(self.value))
+
+
 ALL: tuple[type[Button], ...] = (Answer, Topic, UserLanguage, GroupLanguage, AnnouncementLanguages, UploadDecision,
-                                 AnnounceDecision, CancelAnnouncement, Teach)
+                                 AnnounceDecision, CancelAnnouncement, Teach, EditEntry, Step)

@@ -13,6 +13,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.admin.access import AdminGate
 from bot.admin.announcements import AnnouncementDesk
+from bot.admin.authoring import Authoring
 from bot.admin.knowledge import KnowledgeAdmin
 from bot.admin.teach import Teacher
 from bot.config import Settings
@@ -60,6 +61,10 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     @property
     def teacher(self) -> Teacher:
         return self.runtime.teacher
+
+    @property
+    def authoring(self) -> Authoring:
+        return self.runtime.authoring
 
     @property
     def admins(self) -> AdminGate:

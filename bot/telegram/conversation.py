@@ -11,6 +11,7 @@ from bot.engine.answer import Reply
 from bot.i18n import _, language_name
 from bot.ratelimit import Verdict
 from bot.telegram.addressing import addressing
+from bot.telegram.authoring import with_edit_button
 from bot.telegram.callbacks import Answer, GroupLanguage, Topic, UserLanguage
 from bot.telegram.context import BotContext
 from bot.telegram.render import choice_buttons, language_keyboard, reply_html
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 
 async def send_reply(message: Message, runtime: Runtime, reply: Reply, quote: bool = False) -> None:
     parts, keyboard = reply_html(reply, lambda m: runtime.t(reply.lang, m))
+    keyboard = with_edit_button(keyboard, reply, message, runtime)      # ✏️ for a bot administrator
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
         await message.reply_text(part, parse_mode=ParseMode.HTML, reply_markup=keyboard if last else None,
@@ -97,7 +99,8 @@ async def on_answer_button(update: Update, context: BotContext) -> None:
     assert query is not None
     runtime = context.runtime
     button = Answer.decode(query.data)
-    reply = runtime.engine.answer_by_id(button.entry_id, button.lang, now=runtime.now()) if button else None
+    reply = (runtime.engine.answer_by_id(button.entry_id, button.lang, now=runtime.now(),
+                                         preferred=runtime.user_language(update)) if button else None)
     if reply is None:   # the entry disappeared in a reload since the button was sent
         await query.answer(runtime.t(runtime.user_language(update), _("That question is no longer available.")),
                            show_alert=True)

@@ -36,9 +36,13 @@ DESCRIPTIONS = {
     "export": _("Send the knowledge files"),
     "unanswered": _("Frequent unanswered questions"),
     "stats": _("Usage statistics"),
+    "edit": _("Change an answer or a fact"),
+    "new": _("Add an entry"),
+    "event": _("Schedule, change or cancel an event"),
+    "cancel": _("Stop the change in progress"),
 }
 ADMIN_MENU = ("start", "topics", "events", "lang", "help", "announce", "announcements", "reload", "kbversion",
-              "rollback", "export", "unanswered", "stats")
+              "rollback", "export", "unanswered", "stats", "edit", "new", "event", "cancel")
 log = logging.getLogger(__name__)
 
 MENUS = (

@@ -11,6 +11,7 @@ from telegram import Update
 
 from bot.admin.access import AdminGate
 from bot.admin.announcements import AnnouncementDesk
+from bot.admin.authoring import Authoring
 from bot.admin.knowledge import KnowledgeAdmin
 from bot.admin.knowledge_service import KnowledgeService
 from bot.admin.teach import Teacher
@@ -38,6 +39,7 @@ class Runtime:
     knowledge_admin: KnowledgeAdmin = field(init=False)
     desk: AnnouncementDesk = field(init=False)
     teacher: Teacher = field(init=False)
+    authoring: Authoring = field(init=False)            # /edit, /new, /event
     error_notices: dict[str, float] = field(default_factory=dict)   # kind of error → when the admins were told
 
     def __post_init__(self) -> None:
@@ -50,6 +52,8 @@ class Runtime:
                                               unanswered_days=settings.unanswered_days,
                                               stats_days=settings.stats_days, clock=self.clock)
         self.teacher = Teacher(self.knowledge_admin)
+        self.authoring = Authoring(self.knowledge_admin, zones=settings.announcement_zones,
+                                   timezone=settings.timezone, clock=self.clock)
         self.desk = AnnouncementDesk(self.outbox, self.store, timezone=settings.timezone,
                                      zones=settings.announcement_zones, clock=self.clock)
 
