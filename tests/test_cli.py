@@ -55,7 +55,7 @@ def test_kb_check_passes_on_the_bundled_base_and_fails_with_the_error_list(tmp_p
     bad = run_cli("kb", "check", str(broken))
     assert bad.returncode == 1
     assert "a.yaml:2:5: error: the entry 'x' has no 'answer'" in bad.stderr
-    assert "a.yaml:3:16: error: the questions of 'x' is missing the language(s): ko, en" in bad.stderr
+    assert "a.yaml:3:16: error: the questions of 'x': no text for ko, en" in bad.stderr
 
 
 def test_a_broken_knowledge_base_stops_ask_with_errors_not_a_traceback(tmp_path):

@@ -65,7 +65,7 @@ def test_every_problem_is_reported_at_once_with_its_position(tmp_path):
         "more.yaml:9:5: error: unknown key 'colour' in an entry; expected one of: answer, id, kind, questions, "
         "related, topic",
         "more.yaml:10:12: error: unknown topic 'nowhere'; topics are: kitb",
-        "more.yaml:12:7: error: the questions of 'broken' is missing the language(s): ko",
+        "more.yaml:12:7: error: the questions of 'broken': no text for ko",
         "more.yaml:15:11: error: the 'id' answer of 'broken' uses {missing_fact}, but no fact or name is called "
         "'missing_fact'",
         "more.yaml:16:11: error: {area_ha:weekday} in the 'ko' answer of 'broken': 'area_ha' has no style "
@@ -105,7 +105,7 @@ def test_missing_answer_language_and_bad_id(tmp_path):
     """})
     assert problems == [
         "a.yaml:2:9: error: the id 'Bad_ID' must be 1–40 lowercase letters, digits and '-'",
-        "a.yaml:7:13: error: the answer of 'ok-id' is missing the language(s): ko",
+        "a.yaml:7:13: error: the answer of 'ok-id': no text for ko",
     ]
 
 
@@ -235,7 +235,7 @@ def test_event_validation_reports_bad_dates_zones_languages_and_reminders(tmp_pa
             reminders: [1h]
     """})
     assert problems == [
-        "ev.yaml:3:12: error: the title of the event 'bad-event' is missing the language(s): ko",
+        "ev.yaml:3:12: error: the title of the event 'bad-event': no text for ko",
         "ev.yaml:4:12: error: the start of the event 'bad-event' must be a date (2023-07-07) or a date and time "
         "(2026-12-01 09:00)",
         "ev.yaml:5:15: error: the event 'bad-event' needs a known 'timezone' such as Asia/Jakarta or Asia/Seoul "

@@ -67,7 +67,7 @@ class Reporter:
             return {}
         missing = [lang for lang in languages if lang not in value]
         if missing:
-            self.problem(file, value.mark, N_("{what} is missing the language(s): {missing}"),
+            self.problem(file, value.mark, N_("{what}: no text for {missing}"),
                          what=what, missing=", ".join(missing))
         for key in value:
             if key not in languages:
