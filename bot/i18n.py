@@ -7,9 +7,10 @@ catalog stops start-up rather than quietly showing English.
 
 from __future__ import annotations
 
+import gettext
 import io
 from pathlib import Path
-from typing import Callable
+from typing import NamedTuple
 
 from babel import Locale, negotiate_locale
 from babel.messages.mofile import write_mo
@@ -51,6 +52,44 @@ def compile_all(locales_dir: Path) -> list[Path]:
     return written
 
 
+class Plural(NamedTuple):
+    """A message whose form depends on a count: its singular and plural msgids."""
+    singular: str
+    plural: str
+
+
+def ngettext(singular: str, plural: str) -> Plural:
+    """Mark a message with plural forms for extraction (Babel's default `ngettext` keyword reads the
+    first two arguments); a Notice carrying it is translated later with `Translator.ngettext`."""
+    return Plural(singular, plural)
+
+
+class Translator:
+    """The interface texts of one language.
+
+    `t(msgid)` translates a message; `t.ngettext(singular, plural, n)` picks the form for the count
+    `n` by the catalog's own Plural-Forms rule (Indonesian and Korean have one form, English two), so
+    "{count} group" / "{count} groups" is one message with plural entries, never "group(s)". `t.lang`
+    is the Babel locale code for the dates and numbers that fill the placeholders. Translate first,
+    format after: `t.ngettext("{count} file", "{count} files", n).format(count=n)`.
+    """
+
+    def __init__(self, translations: gettext.NullTranslations, lang: str) -> None:
+        self.translations = translations
+        self.lang = lang
+
+    @classmethod
+    def untranslated(cls, lang: str = "en") -> Translator:
+        """The msgids as written, with English plural forms (tests, tools without catalogs)."""
+        return cls(gettext.NullTranslations(), lang)
+
+    def __call__(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.translations.ngettext(singular, plural, n)
+
+
 class Catalogs:
     def __init__(self, locales_dir: Path):
         self.translations: dict[str, Translations] = {}
@@ -69,11 +108,10 @@ class Catalogs:
     def gettext(self, lang: str, message: str) -> str:
         return self.translations.get(lang, self.translations["en"]).gettext(message)
 
-    def ngettext(self, lang: str, singular: str, plural: str, n: int) -> str:
-        return self.translations.get(lang, self.translations["en"]).ngettext(singular, plural, n)
-
-    def for_language(self, lang: str) -> Callable[[str], str]:
-        return lambda message: self.gettext(lang, message)
+    def for_language(self, lang: str) -> Translator:
+        """The texts of `lang` (English for a language without a catalog)."""
+        return Translator(self.translations.get(lang, self.translations["en"]), lang if lang in self.translations
+                          else "en")
 
 
 def negotiate(language_code: str | None, default: str = "en") -> str:

@@ -134,7 +134,8 @@ async def test_stats_match_known_traffic(server, admin_bot):
     report = await ask(server, "/stats", ADMIN)
     text = report.text
     assert "Questions in the last 7 days: 6" in text
-    assert "Per language: id 4, en 1, ko 1" in text or "Per language: id 4, ko 1, en 1" in text
+    assert ("Per language: Indonesian 4, English 1, Korean 1" in text
+            or "Per language: Indonesian 4, Korean 1, English 1" in text)
     assert "Answered 50%" in text and "\"did you mean\" 17%" in text and "not known 33%" in text
     assert "kitb-area (2)" in text
 
@@ -218,7 +219,7 @@ async def test_upload_preview_confirm_and_rollback(server, admin_bot, kb_dir, tm
     answered = await ask(server, "Is there a canteen in the trial zone?", USER)
     assert answered.text == "A test answer about the canteen."
     version = await ask(server, "/kbversion", ADMIN)
-    assert f"by {ADMIN} (upload canteen.yaml)" in version.text
+    assert f"by administrator {ADMIN} (upload of canteen.yaml)" in version.text
     rolled = await ask(server, "/rollback", ADMIN)
     assert "Removed: test-added" in rolled.text and not (kb_dir / "canteen.yaml").exists()
     assert len(list((tmp_path / "data" / "history").iterdir())) == 1     # only the original version is left

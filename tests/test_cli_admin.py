@@ -24,7 +24,7 @@ def test_suggest_teach_versions_and_rollback(tmp_path):
     row = first.split()[0].lstrip("#")
     taught = run_cli("kb", "teach", "kitb-area", "--row", row, "--kb", str(kb), env=env)
     assert taught.returncode == 0, taught.stderr
-    assert 'Added "kitb segede apa" to kitb-area (id)' in taught.stdout
+    assert 'Added "kitb segede apa" to kitb-area (Indonesian)' in taught.stdout
     assert '"kitb segede apa"' in (kb / "core.yaml").read_text(encoding="utf-8")
     assert "No unanswered questions" in run_cli("kb", "suggest", "--kb", str(kb), env=env).stdout
     versions = run_cli("kb", "versions", "--kb", str(kb), env=env)
@@ -46,11 +46,11 @@ def test_announce_queues_in_the_outbox_and_can_be_listed_and_cancelled(tmp_path)
     assert queued.returncode == 0, queued.stderr
     assert "Seminar besok." in queued.stdout and "#1" in queued.stdout
     listed = run_cli("announce", "--list", "--kb", str(kb), env=env)
-    assert "#1 scheduled" in listed.stdout
+    assert "#1, terjadwal, 1 Desember 2099 pukul 07.00 WIB:" in listed.stdout   # status and time in Indonesian
     assert run_cli("announce", "--cancel", "1", "--kb", str(kb), env=env).returncode == 0
     assert run_cli("announce", "--cancel", "1", "--kb", str(kb), env=env).returncode == 1
     preview = run_cli("announce", "--preview", "Halo", "--kb", str(kb), env=env)
     assert preview.returncode == 0 and "Halo" in preview.stdout
-    assert "#1 cancelled" in run_cli("announce", "--list", "--kb", str(kb), env=env).stdout
+    assert "#1, dibatalkan," in run_cli("announce", "--list", "--kb", str(kb), env=env).stdout
     late = run_cli("announce", "--at", "2001-01-01 09:00 WIB", "x", "--kb", str(kb), env=env)
     assert late.returncode == 1 and late.stderr.strip()

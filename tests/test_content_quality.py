@@ -183,18 +183,18 @@ def test_korean_level_detection(text, levels):
     assert korean_levels(text) == levels
 
 
-def test_each_korean_answer_keeps_one_politeness_level(bundled_kb):
-    mixed = [(e.id, levels) for e in bundled_kb.entries
-             if len(levels := korean_levels(bundled_kb.answer_text(e, "ko"))) > 1]
-    assert mixed == []
+def test_every_korean_answer_is_formal(bundled_kb):
+    """One speech level for everything the bot says (the project's decision): 합니다체, small talk included."""
+    informal = [(e.id, bundled_kb.answer_text(e, "ko")) for e in bundled_kb.entries
+                if korean_levels(bundled_kb.answer_text(e, "ko")) - {"합니다"}]
+    assert informal == []
 
 
-def test_korean_fact_answers_are_formal(bundled_kb):
-    """Facts read as a report (합니다); small talk talks like the interface (해요)."""
-    for entry in bundled_kb.entries:
-        levels = korean_levels(bundled_kb.answer_text(entry, "ko"))
-        if entry.kind == "fact":
-            assert levels <= {"합니다"}, entry.id
+def test_korean_event_texts_are_formal(bundled_kb):
+    texts = [(event.id, field, bundled_kb.render(texts["ko"], "ko")) for event in bundled_kb.events
+             for field, texts in (("title", event.title), ("description", event.description), ("venue", event.venue))
+             if "ko" in texts]
+    assert texts and [t for t in texts if korean_levels(t[2]) - {"합니다"}] == []
 
 
 def _catalog(lang: str):
@@ -207,10 +207,18 @@ def _own_lines(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not re.match(r"(/\w|(id|ko|en|at): )", line))
 
 
-def test_each_korean_catalog_string_keeps_one_politeness_level():
-    mixed = [(m.id, m.string) for m in _catalog("ko") if m.id and isinstance(m.string, str)
-             and len(korean_levels(_own_lines(m.string))) > 1]
-    assert mixed == []
+def test_every_korean_catalog_string_is_formal():
+    """합니다체 in every interface text, for users and administrators alike; quoted examples (a user's
+    question, an /announce sample) are not the bot speaking."""
+    informal = [(m.id, m.string) for m in _catalog("ko") if m.id
+                for text in ([m.string] if isinstance(m.string, str) else m.string)
+                if korean_levels(_own_lines(_unquoted(text))) - {"합니다"}]
+    assert informal == []
+
+
+def _unquoted(text: str) -> str:
+    """Without quoted examples and an example after "예:" (what the user would type)."""
+    return re.sub(r"예: .*$", "", re.sub(r'"[^"]*"', '""', text), flags=re.MULTILINE)
 
 
 def test_indonesian_catalog_addresses_the_reader_as_anda():

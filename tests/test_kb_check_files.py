@@ -279,7 +279,7 @@ def test_the_bundled_eval_file_names_only_real_entries(bundled_kb):
 # -- --strict and the bundled base ---------------------------------------------------------------------------
 def test_the_bundled_base_passes_kb_check_strict(capsys):
     assert main(["kb", "check", "--strict", str(BUNDLED_KNOWLEDGE_DIR)]) == 0
-    assert "0 warning(s)" in capsys.readouterr().out
+    assert "0 warnings" in capsys.readouterr().out
 
 
 def test_a_reminder_across_the_clock_change_is_exactly_its_offset_before_the_start():

@@ -28,7 +28,7 @@ async def test_a_yml_twin_of_an_installed_file_is_refused_in_the_admins_language
     before = {p.name: p.read_bytes() for p in kb_dir.iterdir()}
     refused = await upload(server, (kb_dir / "kitb.yaml").read_bytes(), "kitb.yml", language_code="id")
     assert "❌" in refused.text
-    assert "kitb.yml dan kitb.yaml sama-sama ada di direktori pengetahuan" in refused.text
+    assert "kitb.yml dan kitb.yaml sama-sama ada di direktori basis pengetahuan" in refused.text
     assert {p.name: p.read_bytes() for p in kb_dir.iterdir()} == before
 
 

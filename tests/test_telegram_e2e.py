@@ -62,7 +62,7 @@ async def test_fallback_is_localized_and_logged(server, bot, tmp_path):
     assert rows and rows[0][:3] == ("Siapa presiden Amerika?", "id", "private")
 
 
-@pytest.mark.parametrize("language_code, needle", [("id", "Halo"), ("ko", "안녕하세요"), ("en", "Hello"),
+@pytest.mark.parametrize("language_code, needle", [("id", "Halo"), ("ko", "안녕하십니까"), ("en", "Hello"),
                                                    ("fr", "Hello"), (None, "Hello")])
 async def test_start_greets_in_the_telegram_language(server, bot, language_code, needle):
     call = await ask(server, "/start", language_code=language_code, user_id=600 + len(needle))
@@ -100,7 +100,7 @@ async def test_lang_choice_survives_a_restart(server, bundled_kb, catalogs, tmp_
         assert "한국어" in edited.text
     async with running_bot(server, bundled_kb, catalogs, data):
         call = await ask(server, "/start", language_code="en", user_id=777)
-        assert "안녕하세요" in call.text
+        assert "안녕하십니까" in call.text
         unclear = await ask(server, "kitb", language_code="en", user_id=777)
         assert "KITB" in unclear.text and any("\uac00" <= ch <= "\ud7a3" for ch in unclear.text)
 

@@ -54,7 +54,7 @@ async def test_migration_keeps_subscription_languages_and_one_introduction(serve
         mark = server.mark()
         await join(server, OLD, "group")
         intro = await server.wait_for("sendMessage", chat_id=OLD, since=mark, timeout=10)
-        assert "안녕하세요" in intro.text
+        assert "안녕하십니까" in intro.text
         await ask(server, "/subscribe", ADMIN, chat_id=OLD)
         await ask(server, "/languages id ko", ADMIN, chat_id=OLD)
         offered = await ask(server, "/lang", ADMIN, chat_id=OLD)
@@ -119,7 +119,7 @@ async def test_a_flood_of_stickers_gets_no_more_replies_than_a_flood_of_question
             server.push_media("sticker", user_id=4203, chat_id=4203, language_code="ko")
         await silence(server, -1, since=server.mark())
         sent = [c.text for c in server.sent_messages(4203) if c.index >= mark]
-        hints = [text for text in sent if text == "저는 글만 읽을 수 있어요. 질문을 글로 써 주세요."]
+        hints = [text for text in sent if text == "저는 글만 읽을 수 있습니다. 질문을 글로 써 주십시오."]
         notices = [text for text in sent if "1분 뒤에" in text]
         assert (len(hints), len(notices), len(sent)) == (3, 1, 4)
 

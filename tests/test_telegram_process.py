@@ -148,7 +148,7 @@ async def test_lang_choice_survives_a_restart_of_the_process(tmp_path):
                 else:
                     server.push_message("/start", user_id=31, chat_id=31, language_code="en")
                     greeting = await server.wait_for("sendMessage", chat_id=31, since=mark, timeout=10)
-                    assert "안녕하세요" in greeting.text
+                    assert "안녕하십니까" in greeting.text
                 await terminate(process)
             finally:
                 if process.returncode is None:

@@ -69,7 +69,7 @@ async def test_captions_not_addressed_to_the_bot_are_chatter_in_a_group(server, 
 
 
 @pytest.mark.parametrize("kind, language_code, needle", [
-    ("sticker", "id", "Saya hanya bisa membaca teks"), ("voice", "ko", "글만 읽을 수 있어요"),
+    ("sticker", "id", "Saya hanya bisa membaca teks"), ("voice", "ko", "글만 읽을 수 있습니다"),
     ("video_note", "en", "I can only read text"), ("photo", "en", "I can only read text"),
 ])
 async def test_media_without_text_gets_a_one_line_hint_in_private(server, bot, kind, language_code, needle):
@@ -120,7 +120,7 @@ async def test_ask_in_a_private_chat_answers_the_question(server, bot):
 @pytest.mark.parametrize("text", ["/start", f"/start@{BOT_USERNAME}"])
 async def test_start_in_a_group_says_how_to_ask_here(server, bot, text):
     reply = await ask(server, text, 552, chat_id=GROUP, language_code="ko")
-    assert "/ask" in reply.text and "안녕하세요" in reply.text
+    assert "/ask" in reply.text and "안녕하십니까" in reply.text
 
 
 @pytest.mark.parametrize("chat_id", [GROUP, None])
@@ -139,7 +139,7 @@ async def test_an_unknown_command_in_private_gets_a_hint_and_in_a_group_silence(
 
 # -- failure 9: language codes in any case -------------------------------------------------------------------
 @pytest.mark.parametrize("language_code, needle", [
-    ("ID", "Halo"), ("KO", "안녕하세요"), ("EN", "Hello"), ("ko-KR", "안녕하세요"), ("KO-kr", "안녕하세요"),
+    ("ID", "Halo"), ("KO", "안녕하십니까"), ("EN", "Hello"), ("ko-KR", "안녕하십니까"), ("KO-kr", "안녕하십니까"),
     ("id_ID", "Halo"), ("IN", "Halo"), ("pt-br", "Hello"), ("PT-BR", "Hello"),
 ])
 async def test_language_codes_negotiate_whatever_their_case(server, bot, language_code, needle):
@@ -147,7 +147,7 @@ async def test_language_codes_negotiate_whatever_their_case(server, bot, languag
     assert needle in greeting.text
     hint = await send_media(server, "sticker", user_id=570 + len(language_code), language_code=language_code)
     assert hint.text == {"Halo": "Saya hanya bisa membaca teks: silakan ketik pertanyaan Anda.",
-                         "안녕하세요": "저는 글만 읽을 수 있어요. 질문을 글로 써 주세요.",
+                         "안녕하십니까": "저는 글만 읽을 수 있습니다. 질문을 글로 써 주십시오.",
                          "Hello": "I can only read text: please type your question."}[needle]
 
 

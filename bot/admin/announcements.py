@@ -17,16 +17,17 @@ from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime, format_timedelta
+from babel.dates import format_timedelta
 
 from bot import LANGUAGES
 from bot.admin.notice import Gettext, Notice
 from bot.admin.pending import Pending
-from bot.i18n import Catalogs, _, language_name
+from bot.i18n import Catalogs, Translator, _
 from bot.knowledge.events import Event, event_text
 from bot.knowledge.model import KnowledgeBase
 from bot.outbox import Outbox, Send, compose, deliver_pending
 from bot.store import Store
+from bot.text.dates import format_moment, language_names
 
 _LANG_LINE = re.compile(r"^\s*(id|ko|en)\s*:\s*(.*)$", re.IGNORECASE)
 _AT_LINE = re.compile(r"^\s*at\s*:\s*(\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2})\s*([A-Za-z]+)?\s*$",
@@ -186,40 +187,71 @@ def reminder_texts(kb: KnowledgeBase, catalogs: Catalogs, event: Event, offset: 
     return texts
 
 
-def language_list(codes: tuple[str, ...] | list[str]) -> str:
-    return ", ".join(language_name(code) for code in codes)
+def language_list(codes: tuple[str, ...] | list[str], lang: str) -> str:
+    """The languages named in the reader's language, for a sentence: 'Indonesia dan Korea' (after
+    "bahasa"), '인도네시아어 및 한국어', 'Indonesian and Korean'."""
+    return language_names(codes, lang)
 
 
-def preview_text(draft: Draft, gettext: Gettext, lang: str) -> str:
+STATUSES = {"scheduled": _("scheduled"), "queued": _("sending"), "done": _("finished"), "cancelled": _("canceled")}
+# Why a delivery failed, as the outbox records it (bot/outbox.py deliver_pending and migrated).
+REASONS = {"removed from the group": _("the bot is no longer in the group"),
+           "moved to the new group id": _("the group moved to a new id")}
+NETWORK_PREFIX = "network: "
+
+
+def status_text(status: str, t: Gettext) -> str:
+    return t(STATUSES[status]) if status in STATUSES else status
+
+
+def reason_text(reason: str | None, t: Gettext) -> str:
+    """A failure reason in words; Telegram's own error text, which has no translation, is quoted."""
+    reason = reason or ""
+    if reason in REASONS:
+        return t(REASONS[reason])
+    if reason.startswith(NETWORK_PREFIX):
+        return t(_("network or Telegram error: {detail}")).format(detail=reason[len(NETWORK_PREFIX):])
+    return t(_("other error: {detail}")).format(detail=reason)
+
+
+def groups_text(count: int, t: Translator) -> str:
+    return t.ngettext("{count} group", "{count} groups", count).format(count=count)
+
+
+def preview_text(draft: Draft, t: Translator, lang: str) -> str:
     """What each kind of group will see, in the reader's language (may exceed one Telegram message)."""
-    when = (format_datetime(draft.send_at, "medium", tzinfo=draft.send_at.tzinfo, locale=lang) if draft.send_at
-            else gettext(_("now")))
-    parts = [gettext(_("Preview. It goes out {when} to {groups} subscribed groups.")).format(
-        when=when, groups=draft.groups)]
+    if draft.send_at is None:
+        head = t.ngettext("Preview. It goes out now to {count} subscribed group.",
+                          "Preview. It goes out now to {count} subscribed groups.", draft.groups)
+    else:
+        head = t.ngettext("Preview. It goes out on {when} to {count} subscribed group.",
+                          "Preview. It goes out on {when} to {count} subscribed groups.", draft.groups)
+    when = format_moment(draft.send_at, lang) if draft.send_at else ""
+    parts = [head.format(when=when, count=draft.groups)]
     for languages in draft.audiences:
-        parts.append(gettext(_("Groups in {languages} see:")).format(languages=language_list(languages)))
+        parts.append(t(_("Groups that receive {languages} see:")).format(languages=language_list(languages, lang)))
         parts.append(compose(draft.texts, languages))
     return "\n\n".join(parts)
 
 
-def report_text(report: DeliveryReport, gettext: Gettext) -> str:
+def report_text(report: DeliveryReport, t: Translator) -> str:
     counts = report.counts
-    reasons = ", ".join(f"{reason} ({n})" for reason, n in counts["reasons"].items())
-    line = gettext(_("Delivery report for #{id}: sent to {sent} groups, failed {failed}.")).format(
-        id=report.announcement_id, sent=counts["sent"], failed=counts["failed"])
-    return line + (f"\n{reasons}" if reasons else "")
+    line = t(_("Delivery report for #{id}: sent to {sent}, not delivered to {failed}.")).format(
+        id=report.announcement_id, sent=groups_text(counts["sent"], t), failed=groups_text(counts["failed"], t))
+    reasons = [f"{reason_text(reason, t)} ({n})" for reason, n in counts["reasons"].items()]
+    return "\n".join([line, *reasons])
 
 
-def listing_lines(items: list[dict[str, Any]], gettext: Gettext, lang: str, zone: ZoneInfo) -> list[str]:
+def listing_lines(items: list[dict[str, Any]], t: Translator, lang: str, zone: ZoneInfo) -> list[str]:
     """One line per announcement (most recent listing of /announcements and `announce --list`)."""
     lines = []
     for item in items:
         counts = item["counts"]
-        when = format_datetime(item["send_at"], "short", tzinfo=zone, locale=lang)
+        when = format_moment(dt.datetime.fromtimestamp(item["send_at"], zone), lang)
         first = next(iter(item["texts"].values()))[:60]
         kind = "⏰" if item["reminder"] else "📣"
-        lines.append(gettext(_("{kind} #{id} {status} {when}: sent {sent}, pending {pending}, failed {failed} — "
-                               "{text}")).format(kind=kind, id=item["id"], status=item["status"], when=when,
-                                                 sent=counts["sent"], pending=counts["pending"],
-                                                 failed=counts["failed"], text=first))
+        lines.append(t(_("{kind} #{id}, {status}, {when}: sent {sent}, pending {pending}, failed {failed} — "
+                         "{text}")).format(kind=kind, id=item["id"], status=status_text(item["status"], t),
+                                           when=when, sent=counts["sent"], pending=counts["pending"],
+                                           failed=counts["failed"], text=first))
     return lines

@@ -14,9 +14,8 @@ from bot import LANGUAGES
 from bot.admin.drafts import Preview
 from bot.admin.entry_drafts import fact_users
 from bot.admin.event_drafts import day_text, time_text
-from bot.admin.notice import Gettext
 from bot.admin.reports import outcome_text
-from bot.i18n import _
+from bot.i18n import Translator, _
 from bot.knowledge.events import Event, event_text, offset_label
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.template import TemplateError, placeholders
@@ -29,13 +28,13 @@ def language_in(lang: str, reader: str) -> str:
     return Locale.parse(lang).get_display_name(reader) or lang
 
 
-def moment_text(moment: dt.datetime, abbreviation: str, gettext: Gettext, lang: str) -> str:
+def moment_text(moment: dt.datetime, abbreviation: str, gettext: Translator, lang: str) -> str:
     """'1 Desember 2026 pukul 09.00 WIB' / '2026년 12월 1일 오전 9:00 WIB' / 'December 1, 2026 at 9:00 AM WIB'."""
     return gettext(_("{day} at {time} {zone}")).format(day=day_text(moment.date(), lang),
                                                         time=time_text(moment.time(), lang), zone=abbreviation)
 
 
-def entry_text(kb: KnowledgeBase, entry_id: str, gettext: Gettext, lang: str) -> str:
+def entry_text(kb: KnowledgeBase, entry_id: str, gettext: Translator, lang: str) -> str:
     """An entry as /edit shows it: its question, each language's answer as written and as shown,
     and the facts and names its answers show."""
     t = gettext
@@ -62,7 +61,7 @@ def entry_text(kb: KnowledgeBase, entry_id: str, gettext: Gettext, lang: str) ->
     return "\n".join(lines)
 
 
-def fact_text(kb: KnowledgeBase, name: str, gettext: Gettext, lang: str) -> str:
+def fact_text(kb: KnowledgeBase, name: str, gettext: Translator, lang: str) -> str:
     """A fact, its value as readers see it, and the entries whose answers show it."""
     t = gettext
     users = [entry.id for entry in fact_users(kb, name)]
@@ -77,7 +76,7 @@ def _raw(kb: KnowledgeBase, name: str) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-def _tail(preview: Preview, gettext: Gettext) -> list[str]:
+def _tail(preview: Preview, gettext: Translator) -> list[str]:
     """The warnings of the check (a phrasing too alike another entry's, an answer not translated)."""
     if not preview.outcome.problems:
         return []
@@ -85,7 +84,7 @@ def _tail(preview: Preview, gettext: Gettext) -> list[str]:
         [p.render(gettext) for p in preview.outcome.problems[:10]]
 
 
-def answer_preview(preview: Preview, entry_id: str, gettext: Gettext, lang: str) -> str:
+def answer_preview(preview: Preview, entry_id: str, gettext: Translator, lang: str) -> str:
     """The entry's answer in every language, as readers will see it after Install."""
     if preview.kb is None:
         return outcome_text(preview.outcome, gettext)
@@ -98,7 +97,7 @@ def answer_preview(preview: Preview, entry_id: str, gettext: Gettext, lang: str)
     return "\n".join(lines + _tail(preview, gettext))
 
 
-def fact_preview(preview: Preview, before: KnowledgeBase, name: str, gettext: Gettext, lang: str) -> str:
+def fact_preview(preview: Preview, before: KnowledgeBase, name: str, gettext: Translator, lang: str) -> str:
     """The fact's old and new value, then every answer that shows it, in every language."""
     if preview.kb is None:
         return outcome_text(preview.outcome, gettext)
@@ -111,7 +110,7 @@ def fact_preview(preview: Preview, before: KnowledgeBase, name: str, gettext: Ge
     return "\n".join(lines + _tail(preview, gettext))
 
 
-def entry_preview(preview: Preview, entry_id: str, gettext: Gettext, lang: str) -> str:
+def entry_preview(preview: Preview, entry_id: str, gettext: Translator, lang: str) -> str:
     """A new entry: its id, then per language its phrasings and its answer as shown."""
     if preview.kb is None:
         return outcome_text(preview.outcome, gettext)
@@ -126,7 +125,7 @@ def entry_preview(preview: Preview, entry_id: str, gettext: Gettext, lang: str) 
     return "\n".join(lines + _tail(preview, gettext))
 
 
-def event_preview(preview: Preview, event_id: str, zones: dict[str, str], gettext: Gettext, lang: str) -> str:
+def event_preview(preview: Preview, event_id: str, zones: dict[str, str], gettext: Translator, lang: str) -> str:
     """The event as readers will see it (each language it has), its time in every configured zone,
     and when each reminder goes out."""
     if preview.kb is None:
@@ -145,7 +144,7 @@ def _render(kb: KnowledgeBase, lang: str, text: str) -> str:
     return kb.render(text, lang)
 
 
-def reminder_lines(event: Event, zones: dict[str, str], gettext: Gettext, lang: str) -> list[str]:
+def reminder_lines(event: Event, zones: dict[str, str], gettext: Translator, lang: str) -> list[str]:
     abbreviation = next((abbr for abbr, name in zones.items() if name == event.timezone), event.timezone)
     if not event.reminders:
         return [gettext(_("Reminders: none"))]
@@ -154,7 +153,7 @@ def reminder_lines(event: Event, zones: dict[str, str], gettext: Gettext, lang: 
 
 
 def elsewhere_text(moments: list[tuple[str, dt.datetime]], start: dt.datetime, abbreviation: str,
-                   gettext: Gettext, lang: str) -> str:
+                   gettext: Translator, lang: str) -> str:
     """'That is 11:00 KST.' for each other configured zone."""
     others = ", ".join(f"{time_text(at.time(), lang)} {abbr}" if at.date() == start.date()
                        else moment_text(at, abbr, gettext, lang) for abbr, at in moments)
@@ -162,7 +161,7 @@ def elsewhere_text(moments: list[tuple[str, dt.datetime]], start: dt.datetime, a
         moment=moment_text(start, abbreviation, gettext, lang), others=others or "-")
 
 
-def cancel_preview(preview: Preview, event: Event, gettext: Gettext, lang: str) -> str:
+def cancel_preview(preview: Preview, event: Event, gettext: Translator, lang: str) -> str:
     if preview.kb is None:
         return outcome_text(preview.outcome, gettext)
     title = event.title.get(lang) or next(iter(event.title.values()))

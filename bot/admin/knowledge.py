@@ -19,7 +19,7 @@ from bot.admin.knowledge_service import KnowledgeService, ReloadOutcome
 from bot.admin.notice import Notice
 from bot.admin.pending import Pending
 from bot.admin.unanswered import QuestionGroup, group_questions
-from bot.i18n import _
+from bot.i18n import _, ngettext
 from bot.knowledge.builder import content_version
 from bot.knowledge.diff import diff
 from bot.knowledge.installer import InstallError, safe_file_name, with_changes
@@ -138,15 +138,19 @@ class KnowledgeAdmin:
             return Notice(_("Send a .yaml file with a plain name, such as kitb.yaml."))
         if (size or 0) > self.max_upload_bytes:
             self.store.audit(user_id, "upload", "refused: size", f"{name} {size}")
-            return Notice(_("The file is too large: at most {limit} bytes."), {"limit": self.max_upload_bytes})
+            return self._too_large()
         return name
+
+    def _too_large(self) -> Notice:
+        return Notice(ngettext("The file is too large: the limit is {count} byte.",
+                               "The file is too large: the limit is {count} bytes."), {"count": self.max_upload_bytes})
 
     async def preview_upload(self, user_id: int, name: str, data: bytes) -> UploadPreview | Notice:
         """Validate `data` as `name` together with the other files; when valid, it waits for
         `confirm_upload(user_id, token)`. Nothing is written here."""
         if len(data) > self.max_upload_bytes:
             self.store.audit(user_id, "upload", "refused: size", f"{name} {len(data)}")
-            return Notice(_("The file is too large: at most {limit} bytes."), {"limit": self.max_upload_bytes})
+            return self._too_large()
         try:
             decode_utf8(data)
         except YamlProblem as problem:

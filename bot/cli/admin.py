@@ -18,10 +18,11 @@ from pathlib import Path
 
 from bot.admin.announcements import AnnouncementDesk, Draft, listing_lines, preview_text
 from bot.admin.knowledge import KnowledgeAdmin
-from bot.admin.notice import Gettext, Notice
-from bot.admin.reports import history_text, outcome_text, taught_text
+from bot.admin.notice import Notice
+from bot.admin.reports import history_text, outcome_text, taught_text, unanswered_heading
 from bot.admin.teach import Teacher
 from bot.config import Settings
+from bot.i18n import Translator
 from bot.outbox import Outbox
 
 
@@ -54,7 +55,7 @@ class Services:
     admin: KnowledgeAdmin
     desk: AnnouncementDesk
     teacher: Teacher
-    gettext: Gettext
+    gettext: Translator
     lang: str
 
 
@@ -129,7 +130,7 @@ async def knowledge_command(s: Services, args: argparse.Namespace) -> int:
     if args.kb_command == "suggest":
         groups = s.admin.unanswered(None, limit=20)
         if not groups:
-            print(t("No unanswered questions in the last {days} days.").format(days=s.settings.unanswered_days))
+            print(unanswered_heading(s.settings.unanswered_days, t, found=False))
         for found in groups:
             number = found.row_ids[0] if found.row_ids else "-"
             print(f"#{number}  {found.group.count}× [{found.group.lang}] {found.group.text}")

@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from bot.admin.authoring import Authoring
     from bot.admin.drafts import Preview
     from bot.admin.knowledge import KnowledgeAdmin
-    from bot.admin.notice import Gettext, Notice
+    from bot.admin.notice import Notice
     from bot.config import Settings
+    from bot.i18n import Translator
 
 
 @dataclass
@@ -30,7 +31,7 @@ class Services:
     """What these commands need of the command line's services (bot/cli/admin.py makes them)."""
     settings: Settings
     admin: KnowledgeAdmin
-    gettext: Gettext
+    gettext: Translator
     lang: str
 
 
@@ -79,7 +80,7 @@ async def run(s: Services, args: argparse.Namespace) -> int:
     return await _edit(s, authoring, args)
 
 
-def _refused(found: Notice, t: Gettext) -> int:
+def _refused(found: Notice, t: Translator) -> int:
     print(found.render(t), file=sys.stderr)
     return 1
 

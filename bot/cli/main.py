@@ -144,15 +144,21 @@ def check_command(kb_dir: Path, settings: Settings, strict: bool) -> int:
         print(problem.render(gettext), file=sys.stderr if not problem.warning else sys.stdout)
     if result.kb is None or engine is None:
         errors = sum(not p.warning for p in problems)
-        print(gettext("{count} error(s); the knowledge base was not loaded.").format(count=errors), file=sys.stderr)
+        print(gettext.ngettext("{count} error; the knowledge base was not loaded.",
+                               "{count} errors; the knowledge base was not loaded.", errors).format(count=errors),
+              file=sys.stderr)
         return 1
     kb = result.kb
     phrasings = {lang: sum(len(e.questions.get(lang, ())) for e in kb.entries) for lang in LANGUAGES}
-    print(gettext("OK: {entries} entries, {phrasings} phrasings ({per_language}), {warnings} warning(s), "
-                  "version {version}, checked in {ms} ms").format(
-        entries=len(kb.entries), phrasings=sum(phrasings.values()),
+    warnings = sum(p.warning for p in problems)
+    print(gettext("OK: {entries}, {phrasings} ({per_language}), {warnings}, version {version}, checked in {ms} ms"
+                  ).format(
+        entries=gettext.ngettext("{count} entry", "{count} entries", len(kb.entries)).format(count=len(kb.entries)),
+        phrasings=gettext.ngettext("{count} phrasing", "{count} phrasings", sum(phrasings.values())).format(
+            count=sum(phrasings.values())),
         per_language=", ".join(f"{lang} {n}" for lang, n in phrasings.items() if n),
-        warnings=sum(p.warning for p in problems), version=kb.version, ms=round(elapsed * 1000)))
+        warnings=gettext.ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings),
+        version=kb.version, ms=round(elapsed * 1000)))
     print(calibration_text(engine, gettext, settings.default_language))
     return 0
 

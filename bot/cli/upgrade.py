@@ -16,10 +16,9 @@ from pathlib import Path
 from bot.admin.bundled import FileStep, content_version, file_versions, plan, record, write_files
 from bot.admin.knowledge import KnowledgeAdmin
 from bot.admin.knowledge_service import ReloadOutcome
-from bot.admin.notice import Gettext
 from bot.admin.reports import outcome_text
 from bot.config import BUNDLED_KNOWLEDGE_DIR
-from bot.i18n import _
+from bot.i18n import Translator, _
 from bot.knowledge.diff import diff
 from bot.knowledge.loader import Source
 
@@ -32,7 +31,7 @@ def add_command(kb_commands: argparse._SubParsersAction) -> None:
                          help="also replace this file, which an administrator changed, by the bundled one")
 
 
-def step_line(step: FileStep, t: Gettext) -> str | None:
+def step_line(step: FileStep, t: Translator) -> str | None:
     if step.action == "take":
         if step.bundled is None:
             return t(_("{file}: removed in this release")).format(file=step.name)
@@ -47,7 +46,7 @@ def step_line(step: FileStep, t: Gettext) -> str | None:
     return None
 
 
-async def upgrade_command(admin: KnowledgeAdmin, t: Gettext, args: argparse.Namespace) -> int:
+async def upgrade_command(admin: KnowledgeAdmin, t: Translator, args: argparse.Namespace) -> int:
     live_dir = admin.knowledge.knowledge_dir
     found = plan(live_dir, BUNDLED_KNOWLEDGE_DIR)
     unknown = [name for name in args.take_bundled if name not in {step.name for step in found.of("keep", "conflict")}]

@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Any, Iterable
 
 from bot import LANGUAGES
-from bot.knowledge import crosscheck, event_fields
+from bot.knowledge import crosscheck, dating, event_fields
 from bot.knowledge.events import Event
 from bot.knowledge.located import N_, LList, LMap, Mark, YamlProblem, parse_yaml
 from bot.knowledge.model import Entry, Fact, KnowledgeBase, Name
@@ -25,6 +25,7 @@ from bot.knowledge.scalars import ID_PATTERN, fact_of, not_text
 
 FILE_KEYS = {"languages", "facts", "names", "synonyms", "topics", "entries", "events"}
 ENTRY_KEYS = {"id", "kind", "topic", "questions", "answer", "related"}
+NAME_KEYS = {"aliases", "office"}      # beside the display form per language
 ENTRY_KINDS = ("fact", "smalltalk", "events", "past_events")   # the last two answer with the event list
 
 
@@ -54,6 +55,7 @@ class Builder(Reporter):
         self.entries: list[tuple[Entry, str, LMap]] = []   # entry, file, what `finish` reads of its raw mapping
         self.phrasing_marks = PhrasingMarks()
         self.words: list[tuple[str, Msg, str, Mark]] = []  # each synonym and name spelling: (text, group, file, mark)
+        self.offices: list[tuple[str, str, str, Mark]] = []  # name key, office (a synonym group), file, mark
 
     # -- files -------------------------------------------------------------------------------
     def check_file_names(self, names: Iterable[str]) -> None:
@@ -134,14 +136,21 @@ class Builder(Reporter):
                 if self.errors() == errors:
                     self.problem(file, value.mark_of("aliases"), N_("'aliases' must be a list of texts"))
                 aliases = []
-            shown = LMap({k: v for k, v in value.items() if k != "aliases"}, mark=value.mark)
+            office = value.get("office")
+            if office is not None and not (self.text(file, value.mark_of("office"), office, value.scalar_of("office"))
+                                           and isinstance(office, str)):
+                office = None
+            if office is not None:
+                self.offices.append((key, office.strip(), file, value.mark_of("office")))
+            shown = LMap({k: v for k, v in value.items() if k not in NAME_KEYS}, mark=value.mark)
             shown.key_marks, shown.value_marks = value.key_marks, value.value_marks
             shown.key_scalars, shown.scalars = value.key_scalars, value.scalars
             display = self.localized(file, shown, value.mark, group, LANGUAGES)
             self.texts(file, display, shown, group)
             self.words += [(text, group, file, shown.mark_of(lang)) for lang, text in display.items()]
             if self.once("symbol", key, file, where):
-                self.names[key] = Name(key, MappingProxyType(dict(display)), tuple(aliases))
+                self.names[key] = Name(key, MappingProxyType(dict(display)), tuple(aliases),
+                                       office.strip() if isinstance(office, str) else None)
 
     def word_list(self, file: str, words: Any, mark: Mark, group: Msg) -> list[str] | None:
         """The texts of a list of words (aliases, synonyms), each remembered for the clash check;
@@ -282,6 +291,16 @@ class Builder(Reporter):
     def check_template(self, file: str, mark: Mark, owner_id: str, lang: str, template: str) -> None:
         crosscheck.template(self, self.facts, self.names, file, mark, owner_id, lang, template)
 
+    def texts_to_render(self) -> Iterable[tuple[str, Mark, str, str, str]]:
+        """Every answer and event text as (file, mark, owner id, lang, template)."""
+        for entry, file, raw in self.entries:
+            for lang, template in entry.answer.items():
+                yield file, raw["answer"].mark_of(lang), entry.id, lang, template
+        for event, file, raw in self.events:
+            for key, texts in (("title", event.title), ("description", event.description), ("venue", event.venue)):
+                for lang, template in texts.items():
+                    yield file, raw[key].mark_of(lang), event.id, lang, template
+
     def finish(self, sources: list[Source]) -> KnowledgeBase | None:
         """The knowledge base of `sources`, or None when any problem is an error."""
         ids = {entry.id for entry, _, _ in self.entries}
@@ -297,13 +316,14 @@ class Builder(Reporter):
                 elif target not in ids:
                     self.problem(file, where, N_("{entry!r} is related to {target!r}, which does not exist"),
                                  entry=entry.id, target=target)
-            for lang, template in entry.answer.items():
-                self.check_template(file, raw["answer"].mark_of(lang), entry.id, lang, template)
-        for event, file, raw in self.events:
-            for key, texts in (("title", event.title), ("description", event.description), ("venue", event.venue)):
-                for lang, template in texts.items():
-                    self.check_template(file, raw[key].mark_of(lang), event.id, lang, template)
+        for file, mark, owner_id, lang, template in self.texts_to_render():
+            self.check_template(file, mark, owner_id, lang, template)
         crosscheck.words_claimed_twice(self, self.words)
+        for key, office, file, mark in self.offices:
+            if office not in self.synonyms:
+                self.problem(file, mark, N_("the name {key!r} held the office {office!r}, but no synonym group is "
+                                            "called {office!r}"), key=key, office=office)
+        dating.check(self, self.names, self.synonyms, self.facts, self.texts_to_render())
         if any(not p.warning for p in self.problems):
             return None
         if not sources:

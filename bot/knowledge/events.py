@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.dates import format_date, format_datetime, format_time
+from bot.text.dates import format_day, format_span
 
 WIB = ZoneInfo("Asia/Jakarta")
 KST = ZoneInfo("Asia/Seoul")
@@ -92,20 +92,19 @@ def zone_or_none(name: str) -> ZoneInfo | None:
 
 
 def when_text(event: Event, lang: str) -> str:
-    """'Jumat, 07 Juli 2023' for a whole day; '1 Des 2026 09.00 WIB / 11.00 KST' for a time."""
+    """'Jumat, 7 Juli 2023' for a whole day; 'Rabu, 10 Maret 2027 pukul 09.00–12.00 WIB / 11.00–14.00 KST'
+    for a time (the KST day is named too when it differs from the WIB one). The patterns are those of
+    bot/text/dates.py, the same as answers and announcements use."""
     if event.all_day:
-        text = format_date(event.start, "full", locale=lang)
+        text = format_day(event.start, lang, weekday=True)
         if event.end and event.end != event.start:
-            text += " – " + format_date(event.end, "full", locale=lang)
+            text += " – " + format_day(event.end, lang, weekday=True)
         return text
     start = event.starts_at()
-    wib, kst = start.astimezone(WIB), start.astimezone(KST)
-    text = (f"{format_datetime(wib, 'medium', tzinfo=WIB, locale=lang)} WIB / "
-            f"{format_datetime(kst, 'medium', tzinfo=KST, locale=lang)} KST")
-    if isinstance(event.end, dt.datetime):
-        text += (f" – {format_time(event.end.astimezone(WIB), 'short', tzinfo=WIB, locale=lang)} WIB / "
-                 f"{format_time(event.end.astimezone(KST), 'short', tzinfo=KST, locale=lang)} KST")
-    return text
+    end = event.end if isinstance(event.end, dt.datetime) else None
+    same_day = start.astimezone(WIB).date() == start.astimezone(KST).date()
+    return (f"{format_span(start, end, lang, WIB, weekday=True)} / "
+            f"{format_span(start, end, lang, KST, weekday=True, with_day=not same_day)}")
 
 
 def event_text(event: Event, lang: str, render: Callable[[str], str] = lambda text: text) -> str:

@@ -11,6 +11,7 @@ from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
 
 from bot.knowledge.template import render
+from bot.text.dates import format_day
 
 DATE_STYLES = {"long": "long", "full": "full", "medium": "medium", "short": "short", "weekday": "EEEE"}
 # Styles that need the locale's own order of fields, so they are skeletons, not patterns:
@@ -33,6 +34,8 @@ class Fact:
         if isinstance(value, dt.date):
             if style in DATE_SKELETONS:
                 return format_skeleton(DATE_SKELETONS[style], value, locale=lang)
+            if style in (None, "long", "full"):     # the patterns event lists and announcements use too
+                return format_day(value, lang, weekday=style == "full")
             return format_date(value, DATE_STYLES[style or "long"], locale=lang)
         if self.kind == "year":
             return str(value)
@@ -44,6 +47,7 @@ class Name:
     key: str
     display: Mapping[str, str]      # language → how answers write it
     aliases: tuple[str, ...]        # every other spelling people type
+    office: str | None = None       # the synonym group of the office this person held (dated in answers)
 
     def spellings(self) -> tuple[str, ...]:
         return (*self.display.values(), *self.aliases)

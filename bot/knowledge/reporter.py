@@ -73,7 +73,7 @@ class Reporter:
             self.problem(file, value.mark, N_("{what} needs at least one of the languages: {expected}"),
                          what=what, expected=", ".join(languages))
         elif missing and not optional:
-            self.problem(file, value.mark, N_("{what} is missing the language(s): {missing}"),
+            self.problem(file, value.mark, N_("{what}: no text for {missing}"),
                          what=what, missing=", ".join(missing))
         for key in value:
             if key not in languages:

@@ -20,7 +20,7 @@ from bot.admin.knowledge import UploadPreview
 from bot.admin.knowledge_service import ReloadOutcome
 from bot.admin.notice import Notice
 from bot.admin.reports import outcome_text, stats_text, version_text
-from bot.i18n import _
+from bot.i18n import Translator, _
 from bot.telegram.callbacks import Teach, UploadDecision
 from bot.telegram.context import BotContext
 from bot.telegram.runtime import RUNTIME_KEY, Runtime
@@ -81,7 +81,7 @@ async def reload_and_notify(application: Application[Any, Any, Any, Any, Any, An
     return outcome
 
 
-def _gettext(context: BotContext) -> Callable[[str], str]:
+def _gettext(context: BotContext) -> Translator:
     return context.runtime.catalogs.for_language(context.lang)
 
 

@@ -77,7 +77,7 @@ async def on_subscribe(update: Update, context: BotContext) -> None:
     lang = runtime.chat_language(update)
     await message.reply_text(runtime.t(lang, _(
         "Subscribed: this group will receive event announcements in {languages}. Change with /languages, stop "
-        "with /unsubscribe.")).format(languages=language_list(group.languages)))
+        "with /unsubscribe.")).format(languages=language_list(group.languages, lang)))
 
 
 async def on_unsubscribe(update: Update, context: BotContext) -> None:
@@ -125,7 +125,7 @@ async def _set_languages(update: Update, runtime: Runtime, codes: tuple[str, ...
     chat, message = _chat_and_message(update)
     runtime.outbox.set_languages(chat.id, chat.title or "", codes)
     await message.reply_text(runtime.t(lang, _("Announcements here will be in {languages}.")).format(
-        languages=language_list(codes)))
+        languages=language_list(codes, lang)))
 
 
 # -- /events ------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from bot.admin.drafts import LOST, Draft, Preview
 from bot.admin.knowledge_service import ReloadOutcome
 from bot.admin.notice import Notice
 from bot.admin.reports import outcome_text
-from bot.i18n import _
+from bot.i18n import Translator, _
 from bot.telegram.callbacks import STALE, Button, Step
 from bot.telegram.context import BotContext
 from bot.telegram.render import BUTTON_TEXT_LIMIT
@@ -57,7 +57,7 @@ async def say(update: Update, context: BotContext, text: str, keyboard: InlineKe
     return await reply_long(message, text, keyboard)
 
 
-def gettext(context: BotContext) -> Callable[[str], str]:
+def gettext(context: BotContext) -> Translator:
     return context.runtime.catalogs.for_language(context.lang)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.admin.notice import Notice
-from bot.admin.reports import taught_text
+from bot.admin.reports import taught_text, unanswered_heading
 from bot.admin.unanswered import yaml_snippet
 from bot.i18n import _
 from bot.telegram.callbacks import Teach
@@ -25,10 +25,11 @@ async def on_unanswered(update: Update, context: BotContext) -> None:
     message = update.effective_message
     days = context.settings.unanswered_days
     groups = context.knowledge_admin.unanswered(update.effective_user.id)
+    texts = context.runtime.catalogs.for_language(context.lang)
     if not groups:
-        await message.reply_text(context.t(_("No unanswered questions in the last {days} days.")).format(days=days))
+        await message.reply_text(unanswered_heading(days, texts, found=False))
         return
-    lines = [context.t(_("Most frequent unanswered questions (last {days} days):")).format(days=days)]
+    lines = [unanswered_heading(days, texts, found=True)]
     lines += [f"{g.group.count}× [{g.group.lang}] {g.group.text}" for g in groups]
     await reply_long(message, "\n".join(lines))
     kb = context.engine.kb
@@ -46,7 +47,7 @@ async def on_unanswered(update: Update, context: BotContext) -> None:
         text = f"{found.group.count}× [{found.group.lang}] {found.group.text}\n" + context.t(_(
             "Nearest entries. Press one to add this question to its phrasings:"))
         await reply_long(message, text, InlineKeyboardMarkup(rows))
-    await message.reply_text(context.t(_("As phrasings to paste into an entry:")))
+    await message.reply_text(context.t(_("Phrasings to paste into an entry:")))
     await reply_pre(message, yaml_snippet([g.group for g in groups]))
 
 
