@@ -33,6 +33,7 @@ from bot.telegram.errors import on_error
 from bot.telegram.gate import gate_handlers
 from bot.telegram.menus import set_command_menus
 from bot.telegram.runtime import RUNTIME_KEY, Runtime
+from bot.telegram.sending import answer_query
 
 log = logging.getLogger(__name__)
 
@@ -118,4 +119,4 @@ def build_application(settings: Settings, engine: Engine, store: Store, catalogs
 
 async def on_stale_button(update: Update, context: BotContext) -> None:
     assert update.callback_query is not None
-    await update.callback_query.answer(context.t(STALE), show_alert=True)
+    await answer_query(update.callback_query, context.t(STALE), alert=True)

@@ -20,6 +20,7 @@ from bot.engine.answer import Engine
 from bot.store import Store
 from bot.telegram.callbacks import STALE, B
 from bot.telegram.runtime import RUNTIME_KEY, Runtime
+from bot.telegram.sending import answer_query
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -90,7 +91,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         assert query is not None, "pressed() is for callback-query handlers"
         button = kind.decode(query.data)
         if button is None:
-            await query.answer(self.t(STALE), show_alert=True)
+            await answer_query(query, self.t(STALE), alert=True)
         return button
 
 

@@ -13,9 +13,9 @@ from bot.ratelimit import Verdict
 from bot.telegram.addressing import addressing
 from bot.telegram.callbacks import Answer, GroupLanguage, Topic, UserLanguage
 from bot.telegram.context import BotContext
-from bot.telegram.render import choice_buttons, language_keyboard, reply_html
+from bot.telegram.render import BUTTON_TEXT_LIMIT, choice_buttons, keyboard, language_keyboard, reply_html, shorten
 from bot.telegram.runtime import Runtime
-from bot.telegram.sending import edit_pressed
+from bot.telegram.sending import answer_query, edit_pressed, reply_long
 
 log = logging.getLogger(__name__)
 
@@ -99,23 +99,24 @@ async def on_answer_button(update: Update, context: BotContext) -> None:
     button = Answer.decode(query.data)
     reply = runtime.engine.answer_by_id(button.entry_id, button.lang, now=runtime.now()) if button else None
     if reply is None:   # the entry disappeared in a reload since the button was sent
-        await query.answer(runtime.t(runtime.user_language(update), _("That question is no longer available.")),
-                           show_alert=True)
+        await answer_query(query, runtime.t(runtime.user_language(update), _("That question is no longer available.")),
+                           alert=True)
         return
     await query.answer()
     if isinstance(query.message, Message):     # else too old for the bot to reply to
         await send_reply(query.message, runtime, reply)
 
 
-def topics_keyboard(runtime: Runtime, lang: str) -> InlineKeyboardMarkup:
+def topics_keyboard(runtime: Runtime, lang: str) -> InlineKeyboardMarkup | None:
     kb = runtime.engine.kb
-    rows = [[InlineKeyboardButton(titles.get(lang) or titles["en"], callback_data=Topic(lang, key).encode())]
+    rows = [[InlineKeyboardButton(shorten(titles.get(lang) or titles["en"], BUTTON_TEXT_LIMIT),
+                                  callback_data=Topic(lang, key).encode())]
             for key, titles in kb.topics.items() if any(e.topic == key for e in kb.entries)]
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
 async def send_topics(message: Message, runtime: Runtime, lang: str, text: str | None = None) -> None:
-    await message.reply_text(text or runtime.t(lang, _("Choose a topic:")), reply_markup=topics_keyboard(runtime, lang))
+    await reply_long(message, text or runtime.t(lang, _("Choose a topic:")), topics_keyboard(runtime, lang))
 
 
 async def send_topic(message: Message, runtime: Runtime, lang: str, topic: str) -> bool:
@@ -125,8 +126,8 @@ async def send_topic(message: Message, runtime: Runtime, lang: str, topic: str) 
         return False
     title = engine.kb.topics[topic].get(lang) or topic
     choices = [engine.choice(entry, lang) for entry in entries]
-    await message.reply_text(runtime.t(lang, _("{topic}: what would you like to know?")).format(topic=title),
-                             reply_markup=InlineKeyboardMarkup(choice_buttons(choices, lang)))
+    await reply_long(message, runtime.t(lang, _("{topic}: what would you like to know?")).format(topic=title),
+                     keyboard(choice_buttons(choices, lang)))
     return True
 
 
@@ -166,7 +167,7 @@ async def on_user_language_button(update: Update, context: BotContext) -> None:
         return
     runtime.store.set_user_language(query.from_user.id, lang)
     text = runtime.t(lang, _("Language: {language}")).format(language=language_name(lang))
-    await query.answer(text)
+    await answer_query(query, text)
     await edit_pressed(query, text)
 
 
