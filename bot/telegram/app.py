@@ -9,7 +9,6 @@ from typing import Any
 
 from telegram import MessageEntity, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -63,7 +62,8 @@ def build_application(settings: Settings, engine: Engine, store: Store, catalogs
         .base_file_url(f"{settings.api_url}/file/bot")
         # A reply goes out even when the question was deleted meanwhile (Telegram would refuse it).
         .defaults(Defaults(parse_mode=None, tzinfo=settings.zone, allow_sending_without_reply=True))
-        .rate_limiter(AIORateLimiter(overall_max_rate=settings.messages_per_second, max_retries=settings.send_retries))
+        # Telegram's flood limits; a handler's message never waits for its chat (bot/telegram/limiter.py).
+        .rate_limiter(runtime.limiter)
         .concurrent_updates(settings.concurrent_updates)
         .post_init(post_init)
         .build()
@@ -77,7 +77,8 @@ def build_application(settings: Settings, engine: Engine, store: Store, catalogs
                  | filters.CaptionEntity(MessageEntity.BOT_COMMAND) | filters.REPLY)
     bot_admins = filters.User(user_id=settings.admins)
     for handler, group in gate_handlers():
-        # Before everything: updates delivered twice, other bots, automatic forwards (bot/telegram/gate.py).
+        # Before everything: updates delivered twice, other bots, automatic forwards, and presses and inline
+        # queries over their budget (bot/telegram/gate.py).
         application.add_handler(handler, group)
     handlers = [
         # Private chats: a document with a caption from anyone but a bot administrator is a question;

@@ -33,30 +33,31 @@ MENTION_HINT = _("Write your question after my name, for example: @{bot} How big
 FLOOD_NOTICE = _("You are asking faster than I can answer. Please wait a minute, then ask again.")
 
 
-async def within_budget(update: Update, runtime: Runtime) -> bool:
-    """Whether this question may be answered: per user in private chats, per chat in groups.
-    A private flood gets one notice per minute; a group flood gets silence. Questions over the
-    budget never reach the engine or the unanswered log."""
-    chat, message = update.effective_chat, update.effective_message
-    assert chat is not None and message is not None, "questions come in messages"
-    if chat.type == Chat.PRIVATE:
-        verdict = runtime.user_limit.check(update.effective_user.id if update.effective_user else chat.id)
-        if verdict is Verdict.FIRST_REFUSAL:
-            await message.reply_text(runtime.t(runtime.user_language(update), FLOOD_NOTICE))
-    else:
-        verdict = runtime.group_limit.check(chat.id)
-    if verdict is Verdict.ALLOWED:
+async def within_budget(update: Update, context: BotContext) -> bool:
+    """Whether this update may be answered: it spends its chat's budget (per user in private chats,
+    per chat in groups; bot/telegram/limiter.py's Turn, charged once per update), and a group must
+    be able to take a message now. A private flood gets one notice per minute; a group flood gets
+    silence. Call it before working on the answer: questions over the budget never reach the
+    engine or the unanswered log."""
+    turn, message = context.turn, update.effective_message
+    assert turn is not None and message is not None, "questions come in messages, while handling them"
+    verdict = turn.spend()
+    if verdict is Verdict.ALLOWED and (turn.chat_id is None or context.runtime.limiter.can_send(turn.chat_id)):
         return True
-    log.info("answer limit reached in chat %s; question ignored", chat.id)
+    if verdict is Verdict.FIRST_REFUSAL and message.chat.type == Chat.PRIVATE:
+        turn.notice = True
+        await message.reply_text(context.t(FLOOD_NOTICE))
+    log.log(turn.log_level, "update %s: chat %s is over its answer budget or busy; not answered", update.update_id,
+            turn.chat_id)
     return False
 
 
-async def send_hint(update: Update, runtime: Runtime, hint: str, **fields: str) -> None:
+async def send_hint(update: Update, context: BotContext, hint: str, **fields: str) -> None:
     """A one-line hint (a msgid) in the chat's language, within the same budget as answers, so that
     a flood of stickers or bare mentions gets no more replies than a flood of questions."""
     message = update.effective_message
-    if message is not None and await within_budget(update, runtime):
-        await message.reply_text(runtime.t(runtime.chat_language(update), hint).format(**fields))
+    if message is not None and await within_budget(update, context):
+        await message.reply_text(context.t(hint, context.chat_lang).format(**fields))
 
 
 async def answer_question(update: Update, context: BotContext, question: str,
@@ -66,7 +67,7 @@ async def answer_question(update: Update, context: BotContext, question: str,
     group, a reply to the bot is often just a reaction to its answer."""
     runtime = context.runtime
     chat, message = update.effective_chat, update.effective_message
-    if chat is None or message is None or not await within_budget(update, runtime):
+    if chat is None or message is None or not await within_budget(update, context):
         return
     engine = runtime.engine          # one snapshot for the whole question, even if a reload happens
     reply = engine.ask(question, preferred=runtime.user_language(update), now=runtime.now())
@@ -86,7 +87,7 @@ async def on_ask(update: Update, context: BotContext) -> None:
         return
     question = addressing(message, context.bot.username).rest
     if not question:
-        await send_hint(update, context.runtime, ASK_HINT)
+        await send_hint(update, context, ASK_HINT)
         return
     await answer_question(update, context, question, quote=message.chat.type != Chat.PRIVATE)
 
@@ -102,9 +103,11 @@ async def on_answer_button(update: Update, context: BotContext) -> None:
         await answer_query(query, runtime.t(runtime.user_language(update), _("That question is no longer available.")),
                            alert=True)
         return
-    await query.answer()
+    # The reply first, then the press's answer: a reply refused because the chat is busy leaves the
+    # press open, and the error handler answers it "please wait" (bot/telegram/errors.py).
     if isinstance(query.message, Message):     # else too old for the bot to reply to
         await send_reply(query.message, runtime, reply)
+    await query.answer()
 
 
 def topics_keyboard(runtime: Runtime, lang: str) -> InlineKeyboardMarkup | None:
@@ -138,12 +141,10 @@ async def on_topic_button(update: Update, context: BotContext) -> None:
     runtime = context.runtime
     button = Topic.decode(query.data)
     lang, topic = (button.lang, button.topic) if button else (runtime.user_language(update), "")
-    await query.answer()
     message = query.message
-    if not isinstance(message, Message):       # too old for the bot to reply to
-        return
-    if not topic or not await send_topic(message, runtime, lang, topic):
-        await send_topics(message, runtime, lang)
+    if isinstance(message, Message) and (not topic or not await send_topic(message, runtime, lang, topic)):
+        await send_topics(message, runtime, lang)      # (a message too old to reply to is left alone)
+    await query.answer()                # after the reply, as for answer buttons
 
 
 async def chosen_language(update: Update) -> str | None:

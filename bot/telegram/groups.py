@@ -86,7 +86,7 @@ async def on_group_message(update: Update, context: BotContext) -> None:
     if question is None:
         return
     if not question:
-        await send_hint(update, context.runtime, MENTION_HINT, bot=context.bot.username)
+        await send_hint(update, context, MENTION_HINT, bot=context.bot.username)
         return
     addressed = addressing(message, context.bot.username)
     only_replying = addressed.command is None and not addressed.mentioned

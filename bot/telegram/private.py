@@ -35,7 +35,7 @@ async def on_text(update: Update, context: BotContext) -> None:
         await on_unknown_command(update, context)       # a command in a caption
         return
     if not addressed.rest:
-        await send_hint(update, context.runtime, ASK_HINT if addressed.command else MENTION_HINT,
+        await send_hint(update, context, ASK_HINT if addressed.command else MENTION_HINT,
                         bot=context.bot.username)
         return
     await answer_question(update, context, addressed.rest)
@@ -43,11 +43,11 @@ async def on_text(update: Update, context: BotContext) -> None:
 
 async def on_media(update: Update, context: BotContext) -> None:
     """A sticker, voice message, photo without caption...: the bot reads text only, and says so."""
-    await send_hint(update, context.runtime, MEDIA_HINT)
+    await send_hint(update, context, MEDIA_HINT)
 
 
 async def on_unknown_command(update: Update, context: BotContext) -> None:
-    await send_hint(update, context.runtime, UNKNOWN_COMMAND_HINT)
+    await send_hint(update, context, UNKNOWN_COMMAND_HINT)
 
 
 def greeting(runtime: Runtime, lang: str) -> str:
