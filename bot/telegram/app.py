@@ -74,11 +74,12 @@ def build_application(settings: Settings, engine: Engine, store: Store, catalogs
     group_chat = filters.ChatType.GROUPS
     text = filters.TEXT & ~filters.COMMAND | filters.CAPTION          # a caption is text
     addressed = (filters.Entity(MessageEntity.MENTION) | filters.CaptionEntity(MessageEntity.MENTION)
+                 | filters.Entity(MessageEntity.TEXT_MENTION) | filters.CaptionEntity(MessageEntity.TEXT_MENTION)
                  | filters.CaptionEntity(MessageEntity.BOT_COMMAND) | filters.REPLY)
     bot_admins = filters.User(user_id=settings.admins)
     for handler, group in gate_handlers():
-        # Before everything: updates delivered twice, other bots, automatic forwards, and presses and inline
-        # queries over their budget (bot/telegram/gate.py).
+        # Before everything: updates delivered twice, other bots, automatic forwards, button presses without
+        # data, and presses and inline queries over their budget (bot/telegram/gate.py).
         application.add_handler(handler, group)
     handlers = [
         # Private chats: a document with a caption from anyone but a bot administrator is a question;

@@ -85,7 +85,7 @@ async def on_ask(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    question = addressing(message, context.bot.username).rest
+    question = addressing(message, context.bot.username, context.bot.id).rest
     if not question:
         await send_hint(update, context, ASK_HINT)
         return

@@ -1,5 +1,5 @@
-"""What no handler should see: an update delivered twice, messages the bot never answers, and
-presses and inline queries over their sender's budget.
+"""What no handler should see: an update delivered twice, messages the bot never answers, a button
+press with no data, and presses and inline queries over their sender's budget.
 
 All are registered in handler groups before every other handler and end the update there
 (python-telegram-bot's ApplicationHandlerStop), so the handlers need no checks of their own.
@@ -22,6 +22,7 @@ from telegram.ext import (
 )
 
 from bot.i18n import _
+from bot.telegram.callbacks import STALE
 from bot.telegram.context import BotContext
 from bot.telegram.senders import ANSWERED_SENDERS
 from bot.telegram.sending import answer_query
@@ -80,7 +81,9 @@ def gate_handlers() -> list[tuple[BaseHandler, int]]:
 def budget_handlers() -> list[tuple[BaseHandler, int]]:
     """Button presses and inline queries, before any handler works on them.
 
-    Every press spends its chat's answer budget (a group's, or the
+    A press without data (python-telegram-bot routes it to every CallbackQueryHandler, whatever
+    its pattern) is answered like an old button, and no handler (none of the administrators'
+    audited ones) sees it. Every other press spends its chat's answer budget (a group's, or the
     presser's own in a private chat) before it can queue a message, and a press the chat cannot
     afford now (budget spent, or a group with no messages left this minute: see
     bot/telegram/limiter.py) is answered "please wait" at once. An inline query spends its sender's
@@ -89,6 +92,10 @@ def budget_handlers() -> list[tuple[BaseHandler, int]]:
     async def check_press(update: Update, context: BotContext) -> None:
         query = update.callback_query
         assert query is not None and context.turn is not None
+        if not query.data and not query.game_short_name:
+            log.info("update %s: a button press without data; answered as an old button", update.update_id)
+            await answer_query(query, context.t(STALE), alert=True)
+            raise ApplicationHandlerStop
         chat_id = context.turn.chat_id
         if not context.turn.may_send() or (chat_id is not None and not context.runtime.limiter.can_send(chat_id)):
             log.log(context.turn.log_level, "update %s: button pressed in busy chat %s; answered 'please wait'",

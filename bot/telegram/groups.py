@@ -62,13 +62,13 @@ def addressed_question(message: Message, username: str, bot_id: int) -> str | No
     never is (its mention was written for another chat)."""
     if message.forward_origin is not None:
         return None
-    addressed = addressing(message, username)
+    addressed = addressing(message, username, bot_id)
     if addressed.command is not None:
         return addressed.rest if addressed.command == "ask" else None
     replied = message.reply_to_message
     if addressed.mentioned:
         if not addressed.rest and replied is not None and (replied.from_user is None or replied.from_user.id != bot_id):
-            return addressing(replied, username).rest
+            return addressing(replied, username, bot_id).rest
         return addressed.rest
     if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id and addressed.rest:
         return addressed.rest
@@ -88,7 +88,7 @@ async def on_group_message(update: Update, context: BotContext) -> None:
     if not question:
         await send_hint(update, context, MENTION_HINT, bot=context.bot.username)
         return
-    addressed = addressing(message, context.bot.username)
+    addressed = addressing(message, context.bot.username, context.bot.id)
     only_replying = addressed.command is None and not addressed.mentioned
     await answer_question(update, context, question, quote=True, skip_noise=only_replying)
 
