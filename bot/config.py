@@ -63,6 +63,8 @@ class Settings(BaseSettings):
                                    ge=0)
     private_answers_per_minute: int = env("BOT_PRIVATE_ANSWERS_PER_MINUTE", 20,
                                           "answers per user per minute in private chats; 0: no limit", ge=0)
+    inline_queries_per_minute: int = env("BOT_INLINE_QUERIES_PER_MINUTE", 60,
+                                         "inline queries answered per user per minute; 0: no limit", ge=0)
     send_retries: int = env("BOT_SEND_RETRIES", 2, "times a request Telegram refused with 429 is retried", ge=0)
     max_upload_bytes: int = env("BOT_MAX_UPLOAD_BYTES", 1024 * 1024, "largest knowledge file accepted", ge=1)
     # -- groups ------------------------------------------------------------------------------------------

@@ -289,7 +289,8 @@ async def test_a_reaction_in_reply_to_the_bot_in_a_group_gets_no_i_dont_know(ser
     await unanswered(server, GROUP, {"message": message(GROUP, text, reply_to_message=bot_message(GROUP))})
 
 
-@pytest.mark.parametrize("text, via", [("siapa presiden amerika?", "reply"), ("👍", "mention"), ("👍", "/ask")])
+@pytest.mark.parametrize("text, via", [("siapa presiden amerika?", "reply"), ("siapa presiden amerika?", "mention"),
+                                       ("what is the weather", "/ask")])
 async def test_an_unknown_question_or_an_explicit_ask_still_gets_the_fallback(server, bot, text, via):
     if via == "reply":
         sent = message(GROUP, text, reply_to_message=bot_message(GROUP))
@@ -297,3 +298,12 @@ async def test_an_unknown_question_or_an_explicit_ask_still_gets_the_fallback(se
         sent = message(GROUP, f"{MENTION if via == 'mention' else '/ask'} {text}")
     fallback = await answered(server, GROUP, {"message": sent})
     assert "don't know" in fallback.text or "belum tahu" in fallback.text, fallback.text
+
+
+@pytest.mark.parametrize("text, via, hint", [("👍", "mention", "after my name"),
+                                             ("\u200b\u200c", "mention", "after my name"),
+                                             ("👍", "/ask", "after /ask"), ("?!", "/ask", "after /ask")])
+async def test_an_explicit_ask_without_a_word_gets_the_hint_not_a_guess(server, bot, text, via, hint):
+    sent = message(GROUP, f"{MENTION if via == 'mention' else '/ask'} {text}")
+    answer = await answered(server, GROUP, {"message": sent})
+    assert hint in answer.text, answer.text

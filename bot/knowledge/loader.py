@@ -15,7 +15,7 @@ from bot.knowledge.located import MAX_FILE_BYTES, N_, Mark
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.phrasing_marks import PhrasingMarks
 from bot.knowledge.problems import Msg, Problem
-from bot.knowledge.sendable import long_answers
+from bot.knowledge.sendable import unsendable
 from bot.memory import gc_paused
 
 __all__ = ["KNOWLEDGE_SUFFIXES", "LoadResult", "Msg", "Problem", "Source", "knowledge_files", "load_directory",
@@ -96,7 +96,7 @@ def _load_sources(sources: Iterable[Source], strict: bool) -> LoadResult:
     kb = builder.finish(sources)
     problems = builder.problems
     if kb is not None:
-        problems += long_answers(kb)
+        problems += unsendable(kb)
     if any(not p.warning for p in problems):
         kb = None
     problems.sort(key=lambda p: (p.file, p.line, p.column))

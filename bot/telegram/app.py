@@ -32,6 +32,7 @@ from bot.telegram.fetching import build_bot
 from bot.telegram.gate import gate_handlers
 from bot.telegram.menus import set_command_menus
 from bot.telegram.runtime import RUNTIME_KEY, Runtime
+from bot.telegram.sending import answer_query
 from bot.telegram.stopping import UpdateTracker
 
 log = logging.getLogger(__name__)
@@ -57,8 +58,9 @@ def build_application(settings: Settings, engine: Engine, store: Store, catalogs
 
     application = (
         ApplicationBuilder()
-        # Token, API URL, defaults and the sending limiter; skips updates the library cannot read.
-        .bot(build_bot(settings))
+        # Token, API URL, defaults and Telegram's flood limits (a handler's message never waits for its
+        # chat: bot/telegram/limiter.py); skips updates the library cannot read.
+        .bot(build_bot(settings, runtime.limiter))
         .context_types(CONTEXT_TYPES)
         # Which updates are being handled, so a stop can save those it must cut short.
         .concurrent_updates(UpdateTracker(settings.concurrent_updates))
@@ -72,10 +74,12 @@ def build_application(settings: Settings, engine: Engine, store: Store, catalogs
     group_chat = filters.ChatType.GROUPS
     text = filters.TEXT & ~filters.COMMAND | filters.CAPTION          # a caption is text
     addressed = (filters.Entity(MessageEntity.MENTION) | filters.CaptionEntity(MessageEntity.MENTION)
+                 | filters.Entity(MessageEntity.TEXT_MENTION) | filters.CaptionEntity(MessageEntity.TEXT_MENTION)
                  | filters.CaptionEntity(MessageEntity.BOT_COMMAND) | filters.REPLY)
     bot_admins = filters.User(user_id=settings.admins)
     for handler, group in gate_handlers():
-        # Before everything: updates delivered twice, other bots, automatic forwards (bot/telegram/gate.py).
+        # Before everything: updates delivered twice, other bots, automatic forwards, button presses without
+        # data, and presses and inline queries over their budget (bot/telegram/gate.py).
         application.add_handler(handler, group)
     handlers = [
         # Private chats: a document with a caption from anyone but a bot administrator is a question;
@@ -119,4 +123,4 @@ def build_application(settings: Settings, engine: Engine, store: Store, catalogs
 
 async def on_stale_button(update: Update, context: BotContext) -> None:
     assert update.callback_query is not None
-    await update.callback_query.answer(context.t(STALE), show_alert=True)
+    await answer_query(update.callback_query, context.t(STALE), alert=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 
 from bot.admin.access import AdminGate
 from bot.admin.announcements import AnnouncementDesk
@@ -20,7 +20,9 @@ from bot.config import Settings
 from bot.engine.answer import Engine
 from bot.store import Store
 from bot.telegram.callbacks import STALE, B
+from bot.telegram.limiter import TURN, Turn
 from bot.telegram.runtime import RUNTIME_KEY, Runtime
+from bot.telegram.sending import answer_query
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -28,9 +30,27 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
 
     @classmethod
     def from_update(cls, update: object, application: Application[Any, Any, Any, Any, Any, Any]) -> BotContext:
+        """Also marks the task as handling `update` (bot/telegram/limiter.py: its messages never wait
+        for a chat); the error handler's context for the same update keeps the same Turn."""
         context = super().from_update(update, application)
         context._update = update if isinstance(update, Update) else None
+        if context._update is not None:
+            current = TURN.get()
+            if current is None or current.update_id != context._update.update_id:
+                TURN.set(context.runtime.turn(context._update))
         return context
+
+    @classmethod
+    def from_job(cls, job: Job[Any], application: Application[Any, Any, Any, Any, Any, Any]) -> BotContext:
+        """A job may wait for a chat's capacity; a job scheduled from a handler must not inherit its
+        Turn (asyncio copies the scheduling task's context into the job's)."""
+        TURN.set(None)
+        return super().from_job(job, application)
+
+    @property
+    def turn(self) -> Turn | None:
+        """The budget of the update being handled (None in a job)."""
+        return TURN.get()
 
     @property
     def runtime(self) -> Runtime:
@@ -95,7 +115,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         assert query is not None, "pressed() is for callback-query handlers"
         button = kind.decode(query.data)
         if button is None:
-            await query.answer(self.t(STALE), show_alert=True)
+            await answer_query(query, self.t(STALE), alert=True)
         return button
 
 

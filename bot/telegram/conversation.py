@@ -14,9 +14,9 @@ from bot.telegram.addressing import addressing
 from bot.telegram.authoring import with_edit_button
 from bot.telegram.callbacks import Answer, GroupLanguage, Topic, UserLanguage
 from bot.telegram.context import BotContext
-from bot.telegram.render import choice_buttons, language_keyboard, reply_html
+from bot.telegram.render import BUTTON_TEXT_LIMIT, choice_buttons, keyboard, language_keyboard, reply_html, shorten
 from bot.telegram.runtime import Runtime
-from bot.telegram.sending import edit_pressed
+from bot.telegram.sending import answer_query, edit_pressed, reply_long
 
 log = logging.getLogger(__name__)
 
@@ -35,30 +35,31 @@ MENTION_HINT = _("Write your question after my name, for example: @{bot} How big
 FLOOD_NOTICE = _("You are asking faster than I can answer. Please wait a minute, then ask again.")
 
 
-async def within_budget(update: Update, runtime: Runtime) -> bool:
-    """Whether this question may be answered: per user in private chats, per chat in groups.
-    A private flood gets one notice per minute; a group flood gets silence. Questions over the
-    budget never reach the engine or the unanswered log."""
-    chat, message = update.effective_chat, update.effective_message
-    assert chat is not None and message is not None, "questions come in messages"
-    if chat.type == Chat.PRIVATE:
-        verdict = runtime.user_limit.check(update.effective_user.id if update.effective_user else chat.id)
-        if verdict is Verdict.FIRST_REFUSAL:
-            await message.reply_text(runtime.t(runtime.user_language(update), FLOOD_NOTICE))
-    else:
-        verdict = runtime.group_limit.check(chat.id)
-    if verdict is Verdict.ALLOWED:
+async def within_budget(update: Update, context: BotContext) -> bool:
+    """Whether this update may be answered: it spends its chat's budget (per user in private chats,
+    per chat in groups; bot/telegram/limiter.py's Turn, charged once per update), and a group must
+    be able to take a message now. A private flood gets one notice per minute; a group flood gets
+    silence. Call it before working on the answer: questions over the budget never reach the
+    engine or the unanswered log."""
+    turn, message = context.turn, update.effective_message
+    assert turn is not None and message is not None, "questions come in messages, while handling them"
+    verdict = turn.spend()
+    if verdict is Verdict.ALLOWED and (turn.chat_id is None or context.runtime.limiter.can_send(turn.chat_id)):
         return True
-    log.info("answer limit reached in chat %s; question ignored", chat.id)
+    if verdict is Verdict.FIRST_REFUSAL and message.chat.type == Chat.PRIVATE:
+        turn.notice = True
+        await message.reply_text(context.t(FLOOD_NOTICE))
+    log.log(turn.log_level, "update %s: chat %s is over its answer budget or busy; not answered", update.update_id,
+            turn.chat_id)
     return False
 
 
-async def send_hint(update: Update, runtime: Runtime, hint: str, **fields: str) -> None:
+async def send_hint(update: Update, context: BotContext, hint: str, **fields: str) -> None:
     """A one-line hint (a msgid) in the chat's language, within the same budget as answers, so that
     a flood of stickers or bare mentions gets no more replies than a flood of questions."""
     message = update.effective_message
-    if message is not None and await within_budget(update, runtime):
-        await message.reply_text(runtime.t(runtime.chat_language(update), hint).format(**fields))
+    if message is not None and await within_budget(update, context):
+        await message.reply_text(context.t(hint, context.chat_lang).format(**fields))
 
 
 async def answer_question(update: Update, context: BotContext, question: str,
@@ -68,7 +69,7 @@ async def answer_question(update: Update, context: BotContext, question: str,
     group, a reply to the bot is often just a reaction to its answer."""
     runtime = context.runtime
     chat, message = update.effective_chat, update.effective_message
-    if chat is None or message is None or not await within_budget(update, runtime):
+    if chat is None or message is None or not await within_budget(update, context):
         return
     engine = runtime.engine          # one snapshot for the whole question, even if a reload happens
     reply = engine.ask(question, preferred=runtime.user_language(update), now=runtime.now())
@@ -86,9 +87,9 @@ async def on_ask(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    question = addressing(message, context.bot.username).rest
+    question = addressing(message, context.bot.username, context.bot.id).rest
     if not question:
-        await send_hint(update, context.runtime, ASK_HINT)
+        await send_hint(update, context, ASK_HINT)
         return
     await answer_question(update, context, question, quote=message.chat.type != Chat.PRIVATE)
 
@@ -102,23 +103,26 @@ async def on_answer_button(update: Update, context: BotContext) -> None:
     reply = (runtime.engine.answer_by_id(button.entry_id, button.lang, now=runtime.now(),
                                          preferred=runtime.user_language(update)) if button else None)
     if reply is None:   # the entry disappeared in a reload since the button was sent
-        await query.answer(runtime.t(runtime.user_language(update), _("That question is no longer available.")),
-                           show_alert=True)
+        await answer_query(query, runtime.t(runtime.user_language(update), _("That question is no longer available.")),
+                           alert=True)
         return
-    await query.answer()
+    # The reply first, then the press's answer: a reply refused because the chat is busy leaves the
+    # press open, and the error handler answers it "please wait" (bot/telegram/errors.py).
     if isinstance(query.message, Message):     # else too old for the bot to reply to
         await send_reply(query.message, runtime, reply)
+    await query.answer()
 
 
-def topics_keyboard(runtime: Runtime, lang: str) -> InlineKeyboardMarkup:
+def topics_keyboard(runtime: Runtime, lang: str) -> InlineKeyboardMarkup | None:
     kb = runtime.engine.kb
-    rows = [[InlineKeyboardButton(titles.get(lang) or titles["en"], callback_data=Topic(lang, key).encode())]
+    rows = [[InlineKeyboardButton(shorten(titles.get(lang) or titles["en"], BUTTON_TEXT_LIMIT),
+                                  callback_data=Topic(lang, key).encode())]
             for key, titles in kb.topics.items() if any(e.topic == key for e in kb.entries)]
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
 async def send_topics(message: Message, runtime: Runtime, lang: str, text: str | None = None) -> None:
-    await message.reply_text(text or runtime.t(lang, _("Choose a topic:")), reply_markup=topics_keyboard(runtime, lang))
+    await reply_long(message, text or runtime.t(lang, _("Choose a topic:")), topics_keyboard(runtime, lang))
 
 
 async def send_topic(message: Message, runtime: Runtime, lang: str, topic: str) -> bool:
@@ -128,8 +132,8 @@ async def send_topic(message: Message, runtime: Runtime, lang: str, topic: str) 
         return False
     title = engine.kb.topics[topic].get(lang) or topic
     choices = [engine.choice(entry, lang) for entry in entries]
-    await message.reply_text(runtime.t(lang, _("{topic}: what would you like to know?")).format(topic=title),
-                             reply_markup=InlineKeyboardMarkup(choice_buttons(choices, lang)))
+    await reply_long(message, runtime.t(lang, _("{topic}: what would you like to know?")).format(topic=title),
+                     keyboard(choice_buttons(choices, lang)))
     return True
 
 
@@ -140,12 +144,10 @@ async def on_topic_button(update: Update, context: BotContext) -> None:
     runtime = context.runtime
     button = Topic.decode(query.data)
     lang, topic = (button.lang, button.topic) if button else (runtime.user_language(update), "")
-    await query.answer()
     message = query.message
-    if not isinstance(message, Message):       # too old for the bot to reply to
-        return
-    if not topic or not await send_topic(message, runtime, lang, topic):
-        await send_topics(message, runtime, lang)
+    if isinstance(message, Message) and (not topic or not await send_topic(message, runtime, lang, topic)):
+        await send_topics(message, runtime, lang)      # (a message too old to reply to is left alone)
+    await query.answer()                # after the reply, as for answer buttons
 
 
 async def chosen_language(update: Update) -> str | None:
@@ -169,7 +171,7 @@ async def on_user_language_button(update: Update, context: BotContext) -> None:
         return
     runtime.store.set_user_language(query.from_user.id, lang)
     text = runtime.t(lang, _("Language: {language}")).format(language=language_name(lang))
-    await query.answer(text)
+    await answer_query(query, text)
     await edit_pressed(query, text)
 
 

@@ -10,10 +10,14 @@ import logging
 import time
 
 from telegram import Update
+from telegram.error import BadRequest
 
 from bot.i18n import _
 from bot.telegram.admin import notify_admins
 from bot.telegram.context import BotContext
+from bot.telegram.gate import PLEASE_WAIT
+from bot.telegram.limiter import ChatBusy
+from bot.telegram.sending import answer_query
 
 log = logging.getLogger(__name__)
 NOTIFY_EVERY_S = 60.0          # at most one notice per kind of error per minute: a broken path must not flood
@@ -40,6 +44,9 @@ def redact(text: str, *secrets: str | None) -> str:
 async def on_error(update: object, context: BotContext) -> None:
     error = context.error
     where = describe(update)
+    if isinstance(error, ChatBusy):
+        await _busy(update, context, error, where)
+        return
     log.error("error while handling %s: %s", where, type(error).__name__, exc_info=error)
     if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == "private":
         try:
@@ -59,3 +66,17 @@ async def on_error(update: object, context: BotContext) -> None:
             "⚠️ An error occurred while handling {update}: {error}")).format(update=where, error=detail))
     except Exception:   # noqa: BLE001
         log.warning("could not tell the administrators about the error")
+
+
+async def _busy(update: object, context: BotContext, error: ChatBusy, where: str) -> None:
+    """A message refused because its chat is busy (bot/telegram/limiter.py) is not a failure: the
+    update is dropped; a pressed button still open hears "please wait"."""
+    log.log(context.turn.log_level if context.turn is not None else logging.INFO, "%s dropped: %s", where,
+            error.message)
+    query = update.callback_query if isinstance(update, Update) else None
+    if query is None:
+        return
+    try:
+        await answer_query(query, context.t(PLEASE_WAIT))
+    except BadRequest:          # already answered by the handler before its message was refused
+        pass

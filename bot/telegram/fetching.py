@@ -31,7 +31,7 @@ from telegram import Update
 from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import JSONDict, ODVInput, TimePeriod
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter, Defaults, ExtBot
+from telegram.ext import BaseRateLimiter, Defaults, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
@@ -141,8 +141,9 @@ class PollingBot(ExtBot):
             log.warning("cannot write the heartbeat file %s: %s", path, exc.strerror)
 
 
-def build_bot(settings: Settings) -> PollingBot:
-    """The bot object ApplicationBuilder would build from these settings, as a PollingBot."""
+def build_bot(settings: Settings, rate_limiter: BaseRateLimiter) -> PollingBot:
+    """The bot object ApplicationBuilder would build from these settings, as a PollingBot, sending
+    under `rate_limiter`."""
     return PollingBot(
         token=settings.token_value or "",
         base_url=f"{settings.api_url}/bot",
@@ -152,7 +153,7 @@ def build_bot(settings: Settings) -> PollingBot:
         get_updates_request=HTTPXRequest(connection_pool_size=1),
         # A reply goes out even when the question was deleted meanwhile (Telegram would refuse it).
         defaults=Defaults(parse_mode=None, tzinfo=settings.zone, allow_sending_without_reply=True),
-        rate_limiter=AIORateLimiter(overall_max_rate=settings.messages_per_second, max_retries=settings.send_retries),
+        rate_limiter=rate_limiter,
         heartbeat=settings.heartbeat_file,
     )
 

@@ -16,7 +16,7 @@ from bot.telegram.context import BotContext
 from bot.telegram.conversation import MENTION_HINT, answer_question, ask_language, chosen_language, send_hint
 from bot.telegram.runtime import Runtime
 from bot.telegram.senders import Sender, sender_of
-from bot.telegram.sending import edit_pressed
+from bot.telegram.sending import answer_query, edit_pressed
 
 log = logging.getLogger(__name__)
 ADMIN_STATUSES = (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
@@ -62,13 +62,13 @@ def addressed_question(message: Message, username: str, bot_id: int) -> str | No
     never is (its mention was written for another chat)."""
     if message.forward_origin is not None:
         return None
-    addressed = addressing(message, username)
+    addressed = addressing(message, username, bot_id)
     if addressed.command is not None:
         return addressed.rest if addressed.command == "ask" else None
     replied = message.reply_to_message
     if addressed.mentioned:
         if not addressed.rest and replied is not None and (replied.from_user is None or replied.from_user.id != bot_id):
-            return addressing(replied, username).rest
+            return addressing(replied, username, bot_id).rest
         return addressed.rest
     if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id and addressed.rest:
         return addressed.rest
@@ -86,9 +86,9 @@ async def on_group_message(update: Update, context: BotContext) -> None:
     if question is None:
         return
     if not question:
-        await send_hint(update, context.runtime, MENTION_HINT, bot=context.bot.username)
+        await send_hint(update, context, MENTION_HINT, bot=context.bot.username)
         return
-    addressed = addressing(message, context.bot.username)
+    addressed = addressing(message, context.bot.username, context.bot.id)
     only_replying = addressed.command is None and not addressed.mentioned
     await answer_question(update, context, question, quote=True, skip_noise=only_replying)
 
@@ -126,7 +126,7 @@ async def require_group_admin(update: Update, context: BotContext, refusal: str)
         return True
     runtime = context.runtime
     if update.callback_query:
-        await update.callback_query.answer(runtime.t(runtime.user_language(update), refusal), show_alert=True)
+        await answer_query(update.callback_query, runtime.t(runtime.user_language(update), refusal), alert=True)
     elif update.effective_message is not None:
         await update.effective_message.reply_text(runtime.t(runtime.chat_language(update), refusal))
     return False
@@ -154,5 +154,5 @@ async def on_group_language_button(update: Update, context: BotContext) -> None:
     assert update.effective_chat is not None
     runtime.store.set_chat_language(update.effective_chat.id, lang)
     text = runtime.t(lang, _("The group's language is now {language}.")).format(language=language_name(lang))
-    await query.answer(text)
+    await answer_query(query, text)
     await edit_pressed(query, text)

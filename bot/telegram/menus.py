@@ -14,9 +14,11 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     BotCommandScopeChat,
 )
+from telegram.constants import BotCommandLimit
 from telegram.error import TelegramError
 
 from bot.i18n import Catalogs, _
+from bot.telegram.render import shorten
 
 DESCRIPTIONS = {
     "start": _("Start and see what I know"),
@@ -54,7 +56,10 @@ MENUS = (
 
 
 def commands_for(catalogs: Catalogs, lang: str, names: Iterable[str]) -> list[BotCommand]:
-    return [BotCommand(name, catalogs.gettext(lang, DESCRIPTIONS[name])) for name in names]
+    """The menu entries, each description within Telegram's 256 characters (a translation longer
+    than that is shortened rather than refused, which would leave the whole menu unset)."""
+    return [BotCommand(name, shorten(catalogs.gettext(lang, DESCRIPTIONS[name]), BotCommandLimit.MAX_DESCRIPTION))
+            for name in names]
 
 
 async def set_command_menus(bot: Bot, catalogs: Catalogs, admins: Iterable[int] = ()) -> None:

@@ -22,32 +22,34 @@ from bot.telegram.runtime import Runtime
 
 MEDIA_HINT = _("I can only read text: please type your question.")
 UNKNOWN_COMMAND_HINT = _("I do not know that command. /help shows what I can do.")
+WORDS_HINT = _("Please type your question in words, for example: How big is KITB?")
 
 
 async def on_text(update: Update, context: BotContext) -> None:
     """Every private text, and every caption, is a question. A leading /ask or a mention of the bot
-    is not part of it; a message with nothing else gets a hint instead of a guess."""
+    is not part of it; a message with nothing else (or no word at all: only emoji, punctuation or
+    invisible characters) gets a hint instead of a guess, and stays out of the unanswered log."""
     message = update.effective_message
     if message is None:
         return
-    addressed = addressing(message, context.bot.username)
+    addressed = addressing(message, context.bot.username, context.bot.id)
     if addressed.command is not None and addressed.command != "ask":
         await on_unknown_command(update, context)       # a command in a caption
         return
     if not addressed.rest:
-        await send_hint(update, context.runtime, ASK_HINT if addressed.command else MENTION_HINT,
-                        bot=context.bot.username)
+        hint = ASK_HINT if addressed.command else MENTION_HINT if addressed.mentioned else WORDS_HINT
+        await send_hint(update, context, hint, bot=context.bot.username)
         return
     await answer_question(update, context, addressed.rest)
 
 
 async def on_media(update: Update, context: BotContext) -> None:
     """A sticker, voice message, photo without caption...: the bot reads text only, and says so."""
-    await send_hint(update, context.runtime, MEDIA_HINT)
+    await send_hint(update, context, MEDIA_HINT)
 
 
 async def on_unknown_command(update: Update, context: BotContext) -> None:
-    await send_hint(update, context.runtime, UNKNOWN_COMMAND_HINT)
+    await send_hint(update, context, UNKNOWN_COMMAND_HINT)
 
 
 def greeting(runtime: Runtime, lang: str) -> str:

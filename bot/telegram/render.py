@@ -6,6 +6,7 @@ from collections.abc import Callable
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import InlineKeyboardMarkupLimit
 
 from bot import LANGUAGES, MESSAGE_LIMIT
 from bot.engine.answer import Choice, Reply
@@ -13,6 +14,7 @@ from bot.i18n import _, language_name
 from bot.telegram.callbacks import Answer, GroupLanguage, Topic, UserLanguage
 
 BUTTON_TEXT_LIMIT = 60
+MAX_BUTTONS = InlineKeyboardMarkupLimit.TOTAL_BUTTON_NUMBER    # 100: Telegram's, though the Bot API does not say it
 FLAGS = {"id": "🇮🇩", "ko": "🇰🇷", "en": "🇬🇧"}
 
 
@@ -44,8 +46,19 @@ def _fit(text: str, limit: int) -> int:
     return len(text)
 
 
+def shorten(text: str, limit: int) -> str:
+    """`text` if it fits `limit` characters, else cut at a word break (or, failing that, anywhere
+    in its second half) and ended with "…", `limit` characters at most."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    if cut <= limit // 2:
+        cut = limit - 1
+    return text[:cut].rstrip() + "…"
+
+
 def _short(text: str) -> str:
-    return text if len(text) <= BUTTON_TEXT_LIMIT else text[: BUTTON_TEXT_LIMIT - 1] + "…"
+    return shorten(text, BUTTON_TEXT_LIMIT)
 
 
 def choice_buttons(choices: tuple[Choice, ...] | list[Choice], lang: str) -> list[list[InlineKeyboardButton]]:
@@ -70,7 +83,20 @@ def reply_html(reply: Reply, gettext: Callable[[str], str]) -> tuple[list[str], 
             lines += [f"• {example}" for example in reply.examples]
         rows = [[InlineKeyboardButton(gettext(_("Browse topics")), callback_data=Topic(reply.lang, "").encode())]]
     parts = split_message("\n".join(lines))
-    return parts, InlineKeyboardMarkup(rows) if rows else None
+    return parts, keyboard(rows)
+
+
+def keyboard(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:
+    """The rows as a keyboard, None when empty; only the first rows when they hold more than the
+    100 buttons a message can carry (`kb check` warns about a topic with more entries than that)."""
+    kept: list[list[InlineKeyboardButton]] = []
+    count = 0
+    for row in rows:
+        if count + len(row) > MAX_BUTTONS:
+            break
+        kept.append(row)
+        count += len(row)
+    return InlineKeyboardMarkup(kept) if kept else None
 
 
 def language_keyboard(button: type[UserLanguage] | type[GroupLanguage]) -> InlineKeyboardMarkup:

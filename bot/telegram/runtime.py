@@ -21,6 +21,7 @@ from bot.i18n import Catalogs, negotiate
 from bot.outbox import Outbox
 from bot.ratelimit import RateLimit
 from bot.store import Store
+from bot.telegram.limiter import SendLimiter, Turn
 
 RUNTIME_KEY = "sahabat"
 
@@ -34,6 +35,8 @@ class Runtime:
     clock: Callable[[], float] = time.time          # injectable, so tests can move time forward
     group_limit: RateLimit = field(init=False)      # answers per group chat
     user_limit: RateLimit = field(init=False)       # answers per user in private chats
+    inline_limit: RateLimit = field(init=False)     # inline queries per user
+    limiter: SendLimiter = field(init=False)        # Telegram's flood limits (the Application's rate limiter)
     outbox: Outbox = field(init=False)
     gate: AdminGate = field(init=False)                 # bot administrators, asked every time
     knowledge_admin: KnowledgeAdmin = field(init=False)
@@ -46,6 +49,8 @@ class Runtime:
         settings = self.settings
         self.group_limit = RateLimit(settings.group_answers_per_minute)
         self.user_limit = RateLimit(settings.private_answers_per_minute)
+        self.inline_limit = RateLimit(settings.inline_queries_per_minute)
+        self.limiter = SendLimiter(settings.messages_per_second, max_retries=settings.send_retries)
         self.outbox = Outbox(self.store, self.clock, max_attempts=settings.delivery_attempts)
         self.gate = AdminGate(self.store, settings.admins)
         self.knowledge_admin = KnowledgeAdmin(self.knowledge, self.store, max_upload_bytes=settings.max_upload_bytes,
@@ -84,3 +89,16 @@ class Runtime:
                 return chosen
         return self.user_language(update)
 
+
+    def turn(self, update: Update) -> Turn:
+        """The budget `update`'s replies spend: a group's per chat, a private chat's per user, an
+        inline query's per user (inline_limit); a button under an inline-mode message has no chat,
+        and spends its presser's private budget."""
+        chat, user = update.effective_chat, update.effective_user
+        if update.inline_query is not None:
+            return Turn(update.update_id, None, self.inline_limit, update.inline_query.from_user.id)
+        if chat is not None and chat.type != "private":
+            return Turn(update.update_id, chat.id, self.group_limit, chat.id)
+        if user is not None:
+            return Turn(update.update_id, chat.id if chat is not None else None, self.user_limit, user.id)
+        return Turn(update.update_id, chat.id if chat is not None else None, None, 0)

@@ -1,15 +1,15 @@
 """Sending text of any length: split under Telegram's 4,096 characters, the keyboard on the last part;
-editing the message of a pressed button."""
+answering a pressed button (200 characters at most); editing the message of a pressed button."""
 
 from __future__ import annotations
 
 import logging
 
 from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message
-from telegram.constants import ParseMode
+from telegram.constants import CallbackQueryLimit, ParseMode
 from telegram.error import BadRequest
 
-from bot.telegram.render import split_message
+from bot.telegram.render import shorten, split_message
 
 log = logging.getLogger(__name__)
 
@@ -62,3 +62,10 @@ async def edit_pressed(query: CallbackQuery, text: str | None = None) -> bool:
 
 
 _UNEDITABLE = ("message is not modified", "message to edit not found", "message can't be edited")
+
+
+async def answer_query(query: CallbackQuery, text: str | None = None, alert: bool = False) -> None:
+    """Answer a pressed button with `text` as a toast (or an `alert`), shortened to the 200
+    characters Telegram takes; None only stops the button's progress indicator."""
+    limit = CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH
+    await query.answer(shorten(text, limit) if text else None, show_alert=alert)

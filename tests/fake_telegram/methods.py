@@ -11,6 +11,7 @@ import urllib.parse
 from typing import Any
 
 from tests.fake_telegram.entities import HtmlParseError, parse_html
+from tests.fake_telegram.limits import check_callback_answer, check_commands, check_inline_results, check_keyboard
 from tests.fake_telegram.pushing import BOT_ID, FILE_FOLDERS
 from tests.fake_telegram.records import ApiError, Call, Connection, StoredFile, UploadedFile, member_json
 from tests.fake_telegram.wire import INT_RE, as_int, set_or_drop
@@ -90,22 +91,7 @@ class MethodsMixin:
             raise ApiError(400, "Bad Request: can't parse reply keyboard markup JSON object")
         if "inline_keyboard" not in markup:
             return None  # reply keyboards are not echoed back in the Message
-        rows = markup["inline_keyboard"]
-        if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-            raise ApiError(400, "Bad Request: can't parse inline keyboard button: field "
-                                "\"inline_keyboard\" must be an Array of Arrays")
-        for row in rows:
-            for button in row:
-                if not isinstance(button, dict) or not button.get("text"):
-                    raise ApiError(400, "Bad Request: can't parse inline keyboard button: Text "
-                                        "buttons are unallowed in the inline keyboard")
-                data = button.get("callback_data")
-                if data is not None and not 1 <= len(str(data).encode("utf-8")) <= 64:
-                    raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
-                actions = [k for k in button if k != "text"]
-                if not actions:
-                    raise ApiError(400, "Bad Request: can't parse inline keyboard button: Text "
-                                        "buttons are unallowed in the inline keyboard")
+        check_keyboard(markup)
         return markup
 
     def _send_message(self, call: Call, conn: Connection) -> dict[str, Any]:
@@ -254,9 +240,7 @@ class MethodsMixin:
         if query_id not in self._open_queries:
             raise ApiError(400, "Bad Request: query is too old and response timeout expired or "
                                 "query ID is invalid")
-        text = call.params.get("text")
-        if text is not None and len(str(text)) > 200:
-            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        check_callback_answer(call.params)
         self._open_queries.discard(query_id)
         return True
 
@@ -265,21 +249,7 @@ class MethodsMixin:
         if query_id not in self._open_queries:
             raise ApiError(400, "Bad Request: query is too old and response timeout expired or "
                                 "query ID is invalid")
-        results = call.params.get("results")
-        if not isinstance(results, list):
-            raise ApiError(400, "Bad Request: can't parse inline query results JSON object")
-        if len(results) > 50:
-            raise ApiError(400, "Bad Request: RESULTS_TOO_MUCH")
-        seen = set()
-        for result in results:
-            if not isinstance(result, dict) or "type" not in result:
-                raise ApiError(400, "Bad Request: can't parse InlineQueryResult JSON object")
-            result_id = str(result.get("id", ""))
-            if not 1 <= len(result_id.encode("utf-8")) <= 64:
-                raise ApiError(400, "Bad Request: RESULT_ID_INVALID")
-            if result_id in seen:
-                raise ApiError(400, "Bad Request: RESULT_ID_DUPLICATE")
-            seen.add(result_id)
+        check_inline_results(call.params)
         self._open_queries.discard(query_id)
         return True
 
@@ -315,16 +285,7 @@ class MethodsMixin:
         return json.dumps(scope, sort_keys=True), str(params.get("language_code") or "")
 
     def _set_my_commands(self, call: Call, conn: Connection) -> bool:
-        commands = call.params.get("commands")
-        if not isinstance(commands, list) or len(commands) > 100:
-            raise ApiError(400, "Bad Request: can't parse commands JSON object")
-        for command in commands:
-            name = str(command.get("command", "")) if isinstance(command, dict) else ""
-            description = str(command.get("description", "")) if isinstance(command, dict) else ""
-            if not re.fullmatch(r"[a-z0-9_]{1,32}", name):
-                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
-            if not 1 <= len(description) <= 256:
-                raise ApiError(400, "Bad Request: command description must be non-empty")
+        commands = check_commands(call.params)
         self._commands[self._commands_key(call.params)] = [
             {"command": c["command"], "description": c["description"]} for c in commands]
         return True
