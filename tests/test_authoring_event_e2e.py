@@ -76,7 +76,9 @@ async def test_a_new_event_and_its_reminders_reach_a_subscribed_group(server, bo
     await toggle(server, step, "au1:remind:1d", lang=lang)
     await toggle(server, step, "au1:remind:1h", lang=lang)
     preview = await press(server, step, "au1:done:", lang=lang)
-    assert TITLES[lang] in preview.text and "⏰ 1d" in preview.text and "⏰ 1h" in preview.text
+    before = {"id": ("⏰ 1 hari sebelumnya", "⏰ 1 jam sebelumnya"), "ko": ("⏰ 1일 전", "⏰ 1시간 전"),
+              "en": ("⏰ 1 day before", "⏰ 1 hour before")}[lang]
+    assert TITLES[lang] in preview.text and all(line in preview.text for line in before)
     report = await press(server, preview, "au1:install:", lang=lang)
     assert INSTALLED[lang] in report.text
     listed = await ask(server, "/events", 777, language_code=lang)

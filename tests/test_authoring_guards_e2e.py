@@ -19,7 +19,7 @@ from tests.test_knowledge_races_e2e import preview as upload_preview
 
 LANGS = ["id", "ko", "en"]
 INSTALLED = {"id": "✅ Diterapkan", "ko": "✅ 적용했습니다", "en": "✅ Installed"}
-STALE = {"id": "berubah setelah pratinjau", "ko": "미리 보기 후에", "en": "changed after your preview"}
+STALE = {"id": "setelah pratinjau Anda", "ko": "미리 보기 이후", "en": "after your preview"}
 CANCELLED = {"id": "tidak ada yang berubah", "ko": "바뀐 것은 없", "en": "nothing changed"}
 REFUSAL = {"id": "hanya administrator bot", "ko": "봇 관리자만", "en": "only the bot's administrators"}
 LOST = {"id": "hilang saat bot dimulai ulang", "ko": "다시 시작되면서 초안이 사라졌습니다",
@@ -161,7 +161,9 @@ EVENT_ZONES = '{"WIB": "Asia/Jakarta", "KST": "Asia/Seoul", "CET": "Europe/Berli
 @pytest.mark.parametrize("lang", LANGS)
 async def test_bad_input_gets_a_precise_message_and_the_draft_is_kept(server, kb_copy, catalogs, tmp_path, lang):
     async with running_bot(server, load_directory(kb_copy).kb, catalogs, tmp_path / "data", knowledge_dir=kb_copy,
-                           clock=FakeClock(T0), **settings(announcement_zones=json.loads(EVENT_ZONES))):
+                           clock=FakeClock(T0), **settings(announcement_zones=json.loads(EVENT_ZONES),
+                                                           # every bad input of the test within one minute
+                                                           private_answers_per_minute=60)):
         before = files(kb_copy)
         shown = await send(server, "/edit kitb-area", lang=lang)
         await press(server, shown, f"au1:lang:{lang}", lang=lang)

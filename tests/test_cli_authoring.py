@@ -61,7 +61,7 @@ def test_a_new_entry_and_an_event(tmp_path):
     added = run_cli("event", "add", "--title", "en:Startup seminar", "--title", "id:Seminar startup", "--zone", "KST",
                     "--date", "2099-03-10", "--time", "10:00-12:00", "--remind", "7d,1h", "--kb", str(kb), env=env)
     assert added.returncode == 0, added.stderr
-    assert "⏰ 7d" in added.stdout and "⏰ 1h" in added.stdout
+    assert "⏰ 1 week before" in added.stdout and "⏰ 1 hour before" in added.stdout
     event = load_directory(kb).kb.events[0]
     assert event.id == "startup-seminar-2099-03-10" and event.timezone == "Asia/Seoul"
     assert (kb / "events.yaml").read_text(encoding="utf-8").startswith("# the events\nevents:\n  - id: startup")

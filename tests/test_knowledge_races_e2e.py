@@ -17,7 +17,7 @@ from tests.telegram_harness import ask, running_bot
 from tests.test_cli import run_cli
 
 ADMIN_A, ADMIN_B, USER = 4242, 4343, 5151
-STALE = {"en": "changed after your preview", "id": "berubah setelah pratinjau", "ko": "미리 보기 후에"}
+STALE = {"en": "after your preview", "id": "setelah pratinjau Anda", "ko": "미리 보기 이후"}
 
 
 def entry(entry_id: str, marker: str) -> bytes:
@@ -154,7 +154,7 @@ async def test_a_reload_racing_an_install_keeps_the_install(server, bot, kb_copy
     for push in pushes if install_pushed_first else reversed(pushes):
         push()
     report = await server.wait_for("sendMessage", chat_id=ADMIN_A, since=mark, timeout=30,
-                                   predicate=lambda c: "Added: canteen" in c.text or "changed after" in c.text)
+                                   predicate=lambda c: "Added: canteen" in c.text or "after your preview" in c.text)
     assert install_result(report.text, "en") == "installed"     # a reload writes nothing: the preview holds
     await server.wait_for("sendMessage", chat_id=ADMIN_B, since=mark, timeout=30)       # the reload's report
     assert (await ask(server, "Is there a canteen in trial zone a?", USER)).text == "Canteen a."
@@ -174,7 +174,7 @@ async def test_watch_mode_racing_an_install(server, kb_copy, catalogs, tmp_path,
                                   predicate=lambda c: "Added: by-hand" in c.text)
             press(server, ADMIN_A, install, shown)
             report = await server.wait_for("sendMessage", chat_id=ADMIN_A, since=mark, timeout=30,
-                                           predicate=lambda c: "canteen" in c.text or "changed after" in c.text)
+                                           predicate=lambda c: "canteen" in c.text or "after your preview" in c.text)
             assert install_result(report.text, "en") == "stale"
         else:
             press(server, ADMIN_A, install, shown)

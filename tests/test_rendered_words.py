@@ -116,9 +116,11 @@ def recorded_actions() -> set[str]:
     found: set[str] = set()
     for path in (ROOT / "bot").rglob("*.py"):
         source = path.read_text(encoding="utf-8")
-        found |= set(re.findall(rf"(?:reload|reload_and_notify|record_version)\({ARGUMENTS},\s*\"([a-z-]+)\"\)",
-                                source))
-        found |= {f"{verb} x" for verb in re.findall(rf"install\({ARGUMENTS},\s*f\"([a-z]+) \{{", source)}
+        found |= set(re.findall(rf"(?:reload|reload_and_notify|record_version|_apply|install)\({ARGUMENTS},"
+                                rf"\s*\"([a-z-]+)\"[,)]", source))
+        # Formatted ones, in every call that names the action of a change (install, change, preview).
+        formatted = rf"(?:install|change|preview)\({ARGUMENTS},\s*f\"([a-z]+(?: [a-z]+)?) \{{"
+        found |= {f"{verb} x" for verb in re.findall(formatted, source)}
     return found
 
 
@@ -126,7 +128,8 @@ def test_every_install_action_is_said_in_words(catalogs):
     """Each action the code records has its own words in every language: not the raw action, not the
     English words, not the catch-all for an action nobody described."""
     actions = recorded_actions()
-    assert {"start", "reload", "sighup", "watch", "rollback", "upload x", "teach x"} <= actions
+    assert {"start", "reload", "sighup", "watch", "rollback", "upgrade", "upload x", "teach x", "edit x", "edit fact x",
+            "new x", "event x", "event cancel x"} <= actions
     english = catalogs.for_language("en")
     for action in actions:
         assert not action_text(action, english).startswith("other change"), action

@@ -125,7 +125,7 @@ def test_stats_count_untranslated_answers(kb, catalogs, tmp_path):
         admin = KnowledgeAdmin(knowledge, store, max_upload_bytes=1000, unanswered_days=30, stats_days=7)
         stats = admin.stats(1, dt.timezone.utc)
         assert stats.untranslated == {"ko": 2, "en": 1}
-        assert "Answers not translated yet: ko 2, en 1" in stats_text(stats, lambda s: s, "en")
+        assert "Answers not translated yet: ko 2, en 1" in stats_text(stats, catalogs.for_language("en"), "en")
         assert "아직 번역되지 않은 답변: ko 2, en 1" in stats_text(stats, catalogs.for_language("ko"), "ko")
     finally:
         store.close()

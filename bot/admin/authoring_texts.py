@@ -9,6 +9,7 @@ import functools
 from zoneinfo import ZoneInfo
 
 from babel import Locale
+from babel.dates import format_timedelta
 
 from bot import LANGUAGES
 from bot.admin.drafts import Preview
@@ -16,7 +17,7 @@ from bot.admin.entry_drafts import fact_users
 from bot.admin.event_drafts import day_text, time_text
 from bot.admin.reports import outcome_text
 from bot.i18n import Translator, _
-from bot.knowledge.events import Event, event_text, offset_label
+from bot.knowledge.events import Event, event_text
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.template import TemplateError, placeholders
 
@@ -65,7 +66,7 @@ def fact_text(kb: KnowledgeBase, name: str, gettext: Translator, lang: str) -> s
     """A fact, its value as readers see it, and the entries whose answers show it."""
     t = gettext
     users = [entry.id for entry in fact_users(kb, name)]
-    lines = [t(_("The fact {name} is {value} ({example}).")).format(
+    lines = [t(_("The fact {name} is {value} (shown as {example}).")).format(
         name="{" + name + "}", value=_raw(kb, name), example=kb.resolve(name, None, lang))]
     lines.append(t(_("Answers that show it: {entries}")).format(entries=", ".join(users) or "-"))
     return "\n".join(lines)
@@ -90,7 +91,7 @@ def answer_preview(preview: Preview, entry_id: str, gettext: Translator, lang: s
         return outcome_text(preview.outcome, gettext)
     kb = preview.kb
     entry = kb.by_id[entry_id]
-    lines = [gettext(_("Preview of {entry}. After Install, readers see:")).format(entry=entry_id)]
+    lines = [gettext(_("Preview of {entry}. After you press Install, readers will see:")).format(entry=entry_id)]
     for code in LANGUAGES:
         if code in entry.answer:
             lines.append(f"{FLAGS[code]} {kb.answer_text(entry, code)}")
@@ -102,7 +103,7 @@ def fact_preview(preview: Preview, before: KnowledgeBase, name: str, gettext: Tr
     if preview.kb is None:
         return outcome_text(preview.outcome, gettext)
     kb = preview.kb
-    lines = [gettext(_("{name}: {before} → {after}. After Install, these answers read:")).format(
+    lines = [gettext(_("{name}: {before} → {after}. After you press Install, these answers will read:")).format(
         name="{" + name + "}", before=before.resolve(name, None, lang), after=kb.resolve(name, None, lang))]
     for entry in fact_users(kb, name):
         lines.append(f"• {entry.id}")
@@ -148,8 +149,8 @@ def reminder_lines(event: Event, zones: dict[str, str], gettext: Translator, lan
     abbreviation = next((abbr for abbr, name in zones.items() if name == event.timezone), event.timezone)
     if not event.reminders:
         return [gettext(_("Reminders: none"))]
-    return [f"⏰ {offset_label(offset)}: " + moment_text(at, abbreviation, gettext, lang)
-            for offset, at in event.reminder_times()]
+    return ["⏰ " + gettext(_("{time} before")).format(time=format_timedelta(offset, locale=lang)) + ": "
+            + moment_text(at, abbreviation, gettext, lang) for offset, at in event.reminder_times()]
 
 
 def elsewhere_text(moments: list[tuple[str, dt.datetime]], start: dt.datetime, abbreviation: str,
@@ -164,9 +165,9 @@ def elsewhere_text(moments: list[tuple[str, dt.datetime]], start: dt.datetime, a
 def cancel_preview(preview: Preview, event: Event, gettext: Translator, lang: str) -> str:
     if preview.kb is None:
         return outcome_text(preview.outcome, gettext)
-    title = event.title.get(lang) or next(iter(event.title.values()))
-    return gettext(_("After Install, the event {event} ({title}) is removed and its pending reminders are "
-                     "cancelled.")).format(event=event.id, title=title)
+    title = preview.kb.render(event.title.get(lang) or next(iter(event.title.values())), lang)
+    return gettext(_("After you press Install, the event {event} ({title}) will be removed and its pending "
+                     "reminders canceled.")).format(event=event.id, title=title)
 
 
 def zone_of(zones: dict[str, str], name: str) -> ZoneInfo:

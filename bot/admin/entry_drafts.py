@@ -246,7 +246,7 @@ class EntryDesk(DraftDesk):
         questions = {lang: draft.questions[lang] for lang in languages}
         answers = {lang: draft.answers[lang] for lang in languages}
         if not answers:
-            return Notice(_("The entry has no question with an answer yet."))
+            return Notice(_("The entry has no language with both a question and an answer yet."))
 
         def edit(texts: Mapping[str, str]) -> dict[str, str]:
             return {NEW_ENTRIES_FILE: append_entry(texts.get(NEW_ENTRIES_FILE, NEW_ENTRIES_HEADER), entry_id,

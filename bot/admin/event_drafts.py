@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_skeleton, format_time
+from babel.dates import format_skeleton, format_time
 
 from bot import LANGUAGES
 from bot.admin.drafts import Draft, DraftDesk, Preview, check_template, slug, visible
@@ -26,6 +26,7 @@ from bot.admin.notice import Notice
 from bot.admin.yaml_edit import EditError
 from bot.i18n import _
 from bot.knowledge.events import Event, offset_label, parse_offset, wall_clock_issue
+from bot.text.dates import format_day
 
 EVENTS_FILE = "events.yaml"           # where a new event goes when no file has an `events:` list yet
 REMINDERS = ("7d", "1d", "1h")        # the reminder buttons
@@ -52,7 +53,7 @@ class EventDraft(Draft):
 
 def day_text(day: dt.date, lang: str) -> str:
     """'Rabu, 10 Maret 2027' / '2027년 3월 10일 수요일' / 'Wednesday, March 10, 2027'."""
-    return format_date(day, "full", locale=lang)
+    return format_day(day, lang, weekday=True)
 
 
 def time_text(moment: dt.time, lang: str) -> str:

@@ -34,8 +34,8 @@ def per_language(counts: Iterable[tuple[str, object]], lang: str) -> str:
 def outcome_text(outcome: ReloadOutcome, t: Translator, headline: str | None = None) -> str:
     """A reload, rollback or upload check: errors (nothing changed) or what changed and the warnings."""
     if outcome.stale:
-        return t(_("❌ The knowledge base changed after your preview (another change was installed), so nothing "
-                   "changed. Start again to see what your change would do now."))
+        return t(_("❌ Another change was installed after your preview, so yours was not installed. Start again to "
+                   "see what your change would do now."))
     if not outcome.ok:
         lines = [t(_("❌ The knowledge base has errors, so nothing changed: the bot keeps answering from the "
                      "previous version."))]
@@ -74,8 +74,17 @@ def action_text(action: str, t: Translator) -> str:
         return t(_("upload of {file}")).format(file=what)
     if verb == "teach" and what:
         return t(_("phrasing added to {entry}")).format(entry=what)
+    if verb in ("edit", "event") and what.startswith(("fact ", "cancel ")):
+        kind, _space, name = what.partition(" ")
+        return (t(_("fact {fact} edited")).format(fact=name) if kind == "fact"
+                else t(_("event {event} canceled")).format(event=name))
+    if verb in ("edit", "new", "event") and what:
+        made = {"edit": _("answer of {name} edited"), "new": _("new entry {name}"),
+                "event": _("event {name} added or changed")}
+        return t(made[verb]).format(name=what)
     words = {"start": _("start-up"), "reload": _("the /reload command"), "sighup": _("the SIGHUP signal"),
-             "watch": _("a change in the knowledge files"), "rollback": _("going back to the previous version")}
+             "watch": _("a change in the knowledge files"), "rollback": _("going back to the previous version"),
+             "upgrade": _("the bundled knowledge base of a new release")}
     return t(words[action]) if action in words else t(_("other change ({action})")).format(action=action)
 
 
@@ -123,9 +132,10 @@ def stats_text(stats: Stats, t: Translator, lang: str) -> str:
                         stats.days).format(count=stats.days, total=total)]
     lines += [f"  {format_day(day, lang)}: {count}" for day, count in stats.per_day]
     lines.append(t(_("Per language: {counts}")).format(counts=per_language(stats.per_language, lang) or "-"))
-    lines.append(t(_("Answered {answered}, \"did you mean\" {clarified}, not known {refused}")).format(
-        answered=share(kinds.get("answer", 0)), clarified=share(kinds.get("clarify", 0)),
-        refused=share(kinds.get("fallback", 0))))
+    lines.append(t(_("Answered {answered}, detail not in the news report {partial}, \"did you mean\" {clarified}, "
+                     "not known {refused}")).format(
+        answered=share(kinds.get("answer", 0)), partial=share(kinds.get("partial", 0)),
+        clarified=share(kinds.get("clarify", 0)), refused=share(kinds.get("fallback", 0))))
     lines.append(t(_("Most asked: {entries}")).format(
         entries=", ".join(f"{entry} ({count})" for entry, count in stats.top_entries) or "-"))
     lines.append(t(_("Answers not translated yet: {counts}")).format(

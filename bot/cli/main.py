@@ -151,14 +151,19 @@ def check_command(kb_dir: Path, settings: Settings, strict: bool) -> int:
     kb = result.kb
     phrasings = {lang: sum(len(e.questions.get(lang, ())) for e in kb.entries) for lang in LANGUAGES}
     warnings = sum(p.warning for p in problems)
+
+    def grouped(n: int) -> str:
+        from babel.numbers import format_decimal
+        return format_decimal(n, locale=settings.default_language)
     print(gettext("OK: {entries}, {phrasings} ({per_language}), {warnings}, version {version}, checked in {ms} ms"
                   ).format(
-        entries=gettext.ngettext("{count} entry", "{count} entries", len(kb.entries)).format(count=len(kb.entries)),
+        entries=gettext.ngettext("{count} entry", "{count} entries", len(kb.entries)).format(
+            count=grouped(len(kb.entries))),
         phrasings=gettext.ngettext("{count} phrasing", "{count} phrasings", sum(phrasings.values())).format(
-            count=sum(phrasings.values())),
-        per_language=", ".join(f"{lang} {n}" for lang, n in phrasings.items() if n),
-        warnings=gettext.ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings),
-        version=kb.version, ms=round(elapsed * 1000)))
+            count=grouped(sum(phrasings.values()))),
+        per_language=", ".join(f"{lang} {grouped(n)}" for lang, n in phrasings.items() if n),
+        warnings=gettext.ngettext("{count} warning", "{count} warnings", warnings).format(count=grouped(warnings)),
+        version=kb.version, ms=grouped(round(elapsed * 1000))))
     print(calibration_text(engine, gettext, settings.default_language))
     return 0
 
@@ -173,12 +178,13 @@ def calibration_text(engine: Engine, gettext: Callable[[str], str], lang: str) -
 
     def num(value: float) -> str:
         return format_decimal(value, "0.00#", locale=lang)
-    return gettext("Calibrated on {positives} phrasings of the base, as if {near_share} of the questions that reach "
-                   "an entry asked for a fact the base lacks (costs: a wrong answer {wrong}, a refusal {refusal}, a "
-                   "\"did you mean\" tap {tap}): it answers when the estimated chance of being right is at least "
-                   "{threshold}, and offers \"did you mean\" from a confidence of {clarify_score}. Expected on the "
-                   "base's own phrasings: {right} answered right, {wrong_share} answered wrong, {clarified} \"did you "
-                   "mean\", {refused} not known; near misses answered: {near}.").format(
+    return gettext("Calibrated on {positives} phrasings of the knowledge base, assuming that {near_share} of the "
+                   "questions close to an entry ask for a fact the knowledge base lacks (costs: a wrong answer "
+                   "{wrong}, a refusal {refusal}, a \"did you mean\" tap {tap}). The bot answers when the estimated "
+                   "chance of being right is at least {threshold}, and offers \"did you mean\" from a confidence of "
+                   "{clarify_score}. Expected on the knowledge base's own phrasings: {right} answered right, "
+                   "{wrong_share} answered wrong, {clarified} \"did you mean\", {refused} not known; near misses "
+                   "answered: {near}.").format(
         positives=c.positives, near_share=pct(c.traffic.near_miss_share), wrong=num(c.traffic.wrong),
         refusal=num(c.traffic.refusal), tap=num(c.traffic.tap), threshold=pct(min(c.rule.threshold, 1.0)),
         clarify_score=num(c.rule.clarify_score), right=pct(c.answered_right), wrong_share=pct(c.answered_wrong),

@@ -41,16 +41,16 @@ class Reply:
 
 # What a partial reply says first: the detail the report does not give (`bot.text.kinds`).
 MISSING = {
-    "who": _("The report does not say who."),
-    "when": _("The report does not give that date."),
-    "time": _("The report does not give the time."),
-    "where": _("The report does not say where."),
-    "quantity": _("The report does not give that figure."),
-    "amount": _("The report does not give an amount."),
-    "duration": _("The report does not say how long."),
-    "list": _("The report gives no such list."),
-    "phone": _("The report gives no phone number."),
-    "address": _("The report gives no address."),
-    "email": _("The report gives no email address."),
-    "website": _("The report gives no website."),
+    "who": _("The news report I answer from does not say who."),
+    "when": _("The news report I answer from does not give that date."),
+    "time": _("The news report I answer from does not give the time."),
+    "where": _("The news report I answer from does not say where."),
+    "quantity": _("The news report I answer from does not give that figure."),
+    "amount": _("The news report I answer from does not give an amount."),
+    "duration": _("The news report I answer from does not say how long."),
+    "list": _("The news report I answer from gives no such list."),
+    "phone": _("The news report I answer from gives no phone number."),
+    "address": _("The news report I answer from gives no address."),
+    "email": _("The news report I answer from gives no email address."),
+    "website": _("The news report I answer from gives no website."),
 }

@@ -59,7 +59,7 @@ def crowded_keyboards(kb: KnowledgeBase, limit: int = MAX_BUTTONS) -> list[Probl
     for topic, entries in by_topic.items():
         if len(entries) > limit:
             problems.append(_at(entries[limit], N_(
-                "topic {topic!r} has {count} entries; a message carries at most {limit} buttons, so this entry and "
-                "the ones after it get no button when the topic is opened: split the topic"),
-                {"topic": topic, "count": len(entries), "limit": limit}))
+                "the topic {topic!r} holds more entries than the {limit} buttons a message carries, so this entry "
+                "and the ones after it get no button when the topic is opened: split the topic"),
+                {"topic": topic, "limit": limit}))
     return problems

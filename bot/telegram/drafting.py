@@ -30,7 +30,7 @@ END = ConversationHandler.END
 REFUSAL = _("Sorry, only the bot's administrators can do that.")
 CANCELLED = _("Cancelled: nothing changed.")
 NOT_TEXT = _("Please send text, or use the buttons (/cancel stops).")
-NO_LONGER_OPEN = _("That draft is no longer open (it was installed, cancelled, closed after a silence, or lost in a "
+NO_LONGER_OPEN = _("That draft is no longer open (it was installed, canceled, closed after a silence, or lost in a "
                    "restart). Start again with /edit, /new or /event.")
 
 # States. Strings, so that the persisted conversations read clearly.
