@@ -1,7 +1,7 @@
 """Sahabat: answers questions about the Central Java – Chungcheongbuk-do partnership.
 
 Layers, each importing only those below it (tests/test_layers.py holds it):
-  ground      bot (these constants), memory, config, i18n, store, ratelimit
+  ground      bot (these constants), memory, config, i18n, store, ratelimit, stop_request
   text/       language tools that know no base
   knowledge/  YAML files → KnowledgeBase + problems at file:line
   engine/     KnowledgeBase → Engine; question → Reply

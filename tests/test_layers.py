@@ -16,7 +16,7 @@ BOT = Path(__file__).resolve().parent.parent / "bot"
 # Bottom to top. A module may import its own layer and any layer listed before it, except what
 # FORBIDDEN names.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("ground", ("bot", "bot.memory", "bot.config", "bot.i18n", "bot.store", "bot.ratelimit")),
+    ("ground", ("bot", "bot.memory", "bot.config", "bot.i18n", "bot.store", "bot.ratelimit", "bot.stop_request")),
     ("text", ("bot.text",)),
     ("knowledge", ("bot.knowledge",)),
     ("engine", ("bot.engine",)),

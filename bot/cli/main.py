@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     return_large_blocks()       # a large base's indexing would otherwise leave tens of MB of freed heap
     try:
         return _main(argv)
-    except KeyboardInterrupt:       # Ctrl-C: stop without a traceback (SIGTERM exits, see bot/__main__.py)
+    except KeyboardInterrupt:       # Ctrl-C: stop without a traceback (SIGTERM exits, see bot/stop_request.py)
         return 130
     except BrokenPipeError:
         # The reader went away (`... | head`): stop quietly, as command-line tools do.

@@ -1,10 +1,11 @@
 """`python -m bot run`: prepare the knowledge directory, load everything, refuse clearly when
 something is missing, then serve until SIGTERM or SIGINT.
 
-A stop is honoured at any moment: until the event loop runs, SIGTERM raises SystemExit (set in
-bot/__main__.py) and Ctrl-C KeyboardInterrupt, and start-up unwinds; then either sets the stop
-event, which also ends the wait for an unreachable Telegram. Exit codes: 0 after a stop, 1 when
-start-up is refused (the knowledge base, the database, a refused token), 2 without a token.
+A stop is honoured at any moment: until the event loop runs, SIGTERM raises SystemExit (and is
+repeated should that be lost, bot/stop_request.py) and Ctrl-C KeyboardInterrupt, and start-up
+unwinds; then either sets the stop event, which also ends the wait for an unreachable Telegram.
+Exit codes: 0 after a stop, 1 when start-up is refused (the knowledge base, the database, a
+refused token), 2 without a token.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot import stop_request
 from bot.config import BUNDLED_KNOWLEDGE_DIR, Settings
 
 if TYPE_CHECKING:       # telegram is imported only when the bot runs (the CLI's other commands start faster)
@@ -41,7 +43,10 @@ def run_bot(settings: Settings, kb_dir: Path | None = None) -> int:
     configure_logging(settings)
     try:
         return _run(settings, kb_dir)
-    except (KeyboardInterrupt, SystemExit):     # Ctrl-C or SIGTERM before the bot was running
+    except BaseException as exc:        # Ctrl-C or SIGTERM before the bot was running
+        if not isinstance(exc, (KeyboardInterrupt, SystemExit)) and not stop_request.requested.is_set():
+            raise
+        stop_request.honoured.set()
         log.info("stopped during start-up")
         return 0
 
@@ -99,8 +104,14 @@ def _run(settings: Settings, kb_dir: Path | None) -> int:
 async def serve_until_signal(application: AnyApplication, settings: Settings, prepared: Prepared | None = None) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def stopping() -> None:
+        stop_request.honoured.set()
+        stop.set()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+        loop.add_signal_handler(signum, stopping)
+    if stop_request.requested.is_set():     # a SIGTERM whose SystemExit was lost on the way here
+        stopping()
     loop.add_signal_handler(signal.SIGHUP, lambda: application.create_task(reload_on_hangup(application)))
     await serve(application, settings, stop, prepared)
 

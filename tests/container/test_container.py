@@ -146,7 +146,7 @@ async def test_upload_install_teach_survive_recreating_the_container(image, volu
             assert entry in taught.text, taught.text
             learned = (await ask(server, QUESTION)).text
             assert learned != unknown
-            seconds, code = first.stop()
+            seconds, code = await asyncio.to_thread(first.stop)   # the fake server keeps serving
             print(f"stop while running: {seconds:.2f} s, exit {code}")
         finally:
             log = first.logs()
@@ -167,8 +167,8 @@ async def test_sigterm_half_a_second_after_start(image, volume):
         for _ in range(3):
             container = Container(port, volume).start()
             try:
-                time.sleep(max(0.0, 0.5 - (time.monotonic() - container.started)))
-                seconds, code = container.stop()
+                await asyncio.sleep(max(0.0, 0.5 - (time.monotonic() - container.started)))
+                seconds, code = await asyncio.to_thread(container.stop)
             finally:
                 container.remove()
             print(f"SIGTERM 0.5 s after start: stopped in {seconds:.2f} s, exit {code}")
@@ -186,7 +186,7 @@ async def test_telegram_unreachable_for_the_first_10_s(image, volume):
             reply = await ask(server, "How big is KITB?")
             answered = time.monotonic() - container.started
             assert "hectares" in reply.text
-            seconds, code = container.stop()
+            seconds, code = await asyncio.to_thread(container.stop)
         log = container.logs()
     finally:
         container.remove()
