@@ -6,8 +6,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bot.engine.decision import DecisionRule, Traffic, _logistic, _thresholds, calibrate
+from bot.engine.answer import Engine
+from bot.engine.decision import (
+    DEFAULT_MAX_SAMPLES,
+    DecisionRule,
+    Traffic,
+    _logistic,
+    _thresholds,
+    calibrate,
+    sample_phrasings,
+)
 from bot.engine.evidence import FEATURES, Evidence
+from bot.knowledge.loader import load_directory
 
 
 def test_the_logistic_fit_recovers_the_weights_that_made_the_data():
@@ -79,3 +89,37 @@ def test_a_larger_share_of_near_misses_makes_the_rule_stricter(engine):
     strict = calibrate(engine.index, engine.scope, engine.answerable, Traffic(near_miss_share=0.5))
     assert strict.near_miss_answered <= engine.calibration.near_miss_answered
     assert strict.answered_right <= engine.calibration.answered_right
+
+
+def _sampled_texts(engine: Engine) -> set[tuple[str, str, str]]:
+    index = engine.index
+    found = set()
+    for i in sample_phrasings(index, DEFAULT_MAX_SAMPLES, seed=0):
+        phrasing = index.phrasings[i]
+        entry = index.kb.entries[phrasing.entry_index]
+        found.add((entry.id, phrasing.lang, entry.questions[phrasing.lang][phrasing.number]))
+    return found
+
+
+def test_adding_one_phrasing_changes_the_calibration_sample_by_that_phrasing_alone(kb_copy, engine, catalogs):
+    """An administrator teaching one phrasing must not redraw the sample the whole rule is fitted on
+    (with positions as the order, one new phrasing reshuffled every entry after it)."""
+    path = kb_copy / "kitb.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count('en: ["How big is KITB?", ') == 1
+    added = 'en: ["How big is KITB?", "how large is the kitb site", '
+    path.write_text(text.replace('en: ["How big is KITB?", ', added), encoding="utf-8")
+    edited = load_directory(kb_copy).kb
+    assert edited is not None and len(edited.entries) == len(engine.kb.entries)
+    before, after = _sampled_texts(engine), _sampled_texts(Engine(edited, catalogs))
+    assert len(before) == len(after) == DEFAULT_MAX_SAMPLES
+    assert len(before ^ after) <= 4, sorted(before ^ after)
+
+
+def test_the_sample_spreads_over_every_entry_and_depends_on_the_seed(engine):
+    index = engine.index
+    first = sample_phrasings(index, DEFAULT_MAX_SAMPLES, seed=0)
+    assert len(set(first)) == len(first) == DEFAULT_MAX_SAMPLES
+    assert {index.phrasings[i].entry_index for i in first} == set(range(len(index.kb.entries)))
+    assert set(sample_phrasings(index, DEFAULT_MAX_SAMPLES, seed=1)) != set(first)
+    assert sample_phrasings(index, DEFAULT_MAX_SAMPLES, seed=0) == first

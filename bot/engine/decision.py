@@ -25,7 +25,7 @@ Tibshirani and Friedman, The Elements of Statistical Learning, 2nd ed., section 
 
 from __future__ import annotations
 
-import random
+import hashlib
 import time
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -194,7 +194,7 @@ def _samples(index: Index, scope: Scope, answerable: Answerable, max_samples: in
         text = index.kb.entries[entry].questions[phrasing.lang][phrasing.number]
         terms = index.terms(text, phrasing.lang)
         dropped = index.translations(phrasing_index)
-        fold = phrasing_index % 2
+        fold = _phrasing_key(seed + 1, index, phrasing_index) % 2     # as stable as the sample
         if len(dropped) < len(index.entry_phrasings[entry]):
             leave_out = LeaveOut(entry, dropped)
             ranked = index.rank(terms, 3, leave_out)
@@ -213,15 +213,15 @@ def _samples(index: Index, scope: Scope, answerable: Answerable, max_samples: in
 
 
 def sample_phrasings(index: Index, max_samples: int, seed: int) -> list[int]:
-    """Up to `max_samples` phrasings spread evenly over the entries (round robin, shuffled)."""
-    rng = random.Random(seed)
-    pools = [p for p in index.entry_phrasings if p]
-    if len(pools) > max_samples:
-        pools = rng.sample(pools, max_samples)
-    pools = [list(p) for p in pools]
-    for pool in pools:
-        rng.shuffle(pool)
-    rng.shuffle(pools)
+    """Up to `max_samples` phrasings spread evenly over the entries (round robin).
+
+    The order comes from a hash of each phrasing's own text (and its entry's id), not from its
+    position: an administrator adding or removing a phrasing changes the sample by that phrasing
+    alone, so a one-line edit cannot redraw the whole calibration."""
+    entries = index.kb.entries
+    pools = [sorted(pool, key=lambda i: _phrasing_key(seed, index, i)) for pool in index.entry_phrasings if pool]
+    pools.sort(key=lambda pool: _stable_hash(seed, entries[index.phrasings[pool[0]].entry_index].id))
+    pools = pools[:max_samples]
     chosen: list[int] = []
     depth = 0
     while len(chosen) < max_samples and any(depth < len(pool) for pool in pools):
@@ -232,6 +232,17 @@ def sample_phrasings(index: Index, max_samples: int, seed: int) -> list[int]:
                     break
         depth += 1
     return chosen
+
+
+def _phrasing_key(seed: int, index: Index, phrasing_index: int) -> int:
+    phrasing = index.phrasings[phrasing_index]
+    entry = index.kb.entries[phrasing.entry_index]
+    return _stable_hash(seed, entry.id, phrasing.lang, entry.questions[phrasing.lang][phrasing.number])
+
+
+def _stable_hash(seed: int, *parts: str) -> int:
+    """A pseudo-random 64-bit number that depends on the text alone (unlike hash(), across runs too)."""
+    return int.from_bytes(hashlib.blake2b("\0".join((str(seed), *parts)).encode(), digest_size=8).digest(), "big")
 
 
 def _guards(negatives: Sequence[_Sample], folds: Sequence[int] | None = None) -> dict[int, float]:
