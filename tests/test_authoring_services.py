@@ -158,7 +158,7 @@ def test_a_day_without_a_year_is_the_next_one(authoring):
     ("CET", dt.date(2026, 10, 25), "02:30", None),                      # twice that night: the first is used
     ("WIB", dt.date(2026, 3, 20), "16:59", "has already passed"),      # 17:00 WIB now
     ("WIB", dt.date(2026, 3, 20), "17:01", None),
-    ("WIB", dt.date(2026, 3, 21), "10:00-09:30", "not after the start"),
+    ("WIB", dt.date(2026, 3, 21), "10:00-09:30", "must be after the start time"),
     ("WIB", dt.date(2026, 3, 21), "24:00", "hours go from 0 to 23"),
     ("WIB", dt.date(2026, 3, 21), "9 pagi", "09:00-12:00"),
 ])

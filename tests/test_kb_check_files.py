@@ -323,7 +323,7 @@ def test_a_reminder_yaml_retyped_is_quoted_as_written():
             reminders: [1:30, 90, 1d]
     """)
     assert problems == [
-        "extra.yaml:6:17: error: the reminder '1:30' must be a number of days, hours or minutes before the start, "
-        "such as 7d, 1d, 1h or 30m",
-        "extra.yaml:6:23: error: the reminder '90' must be a number of days, hours or minutes before the start, "
-        "such as 7d, 1d, 1h or 30m"]
+        "extra.yaml:6:17: error: the reminder '1:30' must be a number of days, hours, or minutes before the start, "
+        "such as 7d, 1d, 1h, or 30m",
+        "extra.yaml:6:23: error: the reminder '90' must be a number of days, hours, or minutes before the start, "
+        "such as 7d, 1d, 1h, or 30m"]

@@ -105,7 +105,7 @@ def test_an_untranslated_answer_is_a_warning_and_a_bad_id_an_error(tmp_path):
             answer: {id: "a", en: "c"}
     """})
     assert problems == [
-        "a.yaml:2:9: error: the id 'Bad_ID' must be 1–40 lowercase letters, digits and '-'",
+        "a.yaml:2:9: error: the id 'Bad_ID' must be 1–40 lowercase letters, digits, and '-'",
         "a.yaml:7:13: warning: the answer of 'ok-id' is not translated into: ko; readers of those languages get "
         "another language, with a note",
     ]
@@ -242,10 +242,10 @@ def test_event_validation_reports_bad_dates_zones_languages_and_reminders(tmp_pa
         "(2026-12-01 09:00)",
         "ev.yaml:5:15: error: the event 'bad-event' needs a known 'timezone' such as Asia/Jakarta or Asia/Seoul "
         "(got 'Mars/Olympus')",
-        "ev.yaml:6:21: error: the reminder 'soon' must be a number of days, hours or minutes before the start, such "
-        "as 7d, 1d, 1h or 30m",
-        "ev.yaml:6:27: error: the reminder '0h' must be a number of days, hours or minutes before the start, such "
-        "as 7d, 1d, 1h or 30m",
+        "ev.yaml:6:21: error: the reminder 'soon' must be a number of days, hours, or minutes before the start, such "
+        "as 7d, 1d, 1h, or 30m",
+        "ev.yaml:6:27: error: the reminder '0h' must be a number of days, hours, or minutes before the start, such "
+        "as 7d, 1d, 1h, or 30m",
         "ev.yaml:10:10: error: the event 'all-day' ends before it starts",
         "ev.yaml:12:17: error: the event 'all-day' lasts whole days, so its reminders must be whole days (such as "
         "1d); '1h' is not",

@@ -55,11 +55,11 @@ async def test_an_upload_in_any_common_shape_installs_and_is_answered(server, ad
 
 REFUSED = {
     "a synonym group defined again": ("more-synonyms.yaml", b"synonyms:\n  sign: [teken, paraf]\n", "en",
-                                      "'sign' is defined twice as a fact, name or synonym group"),
+                                      "'sign' is defined twice as a fact, name, or synonym group"),
     "a word of another synonym group": ("more-synonyms.yaml", b"synonyms:\n  signing: [tanda tangan, paraf]\n", "en",
                                         "a word can belong to one synonym group or name only"),
     "a name defined again": ("names.yaml", b"names:\n  kitb:\n    id: KITB\n    ko: KITB\n    en: KITB\n", "en",
-                             "'kitb' is defined twice as a fact, name or synonym group"),
+                             "'kitb' is defined twice as a fact, name, or synonym group"),
     # Reported at the second definition in file-name order, naming the first: both places are shown.
     "an entry id taken": ("canteen.yaml", BLOCK.replace("canteen-test", "kitb-area").encode(), "en",
                           "error: duplicate entry id 'kitb-area' (first defined at canteen.yaml:2)"),
@@ -67,7 +67,7 @@ REFUSED = {
                    "canteen.yaml:5:34: error: the control character U+0000 is not allowed in YAML"),
     "a control character, for a Korean administrator": (
         "canteen.yaml", BLOCK.replace("canteen-test", "canteen\x07test").encode(), "ko",
-        "canteen.yaml:2:16: 오류: YAML에서는 제어 문자 U+0007를 쓸 수 없습니다"),
+        "canteen.yaml:2:16: 오류: YAML에서는 제어 문자 U+0007을(를) 쓸 수 없습니다"),
     "a Windows device name": ("con.yaml", BLOCK.encode(), "en", "plain name"),
     "a path": ("../../x.yaml", BLOCK.encode(), "en", "plain name"),
     "a name outside ASCII, for an Indonesian administrator": ("pengetahuan-ü.yaml", BLOCK.encode(), "id", ".yaml"),

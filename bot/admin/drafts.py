@@ -41,7 +41,7 @@ STRAY_BRACE = _("There is a stray brace at character {position}. Write {open} or
 UNKNOWN_PLACEHOLDER = _("{placeholder} is not a fact or a name of the knowledge base (did you mean {suggestions}?). "
                         "Send the text again.")
 NO_SUCH_STYLE = _("{placeholder}: {name} has no style {style} (styles: {styles}). Send the text again.")
-LOST = _("Your draft was lost when the bot restarted, so nothing changed. Start again with /edit, /new or /event.")
+LOST = _("Your draft was lost when the bot restarted, so nothing changed. Start again with /edit, /new, or /event.")
 
 D = TypeVar("D")
 

@@ -231,7 +231,7 @@ class EntryDesk(DraftDesk):
     def set_entry_id(self, draft: EntryDraft, text: str) -> Notice | None:
         entry_id = visible(text).lower()
         if not ID_PATTERN.match(entry_id):
-            return Notice(_("{id} cannot be an id: use 1 to 40 lowercase letters, digits and '-', such as "
+            return Notice(_("{id} cannot be an id: use 1 to 40 lowercase letters, digits, and '-', such as "
                             "kitb-canteen."), {"id": entry_id or "-"})
         if entry_id in self.kb.by_id:
             return Notice(_("{id} is already the id of an entry. Send another one."), {"id": entry_id})

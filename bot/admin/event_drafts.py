@@ -193,7 +193,7 @@ class EventDesk(DraftDesk):
             return Notice(_("{day} at {time} has already passed. Send a later time."),
                           {"day": day_text(draft.day, lang), "time": time_text(times[0], lang)})
         if len(times) == 2 and times[1] <= times[0]:
-            return Notice(_("The end, {end}, is not after the start, {start}. Send the times again."),
+            return Notice(_("The end time ({end}) must be after the start time ({start}). Send the times again."),
                           {"end": time_text(times[1], lang), "start": time_text(times[0], lang)})
         draft.start, draft.end = times[0], (times[1] if len(times) == 2 else None)
         return None
@@ -284,7 +284,7 @@ class EventDesk(DraftDesk):
         current = _written(event)
         changes = {key: value for key, value in wanted.items() if value != current.get(key)}
         if not changes:
-            return Notice(_("Nothing is different from the event as it is."))
+            return Notice(_("Nothing would change: this is the event as it already is."))
         file = event.source.rsplit(":", 1)[0]
 
         def change(texts: Mapping[str, str]) -> dict[str, str]:

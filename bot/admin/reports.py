@@ -60,7 +60,7 @@ def outcome_text(outcome: ReloadOutcome, t: Translator, headline: str | None = N
     if d.events_changed:
         lines.append(t(_("Events changed: {ids}")).format(ids=", ".join(d.events_changed)))
     if d.facts_changed:
-        lines.append(t(_("Facts, names and synonyms changed: {keys}")).format(keys=", ".join(d.facts_changed)))
+        lines.append(t(_("Facts, names, and synonyms changed: {keys}")).format(keys=", ".join(d.facts_changed)))
     if outcome.problems:
         lines.append(t(_("Warnings: {count}")).format(count=len(outcome.problems)))
         lines += [p.render(t) for p in outcome.problems[:5]]

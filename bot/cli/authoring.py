@@ -116,7 +116,7 @@ async def _edit(s: Services, authoring: Authoring, args: argparse.Namespace) -> 
     if problem is not None:
         return _refused(problem, t)
     if args.lang is None:
-        return _refused(Notice(_("Say which answer with --lang id, ko or en.")), t)
+        return _refused(Notice(_("Choose the answer's language with --lang id, ko, or en.")), t)
     draft.answer_lang = args.lang
     found = await authoring.preview_answer(None, draft, value)
     text = answer_preview(found, args.target, t, lang) if not isinstance(found, Notice) else ""

@@ -320,7 +320,7 @@ def build_engine(result: LoadResult, catalogs: Catalogs, default_language: str =
         for ref in wordless_phrasings(engine.index):
             problems.append(phrasing_problem(
                 result, ref.entry_id, ref.lang, ref.number,
-                N_("phrasing {text!r} of {entry} has no word to match (only symbols, emoji or chat noise)"),
+                N_("phrasing {text!r} of {entry} has no word to match (only symbols, emoji, or chat noise)"),
                 {"text": ref.text, "entry": ref.entry_id}, warning=True))
     if strict:
         problems = [replace(p, warning=False) for p in problems]

@@ -189,7 +189,7 @@ class Builder(Reporter):
     # -- entries -------------------------------------------------------------------------------
     def add_entry(self, file: str, raw: Any, mark: Mark, languages: tuple[str, ...]) -> None:
         if not isinstance(raw, LMap):
-            self.problem(file, mark, N_("an entry must be a mapping with id, questions and answer"))
+            self.problem(file, mark, N_("an entry must be a mapping with id, questions, and answer"))
             return
         for key in raw:
             if key not in ENTRY_KEYS:
@@ -203,7 +203,7 @@ class Builder(Reporter):
         if not self.string(file, raw, "id"):
             return
         if not isinstance(entry_id, str) or not ID_PATTERN.match(entry_id):
-            self.problem(file, raw.mark_of("id"), N_("the id {id!r} must be 1–40 lowercase letters, digits and '-'"),
+            self.problem(file, raw.mark_of("id"), N_("the id {id!r} must be 1–40 lowercase letters, digits, and '-'"),
                          id=entry_id)
             return
         ok = self.once("entry", entry_id, file, raw.mark_of("id"))

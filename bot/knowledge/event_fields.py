@@ -38,7 +38,7 @@ def add_events(reporter: Reporter, file: str, events: Any, mark: Mark,
 
 def _event(b: Reporter, file: str, raw: Any, mark: Mark, languages: tuple[str, ...]) -> Event | None:
     if not isinstance(raw, LMap):
-        b.problem(file, mark, N_("an event must be a mapping with id, title, start and timezone"))
+        b.problem(file, mark, N_("an event must be a mapping with id, title, start, and timezone"))
         return None
     for key in raw:
         if key not in EVENT_KEYS:
@@ -48,7 +48,7 @@ def _event(b: Reporter, file: str, raw: Any, mark: Mark, languages: tuple[str, .
     if not b.string(file, raw, "id"):
         return None
     if not isinstance(event_id, str) or not ID_PATTERN.match(event_id):
-        b.problem(file, raw.mark_of("id"), N_("the id {id!r} must be 1–40 lowercase letters, digits and '-'"),
+        b.problem(file, raw.mark_of("id"), N_("the id {id!r} must be 1–40 lowercase letters, digits, and '-'"),
                   id=event_id)
         return None
     ok = b.once("event", event_id, file, raw.mark_of("id"))
@@ -101,8 +101,8 @@ def _reminders(b: Reporter, file: str, raw: LMap, event_id: str,
         text = scalar.text if scalar is not None else value       # 1:30 as written, not YAML's 90
         offset = parse_offset(value) if isinstance(value, str) else None
         if offset is None or offset <= dt.timedelta(0):
-            b.problem(file, where, N_("the reminder {value!r} must be a number of days, hours or minutes "
-                                      "before the start, such as 7d, 1d, 1h or 30m"), value=text)
+            b.problem(file, where, N_("the reminder {value!r} must be a number of days, hours, or minutes "
+                                      "before the start, such as 7d, 1d, 1h, or 30m"), value=text)
         elif start is not None and not isinstance(start, dt.datetime) and offset % dt.timedelta(days=1):
             b.problem(file, where, N_("the event {id!r} lasts whole days, so its reminders must be whole "
                                       "days (such as 1d); {value!r} is not"), id=event_id, value=text)

@@ -14,7 +14,7 @@ from bot.knowledge.scalars import KEY_PATTERN, Finding, not_text, text_findings
 
 _DUPLICATE = {
     "entry": N_("duplicate entry id {key!r} (first defined at {where})"),
-    "symbol": N_("{key!r} is defined twice as a fact, name or synonym group (first at {where})"),
+    "symbol": N_("{key!r} is defined twice as a fact, name, or synonym group (first at {where})"),
     "topic": N_("duplicate topic {key!r} (first defined at {where})"),
     "event": N_("duplicate event id {key!r} (first defined at {where})"),
 }
@@ -109,7 +109,7 @@ class Reporter:
                 self.report(file, where, finding)
                 continue
             if not isinstance(key, str) or not KEY_PATTERN.match(key):
-                self.problem(file, where, N_("the name {key!r} must be lowercase letters, digits and '_'"), key=key)
+                self.problem(file, where, N_("the name {key!r} must be lowercase letters, digits, and '_'"), key=key)
                 continue
             yield key, value, where
 

@@ -31,7 +31,7 @@ REFUSAL = _("Sorry, only the bot's administrators can do that.")
 CANCELLED = _("Cancelled: nothing changed.")
 NOT_TEXT = _("Please send text, or use the buttons (/cancel stops).")
 NO_LONGER_OPEN = _("That draft is no longer open (it was installed, canceled, closed after a silence, or lost in a "
-                   "restart). Start again with /edit, /new or /event.")
+                   "restart). Start again with /edit, /new, or /event.")
 
 # States. Strings, so that the persisted conversations read clearly.
 PICK, CHOOSE, TEXT, CONFIRM = "edit:pick", "edit:choose", "edit:text", "confirm"
@@ -154,7 +154,7 @@ async def on_confirm(update: Update, context: BotContext, draft: Draft) -> objec
     outcome = await context.authoring.install(update.effective_user.id, button.value)
     await edit_pressed(query)
     if outcome is None:
-        await say(update, context, context.t(_("That preview is no longer waiting. Start again with /edit, /new or "
+        await say(update, context, context.t(_("That preview is no longer waiting. Start again with /edit, /new, or "
                                                "/event.")))
         return END
     await say(update, context, installed_text(context, outcome))

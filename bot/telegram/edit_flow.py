@@ -88,7 +88,7 @@ async def resolve(update: Update, context: BotContext, draft: EditDraft, text: s
         authoring.target_entry(draft, found[0])
         return await show_entry(update, context, draft)
     if not found:
-        await say(update, context, context.t(_("Nothing matches “{text}”. Send an entry's id, a question or a fact's "
+        await say(update, context, context.t(_("Nothing matches “{text}”. Send an entry's id, a question, or a fact's "
                                                "name.")).format(text=visible(text)[:100]),
                   keyboard(cancel_row(context)))
         return PICK
@@ -156,8 +156,9 @@ async def on_choose(update: Update, context: BotContext, draft: EditDraft) -> ob
 async def ask_fact(update: Update, context: BotContext, draft: EditDraft) -> object:
     assert draft.fact is not None
     text = fact_text(context.authoring.kb, draft.fact, gettext(context), context.lang)
-    text += "\n\n" + context.t(_("Send the new value: a number such as 4300 (a dot for a decimal, such as 0.72), a "
-                                 "date such as 2023-07-07, or a year such as 2024, as the fact is now."))
+    text += "\n\n" + context.t(_("Send the new value, of the same kind as the current one: a number such as 4300 "
+                                 "(with a dot for a decimal, such as 0.72), a date such as 2023-07-07, or a year "
+                                 "such as 2024."))
     await say(update, context, text, keyboard(cancel_row(context)))
     return TEXT
 

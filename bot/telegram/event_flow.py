@@ -131,7 +131,7 @@ async def ask_title_language(update: Update, context: BotContext, draft: EventDr
 
 async def ask_zone(update: Update, context: BotContext) -> object:
     zones = [(abbreviation, "zone", abbreviation) for abbreviation in context.authoring.zones]
-    await say(update, context, context.t(_("In which time zone do you give the time?")),
+    await say(update, context, context.t(_("Which time zone is your time in?")),
               keyboard(zones, cancel_row(context)))
     return ZONE
 

@@ -40,7 +40,7 @@ DESCRIPTIONS = {
     "stats": _("Usage statistics"),
     "edit": _("Change an answer or a fact"),
     "new": _("Add an entry"),
-    "event": _("Schedule, change or cancel an event"),
+    "event": _("Schedule, change, or cancel an event"),
     "cancel": _("Stop the change in progress"),
 }
 ADMIN_MENU = ("start", "topics", "events", "lang", "help", "announce", "announcements", "reload", "kbversion",

@@ -141,7 +141,7 @@ async def on_done(update: Update, context: BotContext, draft: EntryDraft) -> obj
     proposed = context.authoring.proposed_id(draft)
     draft.entry_id = proposed
     await say(update, context, context.t(_("The entry's id will be {id}. Press Use it, or send another id (lowercase "
-                                           "letters, digits and '-').")).format(id=proposed),
+                                           "letters, digits, and '-').")).format(id=proposed),
               keyboard([(context.t(_("Use it")), "keep", "")], cancel_row(context)))
     return ENTRY_ID
 

@@ -231,7 +231,7 @@ async def _tell_about_bundled(application: AnyApplication, prepared: Prepared) -
         return
     await notify_admins(application, lambda lang: runtime.t(lang, _(
         "This release of the bot comes with a new bundled knowledge base (version {version}). Your knowledge "
-        "base has changes of your own, so it stays as it is. To see what the new one would change, and take it, "
+        "base has changes of your own, so it stays as it is. To see what the new one would change, and to install it, "
         "run `python -m bot kb upgrade` on the server.")).format(version=plan.release))
     try:
         mark_told(runtime.settings.live_knowledge_dir, plan.release)
