@@ -58,7 +58,7 @@ def read_cases(path: Path, entry_ids: Iterable[str] | None = None) -> list[Case]
             if finding is not None:
                 problem(item.mark_of("q"), finding.message, **finding.params)
             else:
-                problem(mark, N_("each item needs q (text), lang (id, ko, or en) and expect (an entry id or null)"))
+                problem(mark, N_("each item needs q (text), lang (id, ko, or en), and expect (an entry id or null)"))
             continue
         expect = item.get("expect")
         where = item.mark_of("expect") if "expect" in item else item.mark
