@@ -38,7 +38,8 @@ def changed_lines(before: str, after: str) -> list[str]:
 def test_an_answer_is_replaced_on_its_own_line_and_nothing_else_moves():
     edited = set_answer(KITB, "kitb-area", "ko", "새 답변 {kitb_area_ha}")
     assert changed_lines(KITB, edited) == [
-        '-       ko: "{kitb}의 전체 부지 면적은 {kitb_area_ha}헥타르입니다."', '+       ko: "새 답변 {kitb_area_ha}"']
+        '-       ko: "{report_date:month} 기사에 따르면 {kitb}의 전체 부지 면적은 {kitb_area_ha}헥타르입니다."',
+        '+       ko: "새 답변 {kitb_area_ha}"']
 
 
 def test_a_missing_language_is_added_under_the_others():
