@@ -199,3 +199,33 @@ async def test_an_installed_upload_survives_a_restart_and_the_bundled_base_is_un
             await asyncio.sleep(0)
     assert (data / "knowledge" / "canteen.yaml").exists()
     assert files(BUNDLED_KNOWLEDGE_DIR) == bundled_before
+
+
+
+@pytest.mark.parametrize("changed_in_between", [False, True])
+async def test_kb_upgrade_installs_on_the_version_it_previewed_or_not_at_all(tmp_path, changed_in_between):
+    """`kb upgrade --yes` writes and removes files under the change lock that the bot and every other
+    command take, on the version it previewed: another administrator's change in between refuses it
+    whole, the removal included, and keeps that change."""
+    from bot.admin.bundled import content_version, file_versions
+    from bot.cli.admin import services
+    from bot.cli.upgrade import install_upgrade
+    from bot.config import Settings
+    live = write_kb(tmp_path / "live", {**MINIMAL_KB, **EXTRA})
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data")
+    with services(settings, live) as found:
+        assert found is not None
+        base = content_version(file_versions(live))
+        theirs = files(live)["core.yaml"] + b"\n# another administrator's note\n"
+        if changed_in_between:
+            (live / "core.yaml").write_bytes(theirs)
+        before = files(live)
+        outcome = await install_upgrade(found.admin, {"extra.yaml": None}, base)
+        if changed_in_between:
+            assert outcome.stale and not outcome.ok
+            assert files(live) == before and files(live)["core.yaml"] == theirs
+            assert "extra" in found.admin.knowledge.engine.kb.by_id
+        else:
+            assert outcome.ok and not outcome.stale
+            assert "extra.yaml" not in files(live)
+            assert "extra" not in found.admin.knowledge.engine.kb.by_id

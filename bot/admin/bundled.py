@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from bot.knowledge.builder import Source
+from bot.knowledge.builder import content_version as version_of_sources
 from bot.knowledge.loader import knowledge_files
 
 MARKER = ".bundled.json"
@@ -81,12 +83,8 @@ def file_versions(directory: Path) -> dict[str, bytes]:
 
 
 def content_version(files: Mapping[str, bytes]) -> str:
-    """12 hex digits of a SHA-256 over the files' names and bytes in name order: the version the
-    loader gives the same files."""
-    digest = hashlib.sha256()
-    for name in sorted(files):
-        digest.update(name.encode() + b"\0" + files[name] + b"\0")
-    return digest.hexdigest()[:12]
+    """The version the loader gives the same files (file name → bytes)."""
+    return version_of_sources(Source(name, data) for name, data in files.items())
 
 
 def _sha(data: bytes) -> str:

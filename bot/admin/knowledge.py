@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -184,10 +184,10 @@ class KnowledgeAdmin:
             return None
         return await self.install(user_id, {pending.name: pending.data}, f"upload {pending.name}", pending.base)
 
-    async def install(self, user_id: int | None, files: dict[str, bytes], action: str,
+    async def install(self, user_id: int | None, files: Mapping[str, bytes | None], action: str,
                       base: str | None = None) -> ReloadOutcome:
-        """Write files atomically and reload, through `KnowledgeService.change` (validated with the
-        other files first; put back as they were if the reload fails)."""
+        """Write files atomically (None removes one) and reload, through `KnowledgeService.change`
+        (validated with the other files first; put back as they were if the reload fails)."""
         outcome = await self.knowledge.change(user_id, action, lambda _sources: files, base)
         assert isinstance(outcome, ReloadOutcome), "a fixed set of files is never refused with a notice"
         return outcome

@@ -9,11 +9,10 @@ listed, and replaced only when named with --take-bundled.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 
-from bot.admin.bundled import FileStep, content_version, file_versions, plan, record, write_files
+from bot.admin.bundled import FileStep, content_version, file_versions, plan, record
 from bot.admin.knowledge import KnowledgeAdmin
 from bot.admin.knowledge_service import ReloadOutcome
 from bot.admin.reports import outcome_text
@@ -48,6 +47,7 @@ def step_line(step: FileStep, t: Translator) -> str | None:
 
 async def upgrade_command(admin: KnowledgeAdmin, t: Translator, args: argparse.Namespace) -> int:
     live_dir = admin.knowledge.knowledge_dir
+    base = content_version(file_versions(live_dir))     # what the plan and the preview are made on
     found = plan(live_dir, BUNDLED_KNOWLEDGE_DIR)
     unknown = [name for name in args.take_bundled if name not in {step.name for step in found.of("keep", "conflict")}]
     if unknown:
@@ -74,7 +74,7 @@ async def upgrade_command(admin: KnowledgeAdmin, t: Translator, args: argparse.N
     if not args.yes:
         print(t(_("Nothing was installed. Run again with --yes to install it; `kb rollback` undoes it.")))
         return 0
-    outcome = await _install(admin, changes)
+    outcome = await install_upgrade(admin, changes, base)
     print(outcome_text(outcome, t))
     if not outcome.ok:
         return 1
@@ -97,9 +97,8 @@ async def _check(admin: KnowledgeAdmin, live_dir: Path, changes: dict[str, bytes
                          content_version(files))
 
 
-async def _install(admin: KnowledgeAdmin, changes: dict[str, bytes | None]) -> ReloadOutcome:
-    """Through KnowledgeAdmin.install; a removed file goes first (a failed reload puts everything back)."""
-    removed = {name: None for name, data in changes.items() if data is None}
-    await asyncio.to_thread(write_files, admin.knowledge.knowledge_dir, removed)
-    written = {name: data for name, data in changes.items() if data is not None}
-    return await admin.install(None, written, "upgrade")
+async def install_upgrade(admin: KnowledgeAdmin, changes: dict[str, bytes | None], base: str) -> ReloadOutcome:
+    """Write and remove files through KnowledgeAdmin.install, under the change lock that the bot and
+    every other command take; refused (`stale`), with nothing changed, when the live files are no
+    longer version `base`, the one the preview was made on."""
+    return await admin.install(None, changes, "upgrade", base)
