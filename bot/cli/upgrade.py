@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from bot.admin.bundled import FileStep, content_version, file_versions, plan, record
 from bot.admin.knowledge import KnowledgeAdmin
@@ -19,6 +18,7 @@ from bot.admin.reports import outcome_text
 from bot.config import BUNDLED_KNOWLEDGE_DIR
 from bot.i18n import Translator, _
 from bot.knowledge.diff import diff
+from bot.knowledge.installer import with_changes
 from bot.knowledge.loader import Source
 
 
@@ -47,7 +47,8 @@ def step_line(step: FileStep, t: Translator) -> str | None:
 
 async def upgrade_command(admin: KnowledgeAdmin, t: Translator, args: argparse.Namespace) -> int:
     live_dir = admin.knowledge.knowledge_dir
-    base = content_version(file_versions(live_dir))     # what the plan and the preview are made on
+    current = file_versions(live_dir)       # read once: the preview is made on these, the install checks them
+    base = content_version(current)
     found = plan(live_dir, BUNDLED_KNOWLEDGE_DIR)
     unknown = [name for name in args.take_bundled if name not in {step.name for step in found.of("keep", "conflict")}]
     if unknown:
@@ -66,7 +67,7 @@ async def upgrade_command(admin: KnowledgeAdmin, t: Translator, args: argparse.N
         print(t(_("Nothing to install: every file of the bundled base is already in your knowledge base, or "
                   "changed by an administrator.")))
         return 0
-    preview = await _check(admin, live_dir, changes)
+    preview = await _check(admin, current, changes)
     headline = t(_("With it, the knowledge base would be version {version}:")).format(version=preview.version)
     print(outcome_text(preview, t, headline))
     if not preview.ok:
@@ -83,18 +84,13 @@ async def upgrade_command(admin: KnowledgeAdmin, t: Translator, args: argparse.N
     return 0
 
 
-async def _check(admin: KnowledgeAdmin, live_dir: Path, changes: dict[str, bytes | None]) -> ReloadOutcome:
-    files = file_versions(live_dir)
-    for name, data in changes.items():
-        if data is None:
-            files.pop(name, None)
-        else:
-            files[name] = data
-    checked = await admin.knowledge.check([Source(name, data) for name, data in sorted(files.items())])
+async def _check(admin: KnowledgeAdmin, current: dict[str, bytes], changes: dict[str, bytes | None]) -> ReloadOutcome:
+    sources = with_changes([Source(name, data) for name, data in current.items()], changes)
+    checked = await admin.knowledge.check(sources)
     if checked.kb is None:
         return ReloadOutcome(False, checked.errors)
     return ReloadOutcome(True, checked.warnings, diff(admin.knowledge.engine.kb, checked.kb),
-                         content_version(files))
+                         content_version({source.name: source.data for source in sources}))
 
 
 async def install_upgrade(admin: KnowledgeAdmin, changes: dict[str, bytes | None], base: str) -> ReloadOutcome:
